@@ -1,0 +1,117 @@
+// The sync protocol: the one contract between a phone's outbox and POST /api/sync.
+// docs/sync-protocol.md describes it in prose; this file is the authority for shapes.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+/** Bumped when the shape of pulled tables changes; older clients are told to update. */
+export const SCHEMA_VERSION = 1;
+export const MAX_BATCH_ITEMS = 500;
+export const MAX_BODY_BYTES = 512 * 1024;
+export const DEFAULT_PULL_LIMIT = 2000;
+export const MAX_PULL_LIMIT = 5000;
+/** Device timestamps further ahead than this are rejected per item (clock skew guard). */
+export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'invalid uuid');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+export const entryCreatePayload = z.object({
+  entryId: uuid,
+  householdId: uuid,
+  personId: uuid.nullable(),
+  catalogVersionId: uuid,
+  indicatorCode: z.string().min(1).max(40),
+  occurredOn: isoDate,
+  points: z.number().int().min(-1000).max(1000),
+  note: z.string().max(500),
+  reverses: uuid.nullable(),
+});
+export type EntryCreatePayload = z.infer<typeof entryCreatePayload>;
+
+export const entryWithdrawPayload = z.object({ entryId: uuid, reason: z.string().max(500) });
+export type EntryWithdrawPayload = z.infer<typeof entryWithdrawPayload>;
+
+/** Field-level edit of a household: only the changed fields, and the version they were based on. */
+export const householdUpdatePayload = z.object({
+  householdId: uuid,
+  baseVersion: z.number().int().min(1),
+  fields: z.object({
+    headName: z.string().optional(),
+    phone: z.string().nullable().optional(),
+    groupNo: z.number().int().min(1).max(999).optional(),
+    status: z.enum(['active', 'merged', 'split', 'moved-out']).optional(),
+    consentPublic: z.boolean().optional(),
+  }),
+});
+export type HouseholdUpdatePayload = z.infer<typeof householdUpdatePayload>;
+
+const mutationBase = {
+  id: uuid, // UUIDv7, generated on the phone; the idempotency key
+  deviceSeq: z.number().int().min(0), // per-device sequence, increasing
+  at: z.string().datetime(), // device time, advisory only
+};
+export const mutationSchema = z.discriminatedUnion('kind', [
+  z.object({ ...mutationBase, kind: z.literal('entry.create'), payload: entryCreatePayload }),
+  z.object({ ...mutationBase, kind: z.literal('entry.withdraw'), payload: entryWithdrawPayload }),
+  z.object({ ...mutationBase, kind: z.literal('household.update'), payload: householdUpdatePayload }),
+]);
+export type Mutation = z.infer<typeof mutationSchema>;
+export type MutationKind = Mutation['kind'];
+
+/**
+ * The request envelope. `mutations` items are validated one by one on the server (a bad item
+ * gets a `rejected` result, it does not fail the batch); hence `z.unknown()` here.
+ */
+export const syncRequestSchema = z.object({
+  protocol: z.number().int(),
+  schema: z.number().int(),
+  deviceId: uuid,
+  mutations: z.array(z.unknown()).max(MAX_BATCH_ITEMS),
+  /** Cursor per scope ('village:<id>', 'township:<id>'); a missing scope starts at 0. */
+  cursors: z.record(z.string(), z.number().int().min(0)),
+  pullLimit: z.number().int().min(1).max(MAX_PULL_LIMIT).optional(),
+});
+export type SyncRequest = z.infer<typeof syncRequestSchema>;
+
+export const MUTATION_STATUSES = ['applied', 'duplicate', 'conflict', 'rejected', 'forbidden'] as const;
+export type MutationStatus = (typeof MUTATION_STATUSES)[number];
+
+export interface MutationResult {
+  id: string;
+  status: MutationStatus;
+  /** Reason code for rejected / conflict / forbidden, e.g. 'indicator_unknown', 'future_time'. */
+  code?: string;
+  message?: string;
+}
+
+/** A compact table of rows: column names once, then one array per row. */
+export interface RowTable {
+  cols: string[];
+  rows: unknown[][];
+}
+
+export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator';
+
+export interface ScopeChanges {
+  scope: string;
+  /** Upserted rows by entity, in change order within the page. */
+  tables: Partial<Record<PulledEntity, RowTable>>;
+  /** Deleted rows (tombstones). */
+  deleted: { entity: PulledEntity; id: string }[];
+  /** Cursor to send next time for this scope; store it in the same transaction as the rows. */
+  cursor: number;
+  hasMore: boolean;
+}
+
+export interface SyncResponse {
+  protocol: number;
+  serverTime: string;
+  results: MutationResult[];
+  /** Every scope the user may see now; the client drops others once its outbox is empty. */
+  scopes: string[];
+  changes: ScopeChanges[];
+  hasMore: boolean;
+}
+
+export const scopeOfVillage = (villageId: string) => `village:${villageId}`;
+export const scopeOfTownship = (townshipId: string) => `township:${townshipId}`;
