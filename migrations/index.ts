@@ -1,0 +1,8 @@
+// The ordered list of migrations. Listed explicitly (not read from the folder) so that the same
+// list works under tsx, vitest and a bundled server. Add new files here in order.
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_init';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_init': m0001,
+};

@@ -1,0 +1,35 @@
+// What every request handler can reach: the dependencies and the logged-in user.
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema';
+import type { Dialect } from './db/connect';
+import type { Config } from './config';
+import type { PiiKeys } from './security/pii';
+import type { Role } from '../shared/domain/roles';
+
+export interface Deps {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  config: Config;
+  pii: PiiKeys;
+  /** Injected clock, so tests can move time (notice windows, session expiry). */
+  now: () => Date;
+}
+
+/** The user behind the session, with the scope the server derives from its own tables. */
+export interface SessionUser {
+  id: string;
+  sessionId: string;
+  role: Role;
+  displayName: string;
+  townshipId: string | null;
+  householdId: string | null;
+  /** Villages this user may see: assigned villages, or all of the township for township staff. */
+  villageIds: string[];
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: Deps;
+    user: SessionUser | null;
+  };
+}

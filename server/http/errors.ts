@@ -1,0 +1,42 @@
+// The one error shape: { error: { code, message } }. Handlers throw AppError; onError renders it.
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+export class AppError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (code: string, message: string) => new AppError(400, code, message);
+export const unauthorized = (message = '请先登录') => new AppError(401, 'unauthorized', message);
+export const forbidden = (message = '无权执行此操作') => new AppError(403, 'forbidden', message);
+export const notFound = (message = '未找到') => new AppError(404, 'not_found', message);
+export const conflict = (code: string, message: string) => new AppError(409, code, message);
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export function onError(err: Error, c: Context) {
+  if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof HTTPException) {
+    const status = err.status as ContentfulStatusCode;
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'http_error';
+    const message = status === 413 ? '请求内容过大' : status === 415 ? '只接受 JSON' : err.message || '请求错误';
+    return c.json(errorBody(code, message), status);
+  }
+  const requestId = crypto.randomUUID();
+  // Internals stay in the log (with a request id to correlate), never in the response.
+  console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err);
+  return c.json(errorBody('internal', `服务器内部错误（编号 ${requestId}）`), 500);
+}
+
+export function onNotFound(c: Context) {
+  return c.json(errorBody('not_found', '接口不存在'), 404);
+}

@@ -1,0 +1,50 @@
+// Personal data at rest (guardrail 6): ID numbers are stored encrypted (AES-256-GCM), with a keyed
+// hash (HMAC-SHA256) for lookup and the last 4 characters for display. The clear number is never
+// logged, never put in a URL or export, and never sent to a phone.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface PiiKeys { encKey: Buffer; hashKey: Buffer }
+
+/** Derives separate encryption and hashing keys from one master key. */
+export function piiKeysFrom(masterHex: string): PiiKeys {
+  const master = Buffer.from(masterHex, 'hex');
+  const derive = (label: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), label, 32));
+  return { encKey: derive('cunxin-pii-enc'), hashKey: derive('cunxin-pii-hash') };
+}
+
+/** The master key from config, else one generated once into DATA_DIR/secret.key (mode 0600). */
+export function loadOrCreateMasterKey(configured: string | null, dataDir: string): string {
+  if (configured) return configured;
+  const file = path.join(dataDir, 'secret.key');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const hex = crypto.randomBytes(32).toString('hex');
+  fs.writeFileSync(file, hex + '\n', { mode: 0o600 });
+  return hex;
+}
+
+export function hashIdNumber(keys: PiiKeys, idNumber: string): string {
+  return crypto.createHmac('sha256', keys.hashKey).update(idNumber).digest('base64url');
+}
+
+export function encryptIdNumber(keys: PiiKeys, idNumber: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', keys.encKey, iv);
+  const body = Buffer.concat([cipher.update(idNumber, 'utf8'), cipher.final()]);
+  return ['v1', iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+}
+
+export function decryptIdNumber(keys: PiiKeys, sealed: string): string {
+  const [version, iv, body, tag] = sealed.split('.');
+  if (version !== 'v1' || !iv || !body || !tag) throw new Error('unknown PII cipher format');
+  const decipher = crypto.createDecipheriv('aes-256-gcm', keys.encKey, Buffer.from(iv, 'base64url'));
+  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+  return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+}
+
+/** The three stored columns for a validated (normalised) ID number. */
+export function protectIdNumber(keys: PiiKeys, idNumber: string): { idHash: string; idLast4: string; idCipher: string } {
+  return { idHash: hashIdNumber(keys, idNumber), idLast4: idNumber.slice(-4), idCipher: encryptIdNumber(keys, idNumber) };
+}
