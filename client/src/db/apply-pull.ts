@@ -1,0 +1,60 @@
+// Applies pulled pages to the local database. The rows of a page and the page's new cursor are
+// written in ONE transaction: a cursor must never move past data the phone failed to store.
+import type { Table } from 'dexie';
+import { db } from './db';
+import { cursorKey, readCursors } from './meta';
+import { decodeRows } from '../../../shared/protocol/tables';
+import type { PulledEntity, ScopeChanges } from '../../../shared/protocol/sync';
+
+function tableOf(entity: PulledEntity): Table<{ id: string }, string> {
+  switch (entity) {
+    case 'village': return db.villages;
+    case 'household': return db.households;
+    case 'person': return db.persons;
+    case 'entry': return db.entries;
+    case 'catalogVersion': return db.catalogVersions;
+    case 'indicator': return db.indicators;
+  }
+}
+
+const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry'];
+const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.catalogVersions, db.indicators];
+
+export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
+  await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
+    for (const entity of ENTITY_ORDER) {
+      const table = page.tables[entity];
+      if (!table || table.rows.length === 0) continue;
+      await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
+    }
+    for (const d of page.deleted) await tableOf(d.entity).delete(d.id);
+    await db.meta.put({ key: cursorKey(page.scope), value: page.cursor });
+  });
+}
+
+/**
+ * Forgets scopes the user may no longer see (their rows and cursor). Call only with an empty
+ * outbox: unsent work for a village must not disappear with it.
+ */
+export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
+  const keep = new Set(scopes);
+  const dropped = Object.keys(await readCursors()).filter((s) => !keep.has(s));
+  if (dropped.length === 0) return [];
+  await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
+    for (const scope of dropped) {
+      const [kind, id] = scope.split(':');
+      if (kind === 'village' && id) {
+        await db.villages.delete(id);
+        await db.households.where('villageId').equals(id).delete();
+        await db.persons.where('villageId').equals(id).delete();
+        await db.entries.where('villageId').equals(id).delete();
+      } else if (kind === 'township' && id) {
+        const versions = await db.catalogVersions.where('townshipId').equals(id).primaryKeys();
+        await db.indicators.where('catalogVersionId').anyOf(versions).delete();
+        await db.catalogVersions.bulkDelete(versions);
+      }
+      await db.meta.delete(cursorKey(scope));
+    }
+  });
+  return dropped;
+}

@@ -1,0 +1,68 @@
+// The one typed Dexie database of the app. Dexie (IndexedDB) is the phone's source of truth for a
+// collector's work until the server acknowledges it. Bump the schema version for every change.
+import { Dexie, type EntityTable } from 'dexie';
+import type {
+  CatalogVersionDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
+} from '../../../shared/protocol/tables';
+import type { LocalEntryState } from '../../../shared/domain/entry-state';
+import type { Mutation, MutationStatus } from '../../../shared/protocol/sync';
+
+/** Key/value rows: deviceId, deviceSeq, `cursor:<scope>`, lastSyncAt, user, … */
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** Why the server refused an item; kept on the outbox item and shown on its entry. */
+export interface SyncIssue {
+  status: Exclude<MutationStatus, 'applied' | 'duplicate'>;
+  code: string;
+  message: string;
+}
+
+/** An entry as the phone holds it: the server's row, or a local one not yet acknowledged. */
+export interface LocalEntry extends Omit<EntryDto, 'state'> {
+  state: LocalEntryState;
+  /** Set when the server refused the entry's mutation; the collector has to look at it. */
+  syncIssue?: SyncIssue | null;
+}
+
+export type OutboxStatus = 'pending' | 'attention';
+
+/** A mutation waiting for the server, plus the phone's bookkeeping around it. */
+export type OutboxItem = Mutation & {
+  status: OutboxStatus;
+  attempts: number;
+  lastError: { code: string; message: string } | null;
+  /** Id of the record the mutation is about (the entry id for entry.*). */
+  entityId: string;
+  /** The user who made it: only that user's session may send it. */
+  userId: string;
+};
+
+export class CunxinDb extends Dexie {
+  meta!: EntityTable<MetaRow, 'key'>;
+  villages!: EntityTable<VillageDto, 'id'>;
+  households!: EntityTable<HouseholdDto, 'id'>;
+  persons!: EntityTable<PersonDto, 'id'>;
+  entries!: EntityTable<LocalEntry, 'id'>;
+  catalogVersions!: EntityTable<CatalogVersionDto, 'id'>;
+  indicators!: EntityTable<IndicatorDto, 'id'>;
+  outbox!: EntityTable<OutboxItem, 'id'>;
+
+  constructor(name = 'cunxin') {
+    super(name);
+    this.version(1).stores({
+      meta: 'key',
+      villages: 'id, townshipId',
+      households: 'id, villageId',
+      persons: 'id, householdId, villageId',
+      entries: 'id, householdId, villageId, state',
+      catalogVersions: 'id, townshipId',
+      indicators: 'id, catalogVersionId',
+      outbox: 'id, deviceSeq, status, entityId',
+    });
+  }
+}
+
+export const db = new CunxinDb();

@@ -1,0 +1,158 @@
+// The outbox: every local change is written together with the mutation that carries it to the
+// server, in ONE transaction, so a crash can never leave an entry without its mutation (or the
+// reverse). deviceSeq is allocated inside that transaction, so it strictly increases per device.
+import { uuidv7 } from 'uuidv7';
+import { db, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
+import { META } from './meta';
+import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
+
+export interface NewEntryInput {
+  villageId: string;
+  householdId: string;
+  personId: string | null;
+  catalogVersionId: string;
+  indicatorCode: string;
+  occurredOn: string;
+  points: number;
+  note: string;
+  reverses?: string | null;
+}
+
+/** Allocates the next device sequence number; call only inside a transaction that includes meta. */
+async function nextDeviceSeq(): Promise<number> {
+  const row = await db.meta.get(META.deviceSeq);
+  const next = (typeof row?.value === 'number' ? row.value : 0) + 1;
+  await db.meta.put({ key: META.deviceSeq, value: next });
+  return next;
+}
+
+/** Records a new entry locally (state 'queued') and queues its `entry.create` mutation. */
+export async function enqueueEntryCreate(
+  input: NewEntryInput,
+  recorderId: string,
+  now: Date = new Date(),
+): Promise<{ entry: LocalEntry; item: OutboxItem }> {
+  const at = now.toISOString();
+  const entryId = uuidv7();
+  const entry: LocalEntry = {
+    id: entryId,
+    villageId: input.villageId,
+    householdId: input.householdId,
+    personId: input.personId,
+    catalogVersionId: input.catalogVersionId,
+    indicatorCode: input.indicatorCode,
+    occurredOn: input.occurredOn,
+    points: input.points,
+    note: input.note,
+    recorderId,
+    state: 'queued',
+    reverses: input.reverses ?? null,
+    createdAt: at,
+    syncIssue: null,
+  };
+  return db.transaction('rw', [db.meta, db.entries, db.outbox], async () => {
+    const deviceSeq = await nextDeviceSeq();
+    const item: OutboxItem = {
+      id: uuidv7(),
+      kind: 'entry.create',
+      deviceSeq,
+      at,
+      payload: {
+        entryId,
+        householdId: entry.householdId,
+        personId: entry.personId,
+        catalogVersionId: entry.catalogVersionId,
+        indicatorCode: entry.indicatorCode,
+        occurredOn: entry.occurredOn,
+        points: entry.points,
+        note: entry.note,
+        reverses: entry.reverses,
+      },
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      entityId: entryId,
+      userId: recorderId,
+    };
+    await db.entries.add(entry);
+    await db.outbox.add(item);
+    return { entry, item };
+  });
+}
+
+/** Pending items of one user, oldest first (by device sequence). */
+export async function pendingItems(userId: string, limit: number): Promise<OutboxItem[]> {
+  const items = await db.outbox.orderBy('deviceSeq').filter((i) => i.status === 'pending' && i.userId === userId).limit(limit).toArray();
+  return items;
+}
+
+/** The wire form of an outbox item: only the fields of the protocol's Mutation. */
+export function toMutation(item: OutboxItem): Mutation {
+  const { id, kind, deviceSeq, at, payload } = item;
+  return { id, kind, deviceSeq, at, payload } as Mutation;
+}
+
+/**
+ * Applies the server's per-item answers. applied/duplicate: the server has it, the item leaves the
+ * outbox. rejected/conflict/forbidden: the item stays, marked 'attention' with the reason, and no
+ * longer blocks the rest of the queue. Items sent without an answer stay pending (attempts + 1).
+ */
+export async function applyResults(sent: OutboxItem[], results: MutationResult[]): Promise<void> {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  await db.transaction('rw', [db.outbox, db.entries], async () => {
+    for (const item of sent) {
+      const r = byId.get(item.id);
+      if (!r) {
+        await db.outbox.update(item.id, { attempts: item.attempts + 1 });
+        continue;
+      }
+      if (r.status === 'applied' || r.status === 'duplicate') {
+        await db.outbox.delete(item.id);
+        if (item.kind === 'entry.create') {
+          // The pull may already have brought a later server state; only move 'queued' forward.
+          await db.entries
+            .where('id').equals(item.entityId)
+            .modify((e) => {
+              if (e.state === 'queued') e.state = 'submitted';
+              e.syncIssue = null;
+            });
+        }
+        continue;
+      }
+      const issue: SyncIssue = { status: r.status, code: r.code ?? r.status, message: r.message ?? '' };
+      await db.outbox.update(item.id, {
+        status: 'attention',
+        attempts: item.attempts + 1,
+        lastError: { code: issue.code, message: issue.message },
+      });
+      await db.entries.update(item.entityId, { syncIssue: issue });
+    }
+  });
+}
+
+/** Gives up an item the server refused: removes it and, for a never-accepted entry, the entry. */
+export async function discardAttentionItem(itemId: string): Promise<void> {
+  await db.transaction('rw', [db.outbox, db.entries], async () => {
+    const item = await db.outbox.get(itemId);
+    if (!item || item.status !== 'attention') return;
+    await db.outbox.delete(itemId);
+    if (item.kind === 'entry.create') {
+      const entry = await db.entries.get(item.entityId);
+      if (entry?.state === 'queued') await db.entries.delete(item.entityId);
+    }
+  });
+}
+
+export async function countByStatus(): Promise<{ pending: number; attention: number; oldestPendingAt: string | null }> {
+  const items = await db.outbox.toArray();
+  let pending = 0;
+  let attention = 0;
+  let oldest: string | null = null;
+  for (const i of items) {
+    if (i.status === 'pending') {
+      pending++;
+      if (oldest === null || i.at < oldest) oldest = i.at;
+    } else attention++;
+  }
+  return { pending, attention, oldestPendingAt: oldest };
+}

@@ -1,0 +1,152 @@
+import 'fake-indexeddb/auto';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { db } from '../db/db';
+import { enqueueEntryCreate } from '../db/outbox';
+import { getMeta, META, readCursors } from '../db/meta';
+import { ApiError } from '../api/http';
+import { SyncRunner, type RunnerDeps } from './runner';
+import { backoffDelayMs, BACKOFF_CAP_MS } from './backoff';
+import { encodeRows } from '../../../shared/protocol/tables';
+import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
+import { entryInput, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
+
+beforeEach(resetDb);
+
+const scope = `village:${VILLAGE}`;
+function answer(over: Partial<SyncResponse> = {}): SyncResponse {
+  return { protocol: 1, serverTime: new Date().toISOString(), results: [], scopes: [scope], changes: [], hasMore: false, ...over };
+}
+
+function makeRunner(sync: RunnerDeps['sync'], over: Partial<RunnerDeps> = {}) {
+  return new SyncRunner({ sync, getUserId: () => USER, locks: null, isOnline: () => true, ...over });
+}
+
+describe('SyncRunner.runOnce', () => {
+  it('sends pending items with cursors, removes applied ones, applies pulled pages', async () => {
+    const a = await enqueueEntryCreate(entryInput(), USER);
+    const requests: SyncRequest[] = [];
+    const runner = makeRunner(async (req) => {
+      requests.push(req);
+      return answer({
+        results: [{ id: a.item.id, status: 'applied' }],
+        changes: [{
+          scope, cursor: 10, hasMore: false, deleted: [],
+          tables: { household: encodeRows('household', [{
+            id: HOUSEHOLD, villageId: VILLAGE, householdNo: '001', groupNo: 1, headName: '王', phone: null,
+            status: 'active', consentPublic: false, version: 1,
+          }]) },
+        }],
+      });
+    });
+    expect(await runner.runOnce()).toBe('ok');
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ protocol: 1, schema: 1, cursors: {} });
+    expect(requests[0].mutations).toHaveLength(1);
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.entries.get(a.entry.id))?.state).toBe('submitted');
+    expect(await readCursors()).toEqual({ [scope]: 10 });
+    expect(await getMeta(META.lastSyncAt)).toBeTypeOf('string');
+  });
+
+  it('a rejected item goes to attention and does not block the items after it', async () => {
+    const bad = await enqueueEntryCreate(entryInput(), USER);
+    const good = await enqueueEntryCreate(entryInput(), USER);
+    let calls = 0;
+    const runner = makeRunner(async (req) => {
+      calls++;
+      return answer({
+        results: (req.mutations as { id: string }[]).map((m) =>
+          m.id === bad.item.id
+            ? { id: m.id, status: 'rejected' as const, code: 'indicator_unknown', message: '指标不存在' }
+            : { id: m.id, status: 'applied' as const }),
+      });
+    });
+    expect(await runner.runOnce()).toBe('ok');
+    expect(await db.outbox.get(good.item.id)).toBeUndefined();
+    expect(await db.outbox.get(bad.item.id)).toMatchObject({ status: 'attention', lastError: { code: 'indicator_unknown' } });
+    // The attention item is not sent again on the next run.
+    await runner.runOnce();
+    expect(calls).toBe(2);
+    const second = await db.outbox.toArray();
+    expect(second).toHaveLength(1);
+  });
+
+  it('keeps the outbox on 401 and stops until resume()', async () => {
+    await enqueueEntryCreate(entryInput(), USER);
+    const sync = vi.fn(async (): Promise<SyncResponse> => {
+      throw new ApiError(401, 'unauthenticated', '请先登录');
+    });
+    const runner = makeRunner(sync);
+    expect(await runner.runOnce()).toBe('unauthorized');
+    expect(await db.outbox.count()).toBe(1);
+    expect(await runner.runOnce()).toBe('unauthorized');
+    expect(sync).toHaveBeenCalledTimes(1);
+    runner.resume();
+    expect(runner.blocked).toBeNull();
+  });
+
+  it('keeps the outbox on 426 (update the app) and on network failure', async () => {
+    await enqueueEntryCreate(entryInput(), USER);
+    const upgrade = makeRunner(async () => { throw new ApiError(426, 'client_too_old', '请更新应用'); });
+    expect(await upgrade.runOnce()).toBe('upgrade');
+    const offline = makeRunner(async () => { throw new ApiError(0, 'network_error', 'Failed to fetch'); });
+    expect(await offline.runOnce()).toBe('offline');
+    expect(await db.outbox.count()).toBe(1);
+    const events: string[] = [];
+    const noNet = makeRunner(async () => answer(), { isOnline: () => false, onEvent: (e) => events.push(e.type) });
+    expect(await noNet.runOnce()).toBe('offline');
+    expect(events).toEqual(['end']);
+  });
+
+  it("never sends another user's items", async () => {
+    await enqueueEntryCreate(entryInput(), 'someone-else');
+    const requests: SyncRequest[] = [];
+    const runner = makeRunner(async (req) => { requests.push(req); return answer(); });
+    await runner.runOnce();
+    expect(requests[0].mutations).toHaveLength(0);
+    expect(await db.outbox.count()).toBe(1);
+  });
+
+  it('pulls page after page while the server says hasMore, sending the new cursor each time', async () => {
+    const seen: Record<string, number>[] = [];
+    const runner = makeRunner(async (req) => {
+      seen.push(req.cursors);
+      const c = req.cursors[scope] ?? 0;
+      return answer({ changes: [{ scope, tables: {}, deleted: [], cursor: c + 100, hasMore: c < 200 }], hasMore: c < 200 });
+    });
+    expect(await runner.runOnce()).toBe('ok');
+    expect(seen).toEqual([{}, { [scope]: 100 }, { [scope]: 200 }]);
+    expect(await readCursors()).toEqual({ [scope]: 300 });
+  });
+
+  it('pushes a large outbox in batches of at most 200', async () => {
+    for (let i = 0; i < 450; i++) await enqueueEntryCreate(entryInput(), USER);
+    const sizes: number[] = [];
+    const runner = makeRunner(async (req) => {
+      sizes.push(req.mutations.length);
+      return answer({ results: (req.mutations as { id: string }[]).map((m) => ({ id: m.id, status: 'applied' as const })) });
+    });
+    expect(await runner.runOnce()).toBe('ok');
+    expect(sizes).toEqual([200, 200, 50]);
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('runs once at a time across tabs: a held lock means busy', async () => {
+    const locks = {
+      request: async (_name: string, _opts: unknown, cb: (lock: Lock | null) => Promise<unknown>) => cb(null),
+    } as unknown as LockManager;
+    const sync = vi.fn(async () => answer());
+    expect(await makeRunner(sync, { locks }).runOnce()).toBe('busy');
+    expect(sync).not.toHaveBeenCalled();
+  });
+});
+
+describe('backoffDelayMs', () => {
+  it('grows, is capped and jittered', () => {
+    expect(backoffDelayMs(1, () => 0)).toBe(1000);
+    expect(backoffDelayMs(1, () => 1)).toBe(2000);
+    expect(backoffDelayMs(3, () => 1)).toBe(8000);
+    expect(backoffDelayMs(50, () => 1)).toBe(BACKOFF_CAP_MS);
+    expect(backoffDelayMs(50, () => 0)).toBe(BACKOFF_CAP_MS / 2);
+  });
+});

@@ -1,0 +1,261 @@
+// The sync runner: pushes the outbox and pulls changes through POST /api/sync (docs/sync.md).
+// One runner at a time across tabs (Web Locks; an in-tab guard where Web Locks are missing).
+// It never drops an item: only the server's applied/duplicate answer removes one from the outbox.
+import { ApiError } from '../api/http';
+import { applyResults, pendingItems, toMutation } from '../db/outbox';
+import { applyScopeChanges, dropScopesExcept } from '../db/apply-pull';
+import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
+import { db } from '../db/db';
+import {
+  PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
+} from '../../../shared/protocol/sync';
+import { backoffDelayMs } from './backoff';
+
+export const SYNC_LOCK = 'cunxin-sync';
+export const MAX_PUSH_ITEMS = 200;
+/** A safety net against a server that keeps saying hasMore; the next run continues. */
+const MAX_ROUNDS_PER_RUN = 100;
+export const LOCAL_WRITE_DEBOUNCE_MS = 2_000;
+export const PERIODIC_MS = 3 * 60_000;
+const BUSY_RETRY_MS = 5_000;
+
+export type RunOutcome =
+  | 'ok' // everything sent that could be, and pulled to the end
+  | 'offline' // no answer from the server
+  | 'unauthorized' // 401: keep the outbox, wait for the next login
+  | 'upgrade' // 426: this app is too old for the server
+  | 'error' // any other failure: retried with backoff
+  | 'busy' // another tab holds the lock
+  | 'no-user'; // nobody logged in
+
+export type RunnerEvent =
+  | { type: 'start' }
+  | { type: 'end'; outcome: RunOutcome; error: { code: string; message: string } | null; at: number };
+
+export interface RunnerDeps {
+  sync: (req: SyncRequest) => Promise<SyncResponse>;
+  /** The logged-in user whose outbox items may be sent; null stops the runner. */
+  getUserId: () => string | null;
+  onEvent?: (e: RunnerEvent) => void;
+  /** null: no Web Locks (in-tab guard only). Undefined: use navigator.locks when present. */
+  locks?: LockManager | null;
+  isOnline?: () => boolean;
+  now?: () => number;
+  random?: () => number;
+}
+
+export class SyncRunner {
+  private readonly deps: RunnerDeps;
+  private running: Promise<RunOutcome> | null = null;
+  private rerun = false;
+  private failures = 0;
+  private batchSize = MAX_PUSH_ITEMS;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private timerAt = Infinity;
+  private debounceTimer: ReturnType<typeof setTimeout> | null = null;
+  private started = false;
+  private readonly cleanups: (() => void)[] = [];
+  /** Set by 401 / 426: no automatic runs until resume(). */
+  blocked: 'unauthorized' | 'upgrade' | null = null;
+
+  constructor(deps: RunnerDeps) {
+    this.deps = deps;
+  }
+
+  private now(): number {
+    return (this.deps.now ?? Date.now)();
+  }
+
+  private isOnline(): boolean {
+    if (this.deps.isOnline) return this.deps.isOnline();
+    return typeof navigator === 'undefined' || navigator.onLine !== false;
+  }
+
+  private lockManager(): LockManager | null {
+    if (this.deps.locks !== undefined) return this.deps.locks;
+    return typeof navigator !== 'undefined' && navigator.locks ? navigator.locks : null;
+  }
+
+  /** One sync run now (coalesced with a run already in progress in this tab). */
+  async runOnce(): Promise<RunOutcome> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.runGuarded();
+    try {
+      let outcome = await this.running;
+      // A write or trigger arrived during the run: its item may have missed the last batch.
+      while (this.rerun && outcome === 'ok') {
+        this.rerun = false;
+        this.running = this.runGuarded();
+        outcome = await this.running;
+      }
+      return outcome;
+    } finally {
+      this.running = null;
+      this.rerun = false;
+    }
+  }
+
+  private async runGuarded(): Promise<RunOutcome> {
+    if (this.blocked) return this.blocked;
+    const userId = this.deps.getUserId();
+    if (!userId) return 'no-user';
+    if (!this.isOnline()) return this.finish('offline', null);
+    const locks = this.lockManager();
+    if (!locks) return this.pass(userId);
+    const outcome = await locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) =>
+      lock ? this.pass(userId) : ('busy' as const));
+    return outcome;
+  }
+
+  private finish(outcome: RunOutcome, error: { code: string; message: string } | null): RunOutcome {
+    this.deps.onEvent?.({ type: 'end', outcome, error, at: this.now() });
+    return outcome;
+  }
+
+  private async pass(userId: string): Promise<RunOutcome> {
+    this.deps.onEvent?.({ type: 'start' });
+    try {
+      const deviceId = await getDeviceId();
+      for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
+        const items = await pendingItems(userId, this.batchSize);
+        const res = await this.deps.sync({
+          protocol: PROTOCOL_VERSION,
+          schema: SCHEMA_VERSION,
+          deviceId,
+          mutations: items.map(toMutation),
+          cursors: await readCursors(),
+        });
+        await applyResults(items, res.results ?? []);
+        for (const page of res.changes ?? []) await applyScopeChanges(page);
+        if (Array.isArray(res.scopes) && (await db.outbox.count()) === 0) await dropScopesExcept(res.scopes);
+        const morePending = (await pendingItems(userId, 1)).length > 0;
+        // Continue while the server has more pages, or items are left and the server answered
+        // some (an answer without results must not spin the loop).
+        if (!res.hasMore && !(morePending && (res.results ?? []).length > 0)) break;
+      }
+      this.failures = 0;
+      this.batchSize = MAX_PUSH_ITEMS;
+      await setMeta(META.lastSyncAt, new Date(this.now()).toISOString());
+      return this.finish('ok', null);
+    } catch (e) {
+      return this.finish(this.classify(e), errorInfo(e));
+    }
+  }
+
+  private classify(e: unknown): RunOutcome {
+    if (e instanceof ApiError) {
+      if (e.isNetwork) return 'offline';
+      if (e.status === 401) {
+        this.blocked = 'unauthorized';
+        return 'unauthorized';
+      }
+      if (e.status === 426) {
+        this.blocked = 'upgrade';
+        return 'upgrade';
+      }
+      if (e.status === 413) this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+    }
+    return 'error';
+  }
+
+  // ---- scheduling ---------------------------------------------------------------------------
+
+  /** Installs the triggers: app open (now), online, visible again, and a periodic timer. */
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    if (typeof window !== 'undefined') {
+      const onOnline = () => this.trigger(true);
+      const onVisible = () => {
+        if (document.visibilityState === 'visible') this.trigger(false);
+      };
+      window.addEventListener('online', onOnline);
+      document.addEventListener('visibilitychange', onVisible);
+      this.cleanups.push(() => window.removeEventListener('online', onOnline));
+      this.cleanups.push(() => document.removeEventListener('visibilitychange', onVisible));
+    }
+    this.trigger(false);
+  }
+
+  stop(): void {
+    this.started = false;
+    this.cleanups.splice(0).forEach((f) => f());
+    this.clearTimer();
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    this.debounceTimer = null;
+  }
+
+  /** After a new login: lift a 401 block and sync now. */
+  resume(): void {
+    this.blocked = null;
+    this.failures = 0;
+    if (this.started) this.trigger(true);
+  }
+
+  /** A local write happened: sync about 2 s later, once for a burst of writes. */
+  notifyLocalWrite(): void {
+    if (!this.started) return;
+    if (this.debounceTimer) clearTimeout(this.debounceTimer);
+    this.debounceTimer = setTimeout(() => {
+      this.debounceTimer = null;
+      this.trigger(false);
+    }, LOCAL_WRITE_DEBOUNCE_MS);
+  }
+
+  /** Runs now; `resetBackoff` when the network just came back (no reason to keep waiting). */
+  trigger(resetBackoff: boolean): void {
+    if (!this.started || this.blocked) return;
+    if (resetBackoff) this.failures = 0;
+    this.clearTimer();
+    void this.runOnce().then((o) => this.afterRun(o));
+  }
+
+  private afterRun(outcome: RunOutcome): void {
+    if (!this.started) return;
+    switch (outcome) {
+      case 'ok':
+        this.schedule(PERIODIC_MS);
+        break;
+      case 'busy':
+        this.schedule(BUSY_RETRY_MS);
+        break;
+      case 'offline':
+      case 'error':
+        this.failures++;
+        this.schedule(backoffDelayMs(this.failures, this.deps.random));
+        break;
+      case 'unauthorized':
+      case 'upgrade':
+      case 'no-user':
+        this.clearTimer();
+        break;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    const at = this.now() + delayMs;
+    if (this.timer && this.timerAt <= at) return;
+    this.clearTimer();
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.timerAt = Infinity;
+      this.trigger(false);
+    }, delayMs);
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.timerAt = Infinity;
+  }
+}
+
+function errorInfo(e: unknown): { code: string; message: string } {
+  if (e instanceof ApiError) return { code: e.code, message: e.message };
+  if (e instanceof Error) return { code: e.name || 'error', message: e.message };
+  return { code: 'error', message: String(e) };
+}
