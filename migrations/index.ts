@@ -2,7 +2,9 @@
 // list works under tsx, vitest and a bundled server. Add new files here in order.
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_init';
+import * as m0002 from './0002_sync_merge';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
+  '0002_sync_merge': m0002,
 };

@@ -62,6 +62,17 @@ export interface LoginAttemptTable { key: string; failures: Generated<number>; w
 export interface SyncMutationTable {
   id: string; user_id: string; device_id: string; device_seq: number; kind: string;
   content_hash: string; status: string; code: string | null; entity_id: string | null; received_at: string;
+  /** 0002: the stored answer's message and conflicting fields (comma-separated), for replays. */
+  message: string | null; fields: string | null;
+}
+/** 0002: the household version at which a field last changed (field-level merge). */
+export interface HouseholdFieldVersionTable { household_id: string; field: string; version: number }
+/** 0002: a field edit from a phone that lost a merge, kept for the village admin to review. */
+export interface SyncConflictTable {
+  id: string; village_id: string; entity: string; entity_id: string; field: string;
+  base_version: number; server_value: string; client_value: string; mutation_id: string;
+  user_id: string; status: Generated<string>; created_at: string;
+  resolved_by: string | null; resolved_at: string | null;
 }
 export interface ChangeTable { entity: string; entity_id: string; scope: string; seq: number; op: string }
 
@@ -81,4 +92,6 @@ export interface Database {
   login_attempts: LoginAttemptTable;
   sync_mutations: SyncMutationTable;
   changes: ChangeTable;
+  household_field_versions: HouseholdFieldVersionTable;
+  sync_conflicts: SyncConflictTable;
 }

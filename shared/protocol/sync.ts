@@ -82,6 +82,8 @@ export interface MutationResult {
   /** Reason code for rejected / conflict / forbidden, e.g. 'indicator_unknown', 'future_time'. */
   code?: string;
   message?: string;
+  /** Conflict code 'field_conflict': the fields whose server value was kept (household.update). */
+  fields?: string[];
 }
 
 /** A compact table of rows: column names once, then one array per row. */

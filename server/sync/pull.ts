@@ -1,0 +1,73 @@
+// The pull half of POST /api/sync: changes since the client's cursor, per scope, paged.
+//
+// Why the cursor never skips: change numbers are allocated per scope inside the writing
+// transaction, under the row lock of the scope's counter (server/db/changes.ts). A writer that
+// got number N holds that lock until it commits, so N+1 cannot be committed before N. Whatever
+// snapshot the SELECT below sees is therefore a gap-free prefix of the scope's log, and
+// "cursor = last number returned" is safe.
+//
+// Rows are read after the change list, in separate statements. A row may meanwhile have changed
+// again: the phone then receives the newer row now and once more with its newer change number.
+// Upserts are idempotent on the phone, so it converges; nothing is lost or reordered.
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema';
+import type { PulledEntity, RowTable, ScopeChanges } from '../../shared/protocol/sync';
+import { encodeRows, type PulledDtos } from '../../shared/protocol/tables';
+import { listChangesAfter, type ChangeRow } from './repo/changes-page';
+import { loadPulledRows } from './repo/pulled-rows';
+
+export interface PullResult { changes: ScopeChanges[]; hasMore: boolean }
+
+/**
+ * One page per scope, in the order given. `limit` is shared by all scopes of the response: the
+ * first scopes fill it, later ones answer with no rows, their unchanged cursor and hasMore.
+ */
+export async function pullChanges(
+  db: Kysely<Database>,
+  scopes: readonly string[],
+  cursors: Readonly<Record<string, number>>,
+  limit: number,
+): Promise<PullResult> {
+  let budget = limit;
+  const changes: ScopeChanges[] = [];
+  for (const scope of scopes) {
+    const after = cursors[scope] ?? 0;
+    // One more than we may return tells whether the scope has more (also when budget is 0).
+    const rows = await listChangesAfter(db, scope, after, budget + 1);
+    const page = rows.slice(0, budget);
+    budget -= page.length;
+    changes.push({
+      ...(await buildPage(db, scope, page)),
+      cursor: page.length > 0 ? page[page.length - 1].seq : after,
+      hasMore: rows.length > page.length,
+    });
+  }
+  return { changes, hasMore: changes.some((c) => c.hasMore) };
+}
+
+async function buildPage(db: Kysely<Database>, scope: string, page: ChangeRow[]): Promise<Pick<ScopeChanges, 'scope' | 'tables' | 'deleted'>> {
+  const byEntity = new Map<PulledEntity, ChangeRow[]>();
+  for (const ch of page) {
+    const list = byEntity.get(ch.entity) ?? [];
+    list.push(ch);
+    byEntity.set(ch.entity, list);
+  }
+  const tables: Partial<Record<PulledEntity, RowTable>> = {};
+  const deleted: ScopeChanges['deleted'] = [];
+  for (const [entity, list] of byEntity) {
+    const live = await loadPulledRows(db, entity, list.filter((c) => c.op === 'upsert').map((c) => c.entityId));
+    const dtos: PulledDtos[PulledEntity][] = [];
+    for (const ch of list) {
+      const row = live.get(ch.entityId);
+      if (ch.op === 'delete' || !row) {
+        // Deleted, or gone since it was logged (soft delete without a tombstone): the phone must drop it.
+        deleted.push({ entity, id: ch.entityId });
+      } else if (row.scope === scope) {
+        dtos.push(row.dto);
+      }
+      // else: logged under a scope it no longer belongs to; its current scope's log carries it.
+    }
+    if (dtos.length > 0) tables[entity] = encodeRows(entity, dtos as PulledDtos[typeof entity][]);
+  }
+  return { scope, tables, deleted };
+}

@@ -1,0 +1,42 @@
+// POST /api/sync (docs/sync-protocol.md): push the outbox, then pull changes, in one round trip.
+// Mounted by server/app.ts at /api/sync, behind the /api guards (JSON only, body limit, session).
+import { Hono } from 'hono';
+import type { AppEnv } from '../context';
+import { allow, WRITERS } from '../access/rules';
+import { requireRole } from '../access/guards';
+import { errorBody } from '../http/errors';
+import { DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, type SyncResponse } from '../../shared/protocol/sync';
+import { checkEnvelope } from './envelope';
+import { pushMutations } from './push';
+import { pullChanges } from './pull';
+import { userScopes } from './scopes';
+
+export const syncRoutes = new Hono<AppEnv>()
+  // Residents (403) never sync a village; anonymous callers get 401 from the rule.
+  .post('/', allow({ roles: WRITERS, scope: 'self' }), async (c) => {
+    const user = requireRole(c.get('user'), ...WRITERS);
+    const deps = c.get('deps');
+    let body: unknown;
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json(errorBody('invalid_json', '请求内容不是有效的 JSON'), 400);
+    }
+    const envelope = checkEnvelope(body);
+    if (!envelope.ok) return c.json(errorBody(envelope.code, envelope.message), envelope.status);
+    const req = envelope.request;
+
+    // Push before pull, so the answer already carries the server's view of what was just pushed.
+    const results = await pushMutations(deps, user, req.deviceId, req.mutations);
+    const scopes = await userScopes(deps.db, user);
+    const pulled = await pullChanges(deps.db, scopes, req.cursors, req.pullLimit ?? DEFAULT_PULL_LIMIT);
+    const response: SyncResponse = {
+      protocol: PROTOCOL_VERSION,
+      serverTime: deps.now().toISOString(),
+      results,
+      scopes,
+      changes: pulled.changes,
+      hasMore: pulled.hasMore,
+    };
+    return c.json(response, 200);
+  });
