@@ -49,7 +49,7 @@ export const PULLED_COLUMNS: { [K in PulledEntity]: readonly (keyof PulledDtos[K
 
 export function encodeRows<K extends PulledEntity>(entity: K, items: PulledDtos[K][]): RowTable {
   const cols = PULLED_COLUMNS[entity] as readonly string[];
-  return { cols: [...cols], rows: items.map((it) => cols.map((c) => (it as Record<string, unknown>)[c] ?? null)) };
+  return { cols: [...cols], rows: items.map((it) => cols.map((c) => (it as unknown as Record<string, unknown>)[c] ?? null)) };
 }
 
 /** Decodes by the column names the server sent, so a reordered or extended table still decodes. */
