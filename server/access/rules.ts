@@ -1,0 +1,107 @@
+// The route-rule registry. Every /api route carries exactly one access rule, attached with
+// allow(rule) as its first handler. The rule is enforced by that middleware and is also readable
+// from the app's route table, so that:
+//   - createApp refuses to start when a route has no rule (assertEveryRouteHasRule),
+//   - a request reaching a route without a rule fails closed (failClosedWithoutRule),
+//   - the authorization test walks app.routes × roles × scopes from the same table.
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { RouterRoute } from 'hono/types';
+import type { AppEnv } from '../context';
+import type { Role } from '../../shared/domain/roles';
+import { ROLES } from '../../shared/domain/roles';
+import { badRequest } from '../http/errors';
+import { assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
+
+/**
+ * What a route is about, hence which scope check applies after the role check:
+ * - public: no session needed (login, logout);
+ * - self: any logged-in user with an allowed role; the handler only returns the user's own scope;
+ * - township: the user's own township;
+ * - village: `:villageId` (or `?villageId=` with villageFrom 'query') must be in scope, else 404;
+ * - household: `:householdId` must be the resident's own / in a staff member's villages, else 404;
+ * - entry: `:entryId` must belong to a village in scope, else 404.
+ */
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry';
+
+export interface AccessRule {
+  roles: readonly Role[];
+  scope: ScopeKind;
+  villageFrom?: 'param' | 'query';
+}
+
+export const ANY_ROLE: readonly Role[] = ROLES;
+export const STAFF: readonly Role[] = ['admin', 'township', 'committee', 'collector'];
+export const WRITERS: readonly Role[] = ['admin', 'committee', 'collector'];
+export const REVIEWERS: readonly Role[] = ['admin', 'committee'];
+export const TOWNSHIP_STAFF: readonly Role[] = ['admin', 'township'];
+
+const RULE = Symbol('accessRule');
+type RuledHandler = MiddlewareHandler<AppEnv> & { [RULE]: AccessRule };
+
+export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
+  const handler: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (rule.scope === 'public') return next();
+    const user = requireRole(c.get('user'), ...rule.roles);
+    const db = c.get('deps').db;
+    switch (rule.scope) {
+      case 'self':
+        break;
+      case 'township':
+        assertTownship(user);
+        break;
+      case 'village': {
+        const villageId = rule.villageFrom === 'query' ? c.req.query('villageId') : c.req.param('villageId');
+        if (!villageId) throw badRequest('village_required', '请指定村');
+        assertVillage(user, villageId);
+        break;
+      }
+      case 'household':
+        await assertHousehold(db, user, c.req.param('householdId') ?? '');
+        break;
+      case 'entry':
+        await assertEntry(db, user, c.req.param('entryId') ?? '');
+        break;
+    }
+    return next();
+  };
+  return Object.assign(handler, { [RULE]: rule }) as RuledHandler;
+}
+
+export function ruleOf(handler: unknown): AccessRule | undefined {
+  return typeof handler === 'function' ? (handler as Partial<RuledHandler>)[RULE] : undefined;
+}
+
+export interface RouteRule { method: string; path: string; rule: AccessRule | undefined }
+
+/** Every /api endpoint of an app with its rule (undefined when the route has none). */
+export function routeRules(app: { routes: RouterRoute[] }): RouteRule[] {
+  const endpoints = new Map<string, RouteRule>();
+  for (const r of app.routes) {
+    if (r.method === 'ALL' || !r.path.startsWith('/api/')) continue;
+    const key = `${r.method} ${r.path}`;
+    if (endpoints.has(key)) continue;
+    // A rule registered with app.use(path, allow(…)) for a router we do not own counts too.
+    const ruled = app.routes.find((x) => x.path === r.path && (x.method === r.method || x.method === 'ALL') && ruleOf(x.handler));
+    endpoints.set(key, { method: r.method, path: r.path, rule: ruled ? ruleOf(ruled.handler) : undefined });
+  }
+  return [...endpoints.values()];
+}
+
+export function routesWithoutRule(app: { routes: RouterRoute[] }): string[] {
+  return routeRules(app).filter((r) => !r.rule).map((r) => `${r.method} ${r.path}`);
+}
+
+export function assertEveryRouteHasRule(app: { routes: RouterRoute[] }): void {
+  const missing = routesWithoutRule(app);
+  if (missing.length) throw new Error(`routes without an access rule (server/access/rules.ts): ${missing.join(', ')}`);
+}
+
+/** Belt and braces at request time: a matched endpoint without a rule answers 500, never the data. */
+export const failClosedWithoutRule: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const matched = matchedRoutes(c);
+  if (matched.some((r) => r.method !== 'ALL') && !matched.some((r) => ruleOf(r.handler))) {
+    throw new Error(`no access rule for ${c.req.method} ${c.req.path}`);
+  }
+  return next();
+};

@@ -1,0 +1,70 @@
+// The HTTP application: middleware and routers, nothing else. createApp(deps) is used by main.ts
+// and by every test (app.request()); serveClient() adds the built PWA for production.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Hono } from 'hono';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { AppEnv, Deps } from './context';
+import { onError, onNotFound } from './http/errors';
+import { securityHeaders } from './http/security-headers';
+import { jsonOnly, limitBody, noStore } from './http/api-guards';
+import { sessionMiddleware } from './auth/session-middleware';
+import { assertEveryRouteHasRule, failClosedWithoutRule } from './access/rules';
+import { authRoutes } from './auth/routes';
+import { villageRoutes } from './routes/villages/routes';
+import { noticeRoutes } from './routes/notices/routes';
+import { householdRoutes } from './routes/households/routes';
+import { catalogRoutes } from './routes/catalog/routes';
+import { reviewRoutes } from './routes/review/routes';
+import { rankingRoutes } from './routes/ranking/routes';
+import { syncRoutes } from './sync/routes';
+
+export function createApp(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    c.set('user', null);
+    return next();
+  });
+  app.use('*', securityHeaders);
+  app.use('/api/*', noStore, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
+
+  // Chained, so that AppType carries every route's types to the client's hc<AppType>.
+  const routes = app
+    .route('/api/auth', authRoutes)
+    .route('/api/villages', villageRoutes)
+    .route('/api/villages', noticeRoutes)
+    .route('/api/households', householdRoutes)
+    .route('/api/catalog', catalogRoutes)
+    .route('/api/sync', syncRoutes)
+    .route('/api/review', reviewRoutes)
+    .route('/api/township', rankingRoutes);
+
+  assertEveryRouteHasRule(app);
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;
+
+const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/');
+/** The app shell and service worker must be revalidated, or a phone keeps an old version forever. */
+const MUST_REVALIDATE = /(^|[\\/])(sw\.js|index\.html|registerSW\.js|manifest\.webmanifest)$/;
+
+/** Static files of the built client, with SPA fallback to index.html for non-/api GETs. */
+export function serveClient(app: Hono<AppEnv>, distDir: string): void {
+  const root = path.relative(process.cwd(), distDir) || '.';
+  const setCaching = (file: string, c: { header: (k: string, v: string) => void }) => {
+    if (MUST_REVALIDATE.test(file)) c.header('Cache-Control', 'no-cache');
+    else if (/[\\/]assets[\\/]/.test(file)) c.header('Cache-Control', 'public, max-age=31536000, immutable');
+  };
+  const files = serveStatic<AppEnv>({ root, onFound: setCaching });
+  const shell = serveStatic<AppEnv>({ root, path: 'index.html', onFound: setCaching });
+  app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : files(c, next)));
+  app.get('*', async (c, next) => {
+    // Unknown /api paths fall through to the JSON 404, never to the app shell.
+    if (isApiPath(c.req.path) || !fs.existsSync(path.join(distDir, 'index.html'))) return next();
+    return shell(c, next);
+  });
+}

@@ -1,0 +1,32 @@
+// Transport rules of /api: never cached, bounded bodies, JSON only (docs/api.md).
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { MAX_BODY_BYTES } from '../../shared/protocol/sync';
+import { errorBody } from './errors';
+
+/** Personal data must not linger in browser or proxy caches; the client keeps its own copy in IndexedDB. */
+export const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  c.header('Cache-Control', 'no-store');
+};
+
+export const limitBody: MiddlewareHandler = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => c.json(errorBody('payload_too_large', '请求内容过大（上限 512 KiB）'), 413),
+});
+
+const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
+
+/**
+ * A body of any other type is refused with 415 before anything parses it; a request without a body
+ * (logout, a POST with only defaults) needs no Content-Type.
+ */
+export const jsonOnly: MiddlewareHandler = async (c, next) => {
+  const type = c.req.header('content-type');
+  const length = c.req.header('content-length');
+  const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
+  if ((hasBody || type) && !JSON_TYPE.test(type ?? '')) {
+    return c.json(errorBody('unsupported_media_type', '只接受 JSON（Content-Type: application/json）'), 415);
+  }
+  return next();
+};
