@@ -6,15 +6,19 @@ import { cursorKey, readCursors } from './meta';
 import { decodeRows } from '../../../shared/protocol/tables';
 import type { PulledEntity, ScopeChanges } from '../../../shared/protocol/sync';
 
-function tableOf(entity: PulledEntity): Table<{ id: string }, string> {
-  switch (entity) {
-    case 'village': return db.villages;
-    case 'household': return db.households;
-    case 'person': return db.persons;
-    case 'entry': return db.entries;
-    case 'catalogVersion': return db.catalogVersions;
-    case 'indicator': return db.indicators;
-  }
+type RowTable = Table<{ id: string }, string>;
+
+// The tables hold different row types; applying a page only needs "rows with an id".
+function tableOf(entity: PulledEntity): RowTable {
+  const tables: Record<PulledEntity, unknown> = {
+    village: db.villages,
+    household: db.households,
+    person: db.persons,
+    entry: db.entries,
+    catalogVersion: db.catalogVersions,
+    indicator: db.indicators,
+  };
+  return tables[entity] as RowTable;
 }
 
 const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry'];

@@ -5,6 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { db, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
 import { META } from './meta';
 import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
+import { needsAttention, shouldLeaveOutbox } from '../../../shared/sync/result-rules';
 
 export interface NewEntryInput {
   villageId: string;
@@ -93,39 +94,45 @@ export function toMutation(item: OutboxItem): Mutation {
 }
 
 /**
- * Applies the server's per-item answers. applied/duplicate: the server has it, the item leaves the
- * outbox. rejected/conflict/forbidden: the item stays, marked 'attention' with the reason, and no
- * longer blocks the rest of the queue. Items sent without an answer stay pending (attempts + 1).
+ * Applies the server's per-item answers (rules in shared/sync/result-rules.ts). applied/duplicate:
+ * the server has it, the item leaves the outbox. rejected/conflict/forbidden: the item leaves the
+ * send queue but is kept as 'attention' with its reason, for the collector to see; it never blocks
+ * the rest. Items sent without an answer stay pending (attempts + 1).
  */
 export async function applyResults(sent: OutboxItem[], results: MutationResult[]): Promise<void> {
   const byId = new Map(results.map((r) => [r.id, r]));
   await db.transaction('rw', [db.outbox, db.entries], async () => {
     for (const item of sent) {
       const r = byId.get(item.id);
-      if (!r) {
+      if (!r || !shouldLeaveOutbox(r.status)) {
+        // No answer, or a status this app does not know: keep it and send it again (safe: the
+        // server deduplicates by id).
         await db.outbox.update(item.id, { attempts: item.attempts + 1 });
         continue;
       }
-      if (r.status === 'applied' || r.status === 'duplicate') {
-        await db.outbox.delete(item.id);
-        if (item.kind === 'entry.create') {
-          // The pull may already have brought a later server state; only move 'queued' forward.
-          await db.entries
-            .where('id').equals(item.entityId)
-            .modify((e) => {
-              if (e.state === 'queued') e.state = 'submitted';
-              e.syncIssue = null;
-            });
-        }
+      if (needsAttention(r.status)) {
+        const issue: SyncIssue = {
+          status: r.status as SyncIssue['status'], code: r.code ?? r.status, message: r.message ?? '',
+        };
+        await db.outbox.update(item.id, {
+          status: 'attention',
+          attempts: item.attempts + 1,
+          lastError: { code: issue.code, message: issue.message },
+        });
+        await db.entries.update(item.entityId, { syncIssue: issue });
         continue;
       }
-      const issue: SyncIssue = { status: r.status, code: r.code ?? r.status, message: r.message ?? '' };
-      await db.outbox.update(item.id, {
-        status: 'attention',
-        attempts: item.attempts + 1,
-        lastError: { code: issue.code, message: issue.message },
-      });
-      await db.entries.update(item.entityId, { syncIssue: issue });
+      // applied / duplicate: the server has it.
+      await db.outbox.delete(item.id);
+      if (item.kind === 'entry.create') {
+        // The pull may already have brought a later server state; only move 'queued' forward.
+        await db.entries
+          .where('id').equals(item.entityId)
+          .modify((e) => {
+            if (e.state === 'queued') e.state = 'submitted';
+            e.syncIssue = null;
+          });
+      }
     }
   });
 }
@@ -143,16 +150,15 @@ export async function discardAttentionItem(itemId: string): Promise<void> {
   });
 }
 
-export async function countByStatus(): Promise<{ pending: number; attention: number; oldestPendingAt: string | null }> {
-  const items = await db.outbox.toArray();
-  let pending = 0;
-  let attention = 0;
-  let oldest: string | null = null;
-  for (const i of items) {
-    if (i.status === 'pending') {
-      pending++;
-      if (oldest === null || i.at < oldest) oldest = i.at;
-    } else attention++;
-  }
-  return { pending, attention, oldestPendingAt: oldest };
+/** Items of `userId` the server has not acknowledged yet (pending ones only). */
+export async function pendingCountOf(userId: string): Promise<number> {
+  return db.outbox.where('status').equals('pending').filter((i) => i.userId === userId).count();
+}
+
+export async function countByStatus(): Promise<{ pending: number; attention: number }> {
+  const [pending, attention] = await Promise.all([
+    db.outbox.where('status').equals('pending').count(),
+    db.outbox.where('status').equals('attention').count(),
+  ]);
+  return { pending, attention };
 }

@@ -5,7 +5,6 @@ import { enqueueEntryCreate } from '../db/outbox';
 import { getMeta, META, readCursors } from '../db/meta';
 import { ApiError } from '../api/http';
 import { SyncRunner, type RunnerDeps } from './runner';
-import { backoffDelayMs, BACKOFF_CAP_MS } from './backoff';
 import { encodeRows } from '../../../shared/protocol/tables';
 import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
 import { entryInput, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
@@ -138,15 +137,5 @@ describe('SyncRunner.runOnce', () => {
     const sync = vi.fn(async () => answer());
     expect(await makeRunner(sync, { locks }).runOnce()).toBe('busy');
     expect(sync).not.toHaveBeenCalled();
-  });
-});
-
-describe('backoffDelayMs', () => {
-  it('grows, is capped and jittered', () => {
-    expect(backoffDelayMs(1, () => 0)).toBe(1000);
-    expect(backoffDelayMs(1, () => 1)).toBe(2000);
-    expect(backoffDelayMs(3, () => 1)).toBe(8000);
-    expect(backoffDelayMs(50, () => 1)).toBe(BACKOFF_CAP_MS);
-    expect(backoffDelayMs(50, () => 0)).toBe(BACKOFF_CAP_MS / 2);
   });
 });

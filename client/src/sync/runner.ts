@@ -9,7 +9,7 @@ import { db } from '../db/db';
 import {
   PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
 } from '../../../shared/protocol/sync';
-import { backoffDelayMs } from './backoff';
+import { batchFailureAction, nextBackoffMs } from '../../../shared/sync/result-rules';
 
 export const SYNC_LOCK = 'cunxin-sync';
 export const MAX_PUSH_ITEMS = 200;
@@ -146,19 +146,20 @@ export class SyncRunner {
   }
 
   private classify(e: unknown): RunOutcome {
-    if (e instanceof ApiError) {
-      if (e.isNetwork) return 'offline';
-      if (e.status === 401) {
+    const status = e instanceof ApiError && !e.isNetwork ? e.status : null;
+    switch (batchFailureAction(status)) {
+      case 'wait_for_login':
         this.blocked = 'unauthorized';
         return 'unauthorized';
-      }
-      if (e.status === 426) {
+      case 'update_app':
         this.blocked = 'upgrade';
         return 'upgrade';
-      }
-      if (e.status === 413) this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+      case 'retry_smaller':
+        this.batchSize = Math.max(1, Math.floor(this.batchSize / 2));
+        return 'error';
+      case 'retry':
+        return e instanceof ApiError && e.isNetwork ? 'offline' : 'error';
     }
-    return 'error';
   }
 
   // ---- scheduling ---------------------------------------------------------------------------
@@ -208,9 +209,16 @@ export class SyncRunner {
   /** Runs now; `resetBackoff` when the network just came back (no reason to keep waiting). */
   trigger(resetBackoff: boolean): void {
     if (!this.started || this.blocked) return;
+    void this.runNow(resetBackoff);
+  }
+
+  /** A run now, outside the schedule ("sync now" button); the schedule continues after it. */
+  async runNow(resetBackoff = true): Promise<RunOutcome> {
     if (resetBackoff) this.failures = 0;
     this.clearTimer();
-    void this.runOnce().then((o) => this.afterRun(o));
+    const outcome = await this.runOnce();
+    this.afterRun(outcome);
+    return outcome;
   }
 
   private afterRun(outcome: RunOutcome): void {
@@ -225,7 +233,7 @@ export class SyncRunner {
       case 'offline':
       case 'error':
         this.failures++;
-        this.schedule(backoffDelayMs(this.failures, this.deps.random));
+        this.schedule(nextBackoffMs(this.failures, {}, this.deps.random));
         break;
       case 'unauthorized':
       case 'upgrade':

@@ -1,0 +1,54 @@
+// Live reads of the phone's database for the views (through db/queries.ts, never Dexie directly).
+import { toValue, type MaybeRefOrGetter } from 'vue';
+import { useLiveQuery } from './useLiveQuery';
+import * as q from '../db/queries';
+import type { LocalEntry, OutboxItem } from '../db/db';
+import type { HouseholdDto, PersonDto, VillageDto } from '../../../shared/protocol/tables';
+
+export function useVillages(ids: MaybeRefOrGetter<string[] | undefined>) {
+  return useLiveQuery<VillageDto[]>(() => q.villages(toValue(ids)), { initial: [], deps: [() => toValue(ids)] });
+}
+
+export function useHouseholdCounts() {
+  return useLiveQuery<Record<string, number>>(() => q.householdCounts(), { initial: {} });
+}
+
+export function useVillage(id: MaybeRefOrGetter<string>) {
+  return useLiveQuery<VillageDto | undefined>(() => q.village(toValue(id)), { initial: undefined, deps: [() => toValue(id)] });
+}
+
+export function useVillageHouseholds(villageId: MaybeRefOrGetter<string>) {
+  return useLiveQuery<HouseholdDto[]>(() => q.householdsOfVillage(toValue(villageId)), {
+    initial: [], deps: [() => toValue(villageId)],
+  });
+}
+
+export function useHousehold(id: MaybeRefOrGetter<string>) {
+  return useLiveQuery<HouseholdDto | undefined>(() => q.household(toValue(id)), { initial: undefined, deps: [() => toValue(id)] });
+}
+
+export function usePersons(householdId: MaybeRefOrGetter<string>) {
+  return useLiveQuery<PersonDto[]>(() => q.personsOfHousehold(toValue(householdId)), {
+    initial: [], deps: [() => toValue(householdId)],
+  });
+}
+
+export function useHouseholdEntries(householdId: MaybeRefOrGetter<string>) {
+  return useLiveQuery<LocalEntry[]>(() => q.entriesOfHousehold(toValue(householdId)), {
+    initial: [], deps: [() => toValue(householdId)],
+  });
+}
+
+export function useCatalog(townshipId: MaybeRefOrGetter<string | null>, date: MaybeRefOrGetter<string>) {
+  return useLiveQuery(() => q.currentCatalog(toValue(townshipId), toValue(date)), {
+    initial: null, deps: [() => toValue(townshipId), () => toValue(date)],
+  });
+}
+
+export function useOutboxItems() {
+  return useLiveQuery<OutboxItem[]>(() => q.outboxItems(), { initial: [] });
+}
+
+export function useIndicatorNames() {
+  return useLiveQuery(() => q.indicatorNames(), { initial: new Map<string, { zh: string; en: string }>() });
+}

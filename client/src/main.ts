@@ -1,0 +1,36 @@
+import { createApp } from 'vue';
+import { createPinia } from 'pinia';
+import 'vant/lib/index.css';
+import './styles/app.css';
+import App from './App.vue';
+import { createAppRouter } from './router';
+import { createAppI18n } from './i18n';
+import { registerServiceWorker } from './pwa';
+import { useAuthStore } from './stores/auth';
+import { useSyncStore } from './stores/sync';
+
+async function boot() {
+  const app = createApp(App);
+  const pinia = createPinia();
+  const i18n = createAppI18n();
+  document.documentElement.lang = i18n.global.locale.value;
+  app.use(pinia);
+  app.use(i18n);
+
+  // The cached user first (works offline), so the router guard knows who is signed in.
+  const auth = useAuthStore(pinia);
+  await auth.restore();
+
+  const router = createAppRouter(pinia);
+  app.use(router);
+  await router.isReady();
+  app.mount('#app');
+
+  if (auth.user) {
+    useSyncStore(pinia).start();
+    void auth.verify();
+  }
+  registerServiceWorker();
+}
+
+void boot();

@@ -1,0 +1,67 @@
+// Routes per role. The guard only needs the cached user, so it works offline after a reload.
+import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
+import type { Pinia } from 'pinia';
+import type { Role } from '../../shared/domain/roles';
+import { useAuthStore } from './stores/auth';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without login. */
+    public?: boolean;
+    /** Roles that may open the page; others are sent to their home page. */
+    roles?: readonly Role[];
+  }
+}
+
+const VILLAGE_WORK: readonly Role[] = ['collector', 'committee', 'admin'];
+const REVIEW: readonly Role[] = ['committee', 'admin'];
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  { path: '/villages', name: 'villages', component: () => import('./views/collector/VillageListView.vue'), meta: { roles: VILLAGE_WORK } },
+  {
+    path: '/villages/:villageId',
+    name: 'village',
+    component: () => import('./views/collector/HouseholdListView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
+  {
+    path: '/households/:householdId',
+    name: 'household',
+    component: () => import('./views/collector/HouseholdView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
+  {
+    path: '/households/:householdId/new-entry',
+    name: 'new-entry',
+    component: () => import('./views/collector/EntryFormView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
+  { path: '/outbox', name: 'outbox', component: () => import('./views/collector/OutboxView.vue'), meta: { roles: VILLAGE_WORK } },
+  { path: '/review', name: 'review', component: () => import('./views/committee/ReviewQueueView.vue'), meta: { roles: REVIEW } },
+  { path: '/notices', name: 'notices', component: () => import('./views/committee/NoticeView.vue'), meta: { roles: REVIEW } },
+  { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
+  { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/', name: 'home', component: { render: () => null } },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export function createAppRouter(pinia: Pinia): Router {
+  const router = createRouter({ history: createWebHistory(), routes });
+  router.beforeEach((to) => {
+    const auth = useAuthStore(pinia);
+    if (to.meta.public) {
+      // A signed-in user lands on their home page, unless the session expired and needs a login.
+      if (to.name === 'login' && auth.user && !auth.sessionExpired) return auth.homePath;
+      return true;
+    }
+    if (!auth.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+    if (to.name === 'home') return auth.homePath;
+    if (to.meta.roles && !to.meta.roles.includes(auth.user.role)) return auth.homePath;
+    return true;
+  });
+  return router;
+}

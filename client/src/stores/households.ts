@@ -1,0 +1,53 @@
+// Collector-side household data: the local rows come from the sync pull (read them through
+// composables/useLocalData.ts); this store adds new entries and, when a village is still empty on
+// this phone, fetches its roster over REST so that work can start before the first full pull.
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { fetchVillageHouseholds, fetchVillages } from '../api/villages';
+import { cacheHouseholds, cacheVillages, householdCountOf } from '../db/cache';
+import { enqueueEntryCreate, type NewEntryInput } from '../db/outbox';
+import type { LocalEntry } from '../db/db';
+import { useAuthStore } from './auth';
+import { useSyncStore } from './sync';
+
+export const useHouseholdsStore = defineStore('households', () => {
+  const auth = useAuthStore();
+  const sync = useSyncStore();
+  const refreshing = ref(false);
+  const lastError = ref<string | null>(null);
+
+  /** Best effort: failures (offline) leave the local data as it is. */
+  async function refreshVillages(): Promise<void> {
+    try {
+      const { villages } = await fetchVillages();
+      await cacheVillages(villages);
+      lastError.value = null;
+    } catch (e) {
+      lastError.value = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  async function ensureHouseholds(villageId: string): Promise<void> {
+    if ((await householdCountOf(villageId)) > 0) return;
+    refreshing.value = true;
+    try {
+      const { households } = await fetchVillageHouseholds(villageId);
+      await cacheHouseholds(households);
+      lastError.value = null;
+    } catch (e) {
+      lastError.value = e instanceof Error ? e.message : String(e);
+    } finally {
+      refreshing.value = false;
+    }
+  }
+
+  /** Saves the entry and its outbox item together; the sync runner sends it shortly after. */
+  async function addEntry(input: NewEntryInput): Promise<LocalEntry> {
+    if (!auth.user) throw new Error('not logged in');
+    const { entry } = await enqueueEntryCreate(input, auth.user.id);
+    sync.notifyLocalWrite();
+    return entry;
+  }
+
+  return { refreshing, lastError, refreshVillages, ensureHouseholds, addEntry };
+});
