@@ -45,9 +45,12 @@ export async function pushMutations(
     try {
       answers[index] = toResult(m.id, await pushOne(deps, user, deviceId, m));
     } catch (err) {
-      // Not a rule: a bug or the database failing. Nothing of this item was committed; it gets no
-      // answer, so the phone keeps it and sends it again later (safe: the id deduplicates).
-      console.error(`[sync] mutation ${m.id} (${m.kind}) failed`, err);
+      // Not a rule: a bug or the database failing. Nothing of this item was committed. It and
+      // every later item get no answer, so the phone keeps them and sends them again (safe: ids
+      // deduplicate). Stopping keeps the device's order: a withdraw must not be refused for good
+      // because the create before it failed for a passing reason.
+      console.error(`[sync] mutation ${m.id} (${m.kind}) failed; the rest of the batch is left for a retry`, err);
+      break;
     }
   }
   // Repeats answer like a replay of their first occurrence (positions are indexes into `valid`).
