@@ -50,18 +50,22 @@ export type AppType = ReturnType<typeof createApp>;
 
 const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/');
 /** The app shell and service worker must be revalidated, or a phone keeps an old version forever. */
-const MUST_REVALIDATE = /(^|[\\/])(sw\.js|index\.html|registerSW\.js|manifest\.webmanifest)$/;
+const MUST_REVALIDATE = /^\/(sw\.js|registerSW\.js|manifest\.webmanifest|workbox-[\w.-]+\.js)$/;
 
 /** Static files of the built client, with SPA fallback to index.html for non-/api GETs. */
 export function serveClient(app: Hono<AppEnv>, distDir: string): void {
   const root = path.relative(process.cwd(), distDir) || '.';
-  const setCaching = (file: string, c: { header: (k: string, v: string) => void }) => {
-    if (MUST_REVALIDATE.test(file)) c.header('Cache-Control', 'no-cache');
-    else if (/[\\/]assets[\\/]/.test(file)) c.header('Cache-Control', 'public, max-age=31536000, immutable');
-  };
-  const files = serveStatic<AppEnv>({ root, onFound: setCaching });
-  const shell = serveStatic<AppEnv>({ root, path: 'index.html', onFound: setCaching });
-  app.use('*', async (c, next) => (isApiPath(c.req.path) ? next() : files(c, next)));
+  const files = serveStatic<AppEnv>({ root });
+  const shell = serveStatic<AppEnv>({ root, path: 'index.html' });
+  app.use('*', async (c, next) => {
+    if (isApiPath(c.req.path)) return next();
+    const found = await files(c, next);
+    if (found instanceof Response) c.res = found; // a served file; otherwise a later handler has set c.res
+    // Set after the file was chosen: serveStatic builds its Response before any onFound hook runs.
+    const type = c.res.headers.get('content-type') ?? '';
+    if (MUST_REVALIDATE.test(c.req.path) || type.startsWith('text/html')) c.res.headers.set('Cache-Control', 'no-cache');
+    else if (c.req.path.startsWith('/assets/') && c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
   app.get('*', async (c, next) => {
     // Unknown /api paths fall through to the JSON 404, never to the app shell.
     if (isApiPath(c.req.path) || !fs.existsSync(path.join(distDir, 'index.html'))) return next();

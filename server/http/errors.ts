@@ -27,8 +27,10 @@ export function onError(err: Error, c: Context) {
   if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
-    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'http_error';
-    const message = status === 413 ? '请求内容过大' : status === 415 ? '只接受 JSON' : err.message || '请求错误';
+    // Hono's JSON parsing (validators, c.req.json) throws a bare 400 for a body that is not JSON.
+    const badJson = status === 400 && /json/i.test(err.message);
+    const code = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : badJson ? 'invalid_json' : 'http_error';
+    const message = status === 413 ? '请求内容过大' : status === 415 ? '只接受 JSON' : badJson ? '请求内容不是有效的 JSON' : err.message || '请求错误';
     return c.json(errorBody(code, message), status);
   }
   const requestId = crypto.randomUUID();

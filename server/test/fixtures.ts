@@ -63,6 +63,7 @@ export interface Fixture {
   /** app.request as a user (or anonymous with null); a body is sent as JSON. */
   request(user: FixtureUser | null, method: string, path: string, body?: unknown): Promise<Response>;
   addEntry(e?: NewTestEntry): Promise<string>;
+  addHousehold(villageId: string, householdNo: string, headName?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -105,10 +106,16 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
     }).execute();
     return id;
   };
+  const addHousehold = async (villageId: string, householdNo: string, headName = '测试户') => {
+    const id = uuidv7();
+    const at = deps.now().toISOString();
+    await deps.db.insertInto('households').values({ id, village_id: villageId, household_no: householdNo, head_name: headName, phone: null, created_at: at, updated_at: at }).execute();
+    return id;
+  };
   return {
     dialect, database, deps, app, ids,
     clock: { set: (d) => { current = new Date(d); }, advance: (ms) => { current = new Date(current.getTime() + ms); } },
-    cookie, request, addEntry,
+    cookie, request, addEntry, addHousehold,
     close: () => database.drop(),
   };
 }

@@ -6,8 +6,7 @@ import { allow, TOWNSHIP_STAFF } from '../../access/rules';
 import { assertTownship, requireUser } from '../../access/guards';
 import { queryParams } from '../../http/validate';
 import { notFound } from '../../http/errors';
-import { findTownship } from '../../repositories/villages';
-import { listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
+import { findTownship, listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
 import { listHouseholdsOfVillages } from '../../repositories/households';
 import { countSubmittedByVillage, listStandingRows } from '../../repositories/entries';
 import { standingsOf } from '../standings';
@@ -36,12 +35,14 @@ export const rankingRoutes = new Hono<AppEnv>()
     const standings = standingsOf(households.map((h) => h.id), rows, year, township.basePoints);
     const participants = new Set(rows.filter((r) => PARTICIPATING.has(r.state)).map((r) => r.householdId));
 
+    const rowsByVillage = groupBy(rows, (r) => r.villageId);
+    const householdsByVillage = groupBy(households, (h) => h.villageId);
     const input: RankingVillageInput[] = villages.map((v) => {
-      const own = rows.filter((r) => r.villageId === v.id);
+      const own = rowsByVillage.get(v.id) ?? [];
       return {
         villageId: v.id,
         villageName: v.name,
-        households: households.filter((h) => h.villageId === v.id).map((h) => {
+        households: (householdsByVillage.get(v.id) ?? []).map((h) => {
           const s = standings.get(h.id);
           return { standing: s?.standing ?? township.basePoints, stars: s?.stars ?? 1, hasEntryInPeriod: participants.has(h.id) };
         }),
@@ -52,3 +53,14 @@ export const rankingRoutes = new Hono<AppEnv>()
     });
     return c.json({ year, rows: rankVillages(input) }, 200);
   });
+
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
