@@ -1,12 +1,12 @@
-import { http } from './http';
-import type { Me } from './types';
+import { api } from './client';
+import { call } from './http';
 
 export const login = (username: string, password: string) =>
-  http.post<{ user: Me }>('/api/auth/login', { username, password }, { skipUnauthorizedHook: true });
+  call(() => api.auth.login.$post({ json: { username, password } }), { skipUnauthorizedHook: true });
 
 export const residentLogin = (phone: string, pin: string) =>
-  http.post<{ user: Me }>('/api/auth/resident-login', { phone, pin }, { skipUnauthorizedHook: true });
+  call(() => api.auth['resident-login'].$post({ json: { phone, pin } }), { skipUnauthorizedHook: true });
 
-export const logout = () => http.post<{ ok: true }>('/api/auth/logout');
+export const logout = () => call(() => api.auth.logout.$post());
 
-export const fetchMe = () => http.get<{ user: Me }>('/api/auth/me');
+export const fetchMe = () => call(() => api.auth.me.$get());

@@ -1,4 +1,4 @@
-import { http } from './http';
-import type { CatalogAnswer } from './types';
+import { api } from './client';
+import { call } from './http';
 
-export const fetchCatalog = () => http.get<CatalogAnswer>('/api/catalog');
+export const fetchCatalog = () => call(() => api.catalog.$get());

@@ -1,5 +1,5 @@
-import { http } from './http';
-import type { HouseholdDetail } from './types';
+import { api } from './client';
+import { call } from './http';
 
 export const fetchHousehold = (householdId: string) =>
-  http.get<HouseholdDetail>(`/api/households/${encodeURIComponent(householdId)}`);
+  call(() => api.households[':householdId'].$get({ param: { householdId } }));

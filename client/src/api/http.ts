@@ -1,4 +1,4 @@
-// The fetch wrapper every api/ module goes through: same-origin cookies, JSON both ways, and the
+// How every api/ module talks to the server: same-origin cookies, JSON both ways, and the
 // one error shape of docs/api.md (`{ error: { code, message } }`) turned into ApiError.
 
 /** An API failure. `status` 0 means the request never got an answer (offline, DNS, aborted). */
@@ -29,42 +29,39 @@ export function onUnauthorized(listener: UnauthorizedListener): () => void {
   return () => unauthorizedListeners.delete(listener);
 }
 
-export interface RequestOptions {
-  query?: Record<string, string | number | undefined>;
-  body?: unknown;
-  signal?: AbortSignal;
+/** The part of a fetch Response (or hono's ClientResponse) that call() reads. */
+export interface JsonResponse<T> {
+  ok: boolean;
+  status: number;
+  statusText: string;
+  json(): Promise<T>;
+  text(): Promise<string>;
+}
+
+export interface CallOptions {
   /** Login endpoints answer 401 for bad credentials: that is not an expired session. */
   skipUnauthorizedHook?: boolean;
 }
 
-function withQuery(path: string, query: RequestOptions['query']): string {
-  if (!query) return path;
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) qs.set(k, String(v));
-  const s = qs.toString();
-  return s ? `${path}?${s}` : path;
-}
-
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
+/**
+ * Sends a request (usually through the typed `hc` client) and returns its JSON body. A request
+ * that got no answer becomes ApiError(0, 'network_error'); a non-2xx answer becomes ApiError with
+ * the server's `{ error: { code, message } }`.
+ */
+export async function call<T>(send: () => Promise<JsonResponse<T>>, opts: CallOptions = {}): Promise<T> {
+  let res: JsonResponse<T>;
   try {
-    res = await fetch(withQuery(path, opts.query), {
-      method,
-      headers,
-      credentials: 'same-origin',
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      signal: opts.signal,
-    });
+    res = await send();
   } catch (e) {
     throw new ApiError(0, NETWORK_ERROR, e instanceof Error ? e.message : String(e));
   }
   const text = await res.text().catch(() => '');
   let data: unknown = null;
+  let parsed = false;
   if (text) {
     try {
       data = JSON.parse(text);
+      parsed = true;
     } catch {
       data = null;
     }
@@ -76,12 +73,6 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     if (res.status === 401 && !opts.skipUnauthorizedHook) unauthorizedListeners.forEach((l) => l());
     throw new ApiError(res.status, code, message);
   }
-  if (data === null && text) throw new ApiError(res.status, 'bad_response', 'Response is not JSON');
+  if (!parsed) throw new ApiError(res.status, 'bad_response', 'Response is not JSON');
   return data as T;
 }
-
-export const http = {
-  get: <T>(path: string, opts?: Omit<RequestOptions, 'body'>) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: Omit<RequestOptions, 'body'>) =>
-    request<T>('POST', path, { ...opts, body: body ?? {} }),
-};

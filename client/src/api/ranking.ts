@@ -1,5 +1,5 @@
-import { http } from './http';
-import type { VillageRankingRow } from './types';
+import { api } from './client';
+import { call } from './http';
 
 export const fetchRanking = (year?: number) =>
-  http.get<{ rows: VillageRankingRow[] }>('/api/township/ranking', { query: { year } });
+  call(() => api.township.ranking.$get({ query: { year: year === undefined ? undefined : String(year) } }));

@@ -1,18 +1,15 @@
-import { http } from './http';
-import type { EntryDto } from '../../../shared/protocol/tables';
-import type { NoticeDto, ReviewDecision, ReviewItem } from './types';
+import { api } from './client';
+import { call } from './http';
+import type { ReviewDecision } from './types';
 
 export const fetchReviewQueue = (villageId: string) =>
-  http.get<{ entries: ReviewItem[] }>('/api/review/queue', { query: { villageId } });
+  call(() => api.review.queue.$get({ query: { villageId } }));
 
 export const decideEntry = (entryId: string, decision: ReviewDecision, reason: string) =>
-  http.post<{ entry: EntryDto }>(`/api/review/entries/${encodeURIComponent(entryId)}/decisions`, { decision, reason });
+  call(() => api.review.entries[':entryId'].decisions.$post({ param: { entryId }, json: { decision, reason } }));
 
 export const fetchNotices = (villageId: string) =>
-  http.get<{ notices: NoticeDto[] }>(`/api/villages/${encodeURIComponent(villageId)}/notices`);
+  call(() => api.villages[':villageId'].notices.$get({ param: { villageId } }));
 
 export const publishNotice = (villageId: string, days?: number) =>
-  http.post<{ notice: NoticeDto; entryCount: number }>(
-    `/api/villages/${encodeURIComponent(villageId)}/notices`,
-    days === undefined ? {} : { days },
-  );
+  call(() => api.villages[':villageId'].notices.$post({ param: { villageId }, json: days === undefined ? {} : { days } }));

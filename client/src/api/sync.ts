@@ -1,5 +1,8 @@
-import { http } from './http';
+import { api } from './client';
+import { call, type JsonResponse } from './http';
 import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
 
-export const postSync = (req: SyncRequest, signal?: AbortSignal) =>
-  http.post<SyncResponse>('/api/sync', req, { signal });
+// The answer's pulled rows are `unknown[][]`, which the JSON-inferred route type cannot express;
+// the protocol types of shared/protocol/sync.ts are the contract here.
+export const postSync = (req: SyncRequest) =>
+  call<SyncResponse>(() => api.sync.$post({ json: req }) as unknown as Promise<JsonResponse<SyncResponse>>);

@@ -1,7 +1,7 @@
-import { http } from './http';
-import type { HouseholdSummary, VillageDto } from './types';
+import { api } from './client';
+import { call } from './http';
 
-export const fetchVillages = () => http.get<{ villages: VillageDto[] }>('/api/villages');
+export const fetchVillages = () => call(() => api.villages.$get());
 
 export const fetchVillageHouseholds = (villageId: string) =>
-  http.get<{ households: HouseholdSummary[] }>(`/api/villages/${encodeURIComponent(villageId)}/households`);
+  call(() => api.villages[':villageId'].households.$get({ param: { villageId } }));

@@ -79,6 +79,8 @@ const en: Messages<typeof zhCN> = {
     wholeHousehold: 'Whole household',
     note: 'Note',
     notePlaceholder: 'What, where, witnesses',
+    personRequired: 'This indicator needs a household member',
+    noPersons: 'No members of this household on the phone yet; connect to sync',
     noteRequired: 'A deduction needs its basis (village rule or official decision)',
     evidenceRequired: 'Evidence needed',
     needIndicator: 'Choose an indicator first',

@@ -77,6 +77,8 @@ export default {
     wholeHousehold: '整户',
     note: '说明',
     notePlaceholder: '事由、地点、见证人等',
+    personRequired: '此指标须选择家庭成员',
+    noPersons: '本户还没有家庭成员数据，请联网同步',
     noteRequired: '扣分必须写明依据（村规民约条款或处理决定）',
     evidenceRequired: '需要凭证',
     needIndicator: '请先选择指标',
