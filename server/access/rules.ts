@@ -100,7 +100,10 @@ export function assertEveryRouteHasRule(app: { routes: RouterRoute[] }): void {
 /** Belt and braces at request time: a matched endpoint without a rule answers 500, never the data. */
 export const failClosedWithoutRule: MiddlewareHandler<AppEnv> = async (c, next) => {
   const matched = matchedRoutes(c);
-  if (matched.some((r) => r.method !== 'ALL') && !matched.some((r) => ruleOf(r.handler))) {
+  // Only /api endpoints count: the client's SPA fallback (GET *) also matches /api paths, and
+  // passes them on to the JSON 404.
+  const endpoint = matched.some((r) => r.method !== 'ALL' && r.path.startsWith('/api/'));
+  if (endpoint && !matched.some((r) => ruleOf(r.handler))) {
     throw new Error(`no access rule for ${c.req.method} ${c.req.path}`);
   }
   return next();

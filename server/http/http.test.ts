@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Hono } from 'hono';
 import { testDialects } from '../test/databases';
 import { createFixture, type Fixture, TEST_PASSWORD } from '../test/fixtures';
-import { serveClient } from '../app';
+import { createApp, serveClient } from '../app';
 import type { AppEnv } from '../context';
 import { onError } from './errors';
 
@@ -20,6 +20,23 @@ describe.each(await testDialects())('http rules on %s', (dialect) => {
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(await res.json()).toEqual({ error: { code: 'not_found', message: expect.any(String) } });
+  });
+
+  it('keeps unknown /api paths a JSON 404 with the client served too', async () => {
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-dist-'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>村信</title>');
+    try {
+      const app = createApp(fx.deps);
+      serveClient(app, dist);
+      for (const p of ['/api/nope', '/api/villages/x/unknown', '/api']) {
+        const res = await app.request(p);
+        expect(res.status, p).toBe(404);
+        expect(res.headers.get('content-type')).toMatch(/application\/json/);
+      }
+      expect((await app.request('/villages/1')).status).toBe(200);
+    } finally {
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
   });
 
   it('refuses a non-JSON body with 415', async () => {
