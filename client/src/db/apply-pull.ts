@@ -28,7 +28,7 @@ export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
   await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
     for (const entity of ENTITY_ORDER) {
       const table = page.tables[entity];
-      if (!table || table.rows.length === 0) continue;
+      if (!table || table.n === 0) continue;
       await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
     }
     for (const d of page.deleted) await tableOf(d.entity).delete(d.id);

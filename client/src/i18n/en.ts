@@ -115,6 +115,7 @@ const en: Messages<typeof zhCN> = {
     attention: '{n} need attention',
     oldest: 'Oldest waiting {age}',
     failed: 'Sync failed: {msg}; retrying automatically',
+    unreachable: 'server unreachable',
     busy: 'Another window is syncing',
   },
   outbox: {
@@ -139,6 +140,7 @@ const en: Messages<typeof zhCN> = {
     recorder: 'Recorded by {name}',
     done: 'Done',
     deduction: 'Deductions need two approvers',
+    ownEntry: 'You recorded this entry; another member must review it',
     noVillages: 'No village to review',
   },
   notice: {

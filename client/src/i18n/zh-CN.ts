@@ -113,6 +113,7 @@ export default {
     attention: '{n} 条需处理',
     oldest: '最早一条已等待 {age}',
     failed: '同步失败：{msg}，稍后自动重试',
+    unreachable: '连不上服务器',
     busy: '另一个窗口正在同步',
   },
   outbox: {
@@ -137,6 +138,7 @@ export default {
     recorder: '记录人：{name}',
     done: '已处理',
     deduction: '扣分需两人审批',
+    ownEntry: '这是您自己记录的条目，须由其他委员审核',
     noVillages: '没有可审核的村庄',
   },
   notice: {
