@@ -1,12 +1,14 @@
 import 'fake-indexeddb/auto';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from './db';
-import { applyScopeChanges, dropScopesExcept } from './apply-pull';
-import { readCursors } from './meta';
+import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from './apply-pull';
+import { META, readCursors } from './meta';
+import { enqueueEntryCreate } from './outbox';
+import { SCHEMA_VERSION } from '../../../shared/protocol/sync';
 import { encodeRows } from '../../../shared/protocol/tables';
 import type { EntryDto, HouseholdDto } from '../../../shared/protocol/tables';
 import type { ScopeChanges } from '../../../shared/protocol/sync';
-import { CATALOG, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
+import { CATALOG, entryInput, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
 
 beforeEach(resetDb);
 
@@ -36,16 +38,6 @@ describe('applyScopeChanges', () => {
     expect(await db.households.get(HOUSEHOLD)).toEqual(household);
     expect(await db.entries.count()).toBe(2);
     expect(await readCursors()).toEqual({ [scope]: 42 });
-  });
-
-  it('decodes by column name, whatever the order the server sent', async () => {
-    const t = encodeRows('household', [household]);
-    const order = t.cols.map((_, i) => i).reverse();
-    await applyScopeChanges(page({
-      tables: { household: { cols: order.map((i) => t.cols[i]), rows: t.rows.map((r) => order.map((i) => r[i])) } },
-      cursor: 1,
-    }));
-    expect(await db.households.get(HOUSEHOLD)).toEqual(household);
   });
 
   it('applies deletions and updates', async () => {
@@ -84,5 +76,25 @@ describe('dropScopesExcept', () => {
     expect(await db.households.count()).toBe(0);
     expect(await db.entries.count()).toBe(0);
     expect(await readCursors()).toEqual({});
+  });
+});
+
+describe('resetPulledDataIfSchemaChanged', () => {
+  it('re-pulls everything after a schema change but keeps unsent work', async () => {
+    expect(await resetPulledDataIfSchemaChanged()).toBe(false); // first run: just records the version
+    await applyScopeChanges(page({
+      tables: { household: encodeRows('household', [household]), entry: encodeRows('entry', [entry(E1)]) },
+      cursor: 4,
+    }));
+    const queued = await enqueueEntryCreate(entryInput(), USER);
+    expect(await resetPulledDataIfSchemaChanged()).toBe(false);
+    expect(await db.households.count()).toBe(1);
+
+    await db.meta.put({ key: META.schemaVersion, value: SCHEMA_VERSION - 1 });
+    expect(await resetPulledDataIfSchemaChanged()).toBe(true);
+    expect(await db.households.count()).toBe(0);
+    expect(await readCursors()).toEqual({});
+    expect((await db.entries.toArray()).map((e) => e.id)).toEqual([queued.entry.id]);
+    expect(await db.outbox.count()).toBe(1);
   });
 });

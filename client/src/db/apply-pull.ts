@@ -2,9 +2,9 @@
 // written in ONE transaction: a cursor must never move past data the phone failed to store.
 import type { Table } from 'dexie';
 import { db } from './db';
-import { cursorKey, readCursors } from './meta';
+import { cursorKey, META, readCursors } from './meta';
 import { decodeRows } from '../../../shared/protocol/tables';
-import type { PulledEntity, ScopeChanges } from '../../../shared/protocol/sync';
+import { SCHEMA_VERSION, type PulledEntity, type ScopeChanges } from '../../../shared/protocol/sync';
 
 type RowTable = Table<{ id: string }, string>;
 
@@ -28,8 +28,9 @@ export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
   await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
     for (const entity of ENTITY_ORDER) {
       const table = page.tables[entity];
-      if (!table || table.n === 0) continue;
-      await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
+      if (!table) continue;
+      const rows = decodeRows(entity, table) as { id: string }[];
+      if (rows.length > 0) await tableOf(entity).bulkPut(rows);
     }
     for (const d of page.deleted) await tableOf(d.entity).delete(d.id);
     await db.meta.put({ key: cursorKey(page.scope), value: page.cursor });
@@ -61,4 +62,24 @@ export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
     }
   });
   return dropped;
+}
+
+/**
+ * Pulled rows were stored under the schema version of an older app: forget them and their cursors
+ * so the next pull brings them again in the current shape. Unsent work (queued entries and the
+ * outbox) stays.
+ */
+export async function resetPulledDataIfSchemaChanged(): Promise<boolean> {
+  return db.transaction('rw', [db.meta, ...pulledTables()], async () => {
+    const stored = (await db.meta.get(META.schemaVersion))?.value;
+    if (stored === SCHEMA_VERSION) return false;
+    if (stored !== undefined) {
+      await Promise.all([db.villages, db.households, db.persons, db.catalogVersions, db.indicators].map((t) => t.clear()));
+      await db.entries.filter((e) => e.state !== 'queued').delete();
+      const cursors = Object.keys(await readCursors()).map(cursorKey);
+      await db.meta.bulkDelete(cursors);
+    }
+    await db.meta.put({ key: META.schemaVersion, value: SCHEMA_VERSION });
+    return stored !== undefined;
+  });
 }

@@ -9,6 +9,8 @@ export const META = {
   lastSyncAt: 'lastSyncAt',
   user: 'user',
   residentHousehold: 'residentHousehold',
+  /** SCHEMA_VERSION the pulled rows were stored under. */
+  schemaVersion: 'schemaVersion',
 } as const;
 
 const CURSOR_PREFIX = 'cursor:';

@@ -6,7 +6,7 @@ import { getMeta, META, readCursors } from '../db/meta';
 import { ApiError } from '../api/http';
 import { SyncRunner, type RunnerDeps } from './runner';
 import { encodeRows } from '../../../shared/protocol/tables';
-import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
+import { PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse } from '../../../shared/protocol/sync';
 import { entryInput, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
 
 beforeEach(resetDb);
@@ -39,7 +39,7 @@ describe('SyncRunner.runOnce', () => {
     });
     expect(await runner.runOnce()).toBe('ok');
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ protocol: 1, schema: 1, cursors: {} });
+    expect(requests[0]).toMatchObject({ protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, cursors: {} });
     expect(requests[0].mutations).toHaveLength(1);
     expect(await db.outbox.count()).toBe(0);
     expect((await db.entries.get(a.entry.id))?.state).toBe('submitted');

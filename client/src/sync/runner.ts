@@ -3,7 +3,7 @@
 // It never drops an item: only the server's applied/duplicate answer removes one from the outbox.
 import { ApiError } from '../api/http';
 import { applyResults, pendingItems, toMutation } from '../db/outbox';
-import { applyScopeChanges, dropScopesExcept } from '../db/apply-pull';
+import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from '../db/apply-pull';
 import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
 import { db } from '../db/db';
 import {
@@ -119,6 +119,7 @@ export class SyncRunner {
     this.deps.onEvent?.({ type: 'start' });
     try {
       const deviceId = await getDeviceId();
+      await resetPulledDataIfSchemaChanged();
       for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
         const items = await pendingItems(userId, this.batchSize);
         const res = await this.deps.sync({
