@@ -35,6 +35,9 @@ export default defineConfig({
         // The API is never served from the cache: data goes through the app's own outbox.
         navigateFallbackDenylist: [/^\/api\//],
         cleanupOutdatedCaches: true,
+        // Take control of the first visit too, so an app opened once can reload offline.
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],
