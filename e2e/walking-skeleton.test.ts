@@ -148,6 +148,13 @@ async function clickConfirmDialog(page: Page): Promise<void> {
   const confirm = page.locator('.van-dialog__confirm').filter({ visible: true }).first();
   await confirm.waitFor({ timeout: UI_TIMEOUT });
   await confirm.click();
+  await page.locator('.van-dialog').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  await page.locator('.van-overlay').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+}
+
+/** Toasts fade out on their own; wait so that a screenshot shows the page, not the toast. */
+async function toastsGone(page: Page): Promise<void> {
+  await page.locator('.van-toast').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
 }
 
 async function queueOfHousehold(): Promise<Entry[]> {
@@ -256,6 +263,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
     // Online: the runner sends it on its own, shortly after the local write.
     await until('pending count after the online entry', () => pendingCount(page), 0, SYNC_TIMEOUT);
     await until('new entries of the household on the server', async () => (await newInQueue()).length, 1, SYNC_TIMEOUT);
+    await toastsGone(page);
     await screenshot(page, '04-collector-household-after-online-entry');
   });
 
@@ -268,12 +276,14 @@ describe('walking skeleton: collector → offline → sync → committee → res
     await until('pending count offline', () => pendingCount(page), 1);
     expect(await outboxRows(page)).toBe(1);
     expect(await page.locator(t('sync-status')).getAttribute('data-state')).toBe('offline');
+    await toastsGone(page);
     await screenshot(page, '05-collector-offline-pending');
   });
 
   step('reload while offline: shell from the service worker, still logged in, the entry still queued', async () => {
     const page = collector.page;
-    await page.reload({ waitUntil: 'load' });
+    const response = await page.reload({ waitUntil: 'load' });
+    expect(response?.fromServiceWorker(), 'the offline reload is answered by the service worker').toBe(true);
     await page.locator(t('new-entry')).first().waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator(t('login-username')).count(), 'no login form after an offline reload').toBe(0);
     await until('pending count after offline reload', () => pendingCount(page), 1);
@@ -328,6 +338,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
       await card.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     }
     expect(await statesOfNewEntries(committeeApi)).toEqual(['approved', 'approved']);
+    await toastsGone(page);
     await screenshot(page, '09-committee-approved');
 
     await page.locator(t('tab-notices')).click();
@@ -337,6 +348,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
     await clickConfirmDialog(page);
     await until('states after publishing', () => statesOfNewEntries(committeeApi), ['publicized', 'publicized']);
     await page.locator(t('notice-item')).first().waitFor({ timeout: UI_TIMEOUT });
+    await toastsGone(page);
     await screenshot(page, '11-committee-published');
   });
 

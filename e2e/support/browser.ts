@@ -43,13 +43,15 @@ export async function launchPerson(opts: LaunchOptions = {}): Promise<Person> {
     locale: opts.locale ?? 'zh-CN',
     serviceWorkers: 'allow',
   });
+  context.setDefaultTimeout(20_000);
   const problems: string[] = [];
+  const note = (line: string) => problems.push(line.length > 240 ? `${line.slice(0, 240)}…` : line);
   const watch = (page: Page) => {
     page.on('console', (msg) => {
-      if (msg.type() === 'error') problems.push(`console.error: ${msg.text()}`);
+      if (msg.type() === 'error') note(`console.error: ${msg.text()}`);
     });
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-    page.on('requestfailed', (req) => problems.push(`requestfailed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`));
+    page.on('pageerror', (err) => note(`pageerror: ${err.message}`));
+    page.on('requestfailed', (req) => note(`requestfailed: ${req.method()} ${req.url()} ${req.failure()?.errorText ?? ''}`));
   };
   context.pages().forEach(watch);
   context.on('page', watch);
