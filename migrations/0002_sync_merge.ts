@@ -1,7 +1,6 @@
 // Field-level merge of household edits pushed by phones (docs/sync-protocol.md, household.update).
 // Frozen once released. Portable on SQLite and PostgreSQL (see 0001_init).
 // Kysely<any>: a frozen migration must not type itself with the app's Database (style.md).
-/* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Kysely } from 'kysely';
 
 export async function up(db: Kysely<any>): Promise<void> {

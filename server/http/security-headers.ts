@@ -10,6 +10,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "worker-src 'self'",
   "connect-src 'self'",
+  // Vant ships its icon font as a data: URI.
+  "font-src 'self' data:",
   "frame-ancestors 'none'",
   "base-uri 'self'",
   "form-action 'self'",
