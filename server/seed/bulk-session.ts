@@ -8,12 +8,11 @@
 //   instead of a trigger per row). All of it in ONE transaction, DDL included, so a failure or a
 //   crash rolls back to the migrated, empty state.
 import SQLite from 'better-sqlite3';
-import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../db/schema';
-import { kyselyWriter, sqliteStatementWriter, type BulkWriter } from './bulk';
+import pg from 'pg';
+import { postgresCopyWriter, sqliteStatementWriter, type BlockWriter } from './bulk';
 
 export interface BulkSession {
-  writer: BulkWriter;
+  writer: BlockWriter;
   /** A good moment to commit (SQLite: bounds the in-memory journal); a no-op where not needed. */
   checkpoint(): Promise<void>;
   /** Rebuilds indexes and constraints, checks them, commits. */
@@ -84,14 +83,17 @@ function sqliteSecondaryIndexes(sqlite: SQLite.Database): Deferred[] {
 }
 
 /**
- * PostgreSQL, on one pinned connection (db from `kysely.connection().execute`). Everything,
- * including dropping and re-creating indexes and foreign keys, happens in one transaction.
+ * PostgreSQL, on a connection of its own (COPY needs the raw client). Everything, including
+ * dropping and re-creating indexes and foreign keys, happens in one transaction.
  */
-export async function openPostgresBulkSession(conn: Kysely<Database>): Promise<BulkSession> {
-  const exec = (text: string, params: unknown[] = []) => conn.executeQuery(CompiledQuery.raw(text, params));
-  await exec('begin');
-  let open = true;
+export async function openPostgresBulkSession(databaseUrl: string): Promise<BulkSession> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const exec = (text: string, params: unknown[] = []) => client.query(text, params);
+  let open = false;
   try {
+    await exec('begin');
+    open = true;
     await exec(`set local maintenance_work_mem = '256MB'`);
     const fks = (await exec(
       `select cl.relname as tbl, c.conname as name, pg_get_constraintdef(c.oid) as def
@@ -111,23 +113,28 @@ export async function openPostgresBulkSession(conn: Kysely<Database>): Promise<B
       ...indexes.map((i) => i.def),
       ...fks.map((f) => `alter table "${f.tbl}" add constraint "${f.name}" ${f.def}`),
     ];
+    let closed = false;
     return {
-      writer: kyselyWriter(conn, 'postgres'),
+      writer: postgresCopyWriter(client),
       async checkpoint() {},
       async finish(log) {
         log(`[seed] building ${indexes.length} indexes and validating ${fks.length} foreign keys …`);
         for (const r of restore) await exec(r);
         await exec('commit');
         open = false;
+        log('[seed] analyze …');
         await exec('analyze');
       },
       async close() {
+        if (closed) return;
+        closed = true;
         if (open) await exec('rollback').catch(() => {});
-        open = false;
+        await client.end();
       },
     };
   } catch (err) {
-    await exec('rollback').catch(() => {});
+    if (open) await exec('rollback').catch(() => {});
+    await client.end();
     throw err;
   }
 }

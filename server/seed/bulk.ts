@@ -3,15 +3,19 @@
 // so seeds write through raw statements:
 // - SQLite, own connection (the scale seed): one prepared statement per table, run per row inside
 //   big transactions — better-sqlite3 makes that a plain C call.
-// - SQLite through Kysely (demo, bench: inside the caller's transaction): multi-row VALUES.
-// - PostgreSQL: `INSERT … SELECT * FROM unnest($1::text[], $2::int[], …)`, thousands of rows per
-//   statement with one array parameter per column (no COPY: pg-copy-streams is not a dependency).
+// - PostgreSQL, own connection (the scale seed): COPY FROM STDIN (pg-copy.ts).
+// - Through Kysely, inside the caller's transaction (demo, bench): multi-row VALUES on SQLite,
+//   `INSERT … SELECT * FROM unnest($1::text[], $2::int[], …)` on PostgreSQL.
 // None of them opens a transaction: the caller decides where transactions begin and end.
+// The scale-seed writers also take pre-encoded blocks (encode.ts) from the generator's worker.
 import { CompiledQuery, type Kysely } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
+import type pg from 'pg';
 import type { Database } from '../db/schema';
 import type { Dialect } from '../db/connect';
 import { SEED_COLUMNS, type Row, type SeedTable, type TownshipRows, type VillageRows } from './rows';
+import { columnNames as columnsOf, encodeRows, forEachRow, type RowBlock, type TablePart } from './encode';
+import { copyFromStdin } from './pg-copy';
 
 export interface BulkWriter {
   write<T extends SeedTable>(table: T, rows: readonly Row<T>[]): Promise<void>;
@@ -19,31 +23,65 @@ export interface BulkWriter {
   readonly rowsWritten: number;
 }
 
-const columnsOf = (table: SeedTable) => SEED_COLUMNS[table].map(([c]) => c as string);
+/** A writer that also takes rows encoded elsewhere (encode.ts; in the generator's worker thread). */
+export interface BlockWriter extends BulkWriter {
+  writeBlock(block: RowBlock): Promise<void>;
+}
+
+export async function writePart(w: BlockWriter, part: TablePart): Promise<void> {
+  if (part.block) await w.writeBlock(part.block);
+  else await w.write(part.table, part.rows as readonly Row<typeof part.table>[]);
+}
 
 /** SQLite through a better-sqlite3 handle the caller owns: one cached statement per table. */
-export function sqliteStatementWriter(sqlite: BetterSqlite3.Database): BulkWriter {
-  const statements = new Map<SeedTable, { stmt: BetterSqlite3.Statement; cols: string[]; values: unknown[] }>();
+export function sqliteStatementWriter(sqlite: BetterSqlite3.Database): BlockWriter {
+  const statements = new Map<SeedTable, BetterSqlite3.Statement>();
+  const statementFor = (table: SeedTable) => {
+    let stmt = statements.get(table);
+    if (!stmt) {
+      const cols = columnsOf(table);
+      stmt = sqlite.prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`);
+      statements.set(table, stmt);
+    }
+    return stmt;
+  };
   let rowsWritten = 0;
-  return {
+  // Positional binding from one reused array: measurably faster than binding by name.
+  const writer: BlockWriter = {
     get rowsWritten() { return rowsWritten; },
     async write(table, rows) {
-      let s = statements.get(table);
-      if (!s) {
-        const cols = columnsOf(table);
-        const stmt = sqlite.prepare(`insert into ${table} (${cols.join(', ')}) values (${cols.map(() => '?').join(', ')})`);
-        s = { stmt, cols, values: new Array<unknown>(cols.length) };
-        statements.set(table, s);
-      }
-      // Positional binding from one reused array: measurably faster than binding by name.
-      const { stmt, cols, values } = s;
+      const stmt = statementFor(table);
+      const cols = columnsOf(table);
+      const values = new Array<unknown>(cols.length);
       for (const row of rows as readonly Record<string, unknown>[]) {
         for (let i = 0; i < cols.length; i++) values[i] = row[cols[i]];
         stmt.run(values);
       }
       rowsWritten += rows.length;
     },
+    async writeBlock(block) {
+      const stmt = statementFor(block.table);
+      forEachRow(block, (values) => stmt.run(values));
+      rowsWritten += block.count;
+    },
   };
+  return writer;
+}
+
+/** PostgreSQL through a pg.Client the caller owns (and has opened a transaction on): COPY per block. */
+export function postgresCopyWriter(client: pg.Client): BlockWriter {
+  let rowsWritten = 0;
+  const writer: BlockWriter = {
+    get rowsWritten() { return rowsWritten; },
+    async write(table, rows) {
+      await writer.writeBlock(encodeRows(table, rows));
+    },
+    async writeBlock(block) {
+      if (block.count > 0) await copyFromStdin(client, block.table, columnsOf(block.table), block.data);
+      rowsWritten += block.count;
+    },
+  };
+  return writer;
 }
 
 /** Raw statements through Kysely, so they join the caller's transaction (demo, bench, scale on PostgreSQL). */
