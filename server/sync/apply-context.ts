@@ -1,9 +1,13 @@
-// What an apply step gets: the open write transaction and who is pushing from where.
+// What an apply step gets: the batch's open write transaction, who is pushing from where, the
+// batch's preloaded reads, and where to note what it changed.
 import crypto from 'node:crypto';
 import type { WriteTrx } from '../db/transaction';
 import type { Dialect } from '../db/connect';
 import type { SessionUser } from '../context';
+import type { PulledEntity } from '../../shared/protocol/sync';
 import type { Outcome } from './outcome';
+import type { BatchCache } from './batch-cache';
+import type { EntryWrites } from './entry-writes';
 
 export interface ApplyContext {
   trx: WriteTrx;
@@ -13,6 +17,19 @@ export interface ApplyContext {
   /** Server time of the push (the injected clock), never the device's. */
   now: Date;
   mutationId: string;
+  /** The mutation's canonical content (mutationContent in shared/sync/result-rules.ts). */
+  content: string;
+  cache: BatchCache;
+  /** Entry writes, and the reads that depend on the batch's own writes (see entry-writes.ts). */
+  writes: EntryWrites;
+  /**
+   * Notes that a pulled entity changed in a scope. The batch writes these to the change log
+   * (recordChanges) once, after its last item and before it commits, and only for items it kept.
+   * Row locks are thus taken before the scope counters, as server/db/changes.ts asks.
+   */
+  logChange(scope: string, entity: PulledEntity, id: string): void;
+  /** Runs `fn` once this item's writes are kept (its savepoint released); dropped otherwise. */
+  afterItem(fn: () => void): void;
 }
 
 /** The result of a successful apply step; a refusal is a thrown RuleFailure instead. */

@@ -3,7 +3,7 @@
 // phone changed to another value keeps the server value; the phone's value goes to sync_conflicts
 // for the village admin, and the answer is `conflict` / `field_conflict` listing the fields.
 // The other fields are applied in the same transaction.
-import { uuidv7 } from 'uuidv7';
+import { newId } from './ids';
 import type { HouseholdUpdatePayload } from '../../shared/protocol/sync';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { canonicalJson } from '../../shared/sync/result-rules';
@@ -11,7 +11,6 @@ import { mergeFields } from '../../shared/sync/field-merge';
 import { normalizeName } from '../../shared/validation/name';
 import { normalizePhone } from '../../shared/validation/phone';
 import { canWriteVillage } from '../access/scope';
-import { recordChanges } from '../db/changes';
 import { forbiddenItem, rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import * as repo from './repo/households';
@@ -42,12 +41,12 @@ export async function applyHouseholdUpdate(ctx: ApplyContext, p: HouseholdUpdate
     const changed = Object.fromEntries(result.applied.map((f) => [f, result.merged[f as repo.HouseholdField]]));
     await repo.updateHouseholdFields(trx, household.id, changed, version, now);
     await repo.setFieldVersions(trx, household.id, result.applied, version);
-    await recordChanges(trx, scopeOfVillage(household.villageId), 'household', [household.id]);
+    ctx.logChange(scopeOfVillage(household.villageId), 'household', household.id);
   }
   if (result.conflicts.length === 0) return { outcome: { status: 'applied' }, entityId: household.id };
 
   await repo.insertSyncConflicts(trx, result.conflicts.map((c) => ({
-    id: uuidv7(), villageId: household.villageId, entity: 'household', entityId: household.id, field: c.field,
+    id: newId(), villageId: household.villageId, entity: 'household', entityId: household.id, field: c.field,
     baseVersion: p.baseVersion, serverValue: canonicalJson(c.serverValue ?? null),
     clientValue: canonicalJson(c.clientValue ?? null), mutationId: ctx.mutationId, userId: user.id, createdAt: now,
   })));

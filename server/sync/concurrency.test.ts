@@ -49,7 +49,7 @@ describe.each(await testDialects())('concurrent sync on %s', (dialect) => {
     const pullOnce = async () => {
       const { json } = await postSync(app, 'collector', request([], { cursors: { [scope]: cursor }, pullLimit: 7 }));
       const page = json.changes.find((c) => c.scope === scope)!;
-      for (const e of decodeRows('entry', page.tables.entry ?? { cols: [], rows: [] })) seen.add(e.id);
+      for (const e of decodeRows('entry', page.tables.entry ?? { n: 0, cols: {} })) seen.add(e.id);
       expect(page.cursor).toBeGreaterThanOrEqual(cursor);
       cursor = page.cursor;
       return page.hasMore;

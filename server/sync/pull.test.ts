@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
 import { recordChanges } from '../db/changes';
 import { writeTransaction } from '../db/transaction';
-import type { ScopeChanges, SyncResponse } from '../../shared/protocol/sync';
+import type { PulledEntity, ScopeChanges, SyncResponse } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
 import { entryCreate, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World } from './test-fixture';
@@ -67,13 +67,13 @@ describe.each(await testDialects())('POST /api/sync pull on %s', (dialect) => {
     for (;;) {
       const { json } = await postSync(app, 'collector', request([], { cursors, pullLimit: 4 }));
       rounds++;
-      const rows = json.changes.reduce((n, c) => n + Object.values(c.tables).reduce((m, tb) => m + tb.rows.length, 0) + c.deleted.length, 0);
+      const rows = json.changes.reduce((n, c) => n + Object.values(c.tables).reduce((m, tb) => m + tb.n, 0) + c.deleted.length, 0);
       expect(rows).toBeLessThanOrEqual(4);
       for (const c of json.changes) {
         expect(c.cursor).toBeGreaterThanOrEqual(cursors[c.scope] ?? 0);
         cursors[c.scope] = c.cursor;
         for (const [entity, table] of Object.entries(c.tables)) {
-          for (const row of table.rows) seen.push(`${entity}:${String(row[0])}`);
+          for (const row of decodeRows(entity as PulledEntity, table)) seen.push(`${entity}:${row.id}`);
         }
       }
       expect(json.hasMore).toBe(json.changes.some((c) => c.hasMore));

@@ -82,27 +82,6 @@ describe.each(await testDialects())('POST /api/sync push on %s', (dialect) => {
     expect(await count(t, 'entries')).toBe(1);
   });
 
-  it('leaves the item that hit a server error, and everything after it, unanswered for a retry', async () => {
-    let calls = 0;
-    const flaky = testDeps(t);
-    const clock = flaky.now;
-    flaky.now = () => {
-      if (++calls === 2) throw new Error('simulated outage');
-      return clock();
-    };
-    const flakyApp = testApp(flaky, w.users);
-    const before = entryCreate(w);
-    const create = entryCreate(w);
-    const batch = request([before, create, entryWithdraw((create.payload as { entryId: string }).entryId)]);
-    const [a, b, c] = batch.mutations as { id: string }[];
-    const first = await postSync(flakyApp, 'collector', batch);
-    expect(first.status).toBe(200);
-    expect(first.json.results).toEqual([{ id: a.id, status: 'applied' }]);
-    const retry = await postSync(flakyApp, 'collector', batch);
-    expect(retry.json.results).toEqual([{ id: a.id, status: 'duplicate' }, { id: b.id, status: 'applied' }, { id: c.id, status: 'applied' }]);
-    expect(await count(t, 'sync_mutations')).toBe(3);
-  });
-
   it('forbids writing to a village outside the user scope, and replays the refusal', async () => {
     const m = entryCreate(w, { householdId: w.h2 });
     const nowhere = entryCreate(w, { householdId: uuidv7() });

@@ -10,6 +10,8 @@ import { checkEnvelope } from './envelope';
 import { pushMutations } from './push';
 import { pullChanges } from './pull';
 import { userScopes } from './scopes';
+import { maxBatchItems } from './limits';
+import { jsonAnswer } from './compress';
 
 export const syncRoutes = new Hono<AppEnv>()
   // Residents (403) never sync a village; anonymous callers get 401 from the rule.
@@ -22,7 +24,7 @@ export const syncRoutes = new Hono<AppEnv>()
     } catch {
       return c.json(errorBody('invalid_json', '请求内容不是有效的 JSON'), 400);
     }
-    const envelope = checkEnvelope(body);
+    const envelope = checkEnvelope(body, maxBatchItems());
     if (!envelope.ok) return c.json(errorBody(envelope.code, envelope.message), envelope.status);
     const req = envelope.request;
 
@@ -38,5 +40,6 @@ export const syncRoutes = new Hono<AppEnv>()
       changes: pulled.changes,
       hasMore: pulled.hasMore,
     };
-    return c.json(response, 200);
+    // Gzipped when the phone accepts it (every browser does): pages are built for compression.
+    return jsonAnswer(c, response);
   });

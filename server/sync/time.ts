@@ -9,13 +9,24 @@ export function chinaDate(ms: number): string {
   return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 10);
 }
 
+// A batch checks the same few dates hundreds of times; both answers are pure, so remember them.
+const realDates = new Map<string, boolean>();
+let latest = { nowMs: NaN, date: '' };
+
 /** A real calendar date ('2025-02-30' passes the schema's pattern but is not one). */
 export function isRealDate(ymd: string): boolean {
-  const t = Date.parse(`${ymd}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === ymd;
+  let real = realDates.get(ymd);
+  if (real === undefined) {
+    const t = Date.parse(`${ymd}T00:00:00Z`);
+    real = !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === ymd;
+    if (realDates.size >= 10_000) realDates.clear();
+    realDates.set(ymd, real);
+  }
+  return real;
 }
 
 /** An occurred-on date after today in China, allowing the same skew as device timestamps. */
 export function isFutureDate(ymd: string, serverNowMs: number): boolean {
-  return ymd > chinaDate(serverNowMs + MAX_FUTURE_SKEW_MS);
+  if (latest.nowMs !== serverNowMs) latest = { nowMs: serverNowMs, date: chinaDate(serverNowMs + MAX_FUTURE_SKEW_MS) };
+  return ymd > latest.date;
 }

@@ -3,11 +3,15 @@
 import { z } from 'zod';
 
 export const PROTOCOL_VERSION = 1;
-/** Bumped when the shape of pulled tables changes; older clients are told to update. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped when the shape of pulled tables changes; older clients are told to update.
+ * 2: column-packed tables (RowTable.n / cols, EncodedColumn), rows ordered by id.
+ */
+export const SCHEMA_VERSION = 2;
 export const MAX_BATCH_ITEMS = 500;
 export const MAX_BODY_BYTES = 512 * 1024;
-export const DEFAULT_PULL_LIMIT = 2000;
+/** Rows per answer when the phone does not say: a 20,000-entry village bootstraps in 5 pages. */
+export const DEFAULT_PULL_LIMIT = 5000;
 export const MAX_PULL_LIMIT = 5000;
 /** Device timestamps further ahead than this are rejected per item (clock skew guard). */
 export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
@@ -86,17 +90,48 @@ export interface MutationResult {
   fields?: string[];
 }
 
-/** A compact table of rows: column names once, then one array per row. */
+/**
+ * One pulled table, column by column (encodeRows / decodeRows in ./tables.ts are the only code that
+ * should build or read one; docs/sync-protocol.md "Page encoding" describes it for other clients).
+ */
 export interface RowTable {
-  cols: string[];
-  rows: unknown[][];
+  /** Number of rows. */
+  n: number;
+  /** Encoded columns by column name. */
+  cols: Record<string, EncodedColumn>;
 }
+
+/**
+ * One column of `n` values:
+ * - `['c', value]`: every row holds `value`;
+ * - `['v', values]`: the values, one per row;
+ * - `['d', dictionary, indexes]`: distinct non-null values (an encoded column of their own) and,
+ *   per row, an index into them (-1: null);
+ * - `['s', default, gaps, others]`: every row holds `default` except some: `gaps` are the distances
+ *   between their row indexes (the first counted from -1), `others` (encoded) their values;
+ * - `['u', version, deltas, hex]`: UUIDs: `version` is the version digit all share ('' if they do
+ *   not), `deltas` the differences of their 48-bit time fields (the first from 0), `hex` the
+ *   remaining 19 (20 without a shared version) hex digits of each, concatenated;
+ * - `['t', null | 'id', deltas]`: instants (ISO 8601, as Date#toISOString writes them) as
+ *   milliseconds: differences from the previous row (the first from 0), or offsets from the time
+ *   field of the same row's UUIDv7 `id`;
+ * - `['y', deltas]`: calendar dates 'YYYY-MM-DD' as differences of day numbers (days since
+ *   1970-01-01; the first from 0).
+ */
+export type EncodedColumn =
+  | ['c', unknown]
+  | ['v', unknown[]]
+  | ['d', EncodedColumn, number[]]
+  | ['s', unknown, number[], EncodedColumn]
+  | ['u', string, number[], string]
+  | ['t', string | null, number[]]
+  | ['y', number[]];
 
 export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator';
 
 export interface ScopeChanges {
   scope: string;
-  /** Upserted rows by entity, in change order within the page. */
+  /** Upserted rows by entity (in no particular order: each entity appears once per page). */
   tables: Partial<Record<PulledEntity, RowTable>>;
   /** Deleted rows (tombstones). */
   deleted: { entity: PulledEntity; id: string }[];

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Dialect } from '../../db/connect';
 import type { IndicatorDto } from '../../../shared/protocol/tables';
+import { insertRows } from './bulk-sql';
 
 type Trx = Kysely<Database>;
 
@@ -134,4 +135,134 @@ export async function insertEntryEvent(
     id: ev.id, entry_id: ev.entryId, village_id: ev.villageId, from_state: ev.from, to_state: ev.to,
     actor_id: ev.actorId, reason: ev.reason, at: ev.at,
   }).execute();
+}
+
+// ---- bulk lookups for a whole batch (server/sync/batch-cache.ts) ----------------------------
+
+/** Stays well under SQLite's and PostgreSQL's bound-parameter limits. */
+const CHUNK = 500;
+
+async function inChunks<T>(ids: readonly string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await load(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
+/**
+ * Live households with village and township, locked on PostgreSQL like findHouseholdForWrite, in
+ * id order so that two batches lock shared households in the same order.
+ */
+export async function findHouseholdsForWrite(trx: Trx, dialect: Dialect, ids: readonly string[]): Promise<HouseholdForWrite[]> {
+  const rows = await inChunks([...ids].sort(), (c) => trx
+    .selectFrom('households')
+    .innerJoin('villages', 'villages.id', 'households.village_id')
+    .select(['households.id', 'households.village_id', 'villages.township_id', 'households.status'])
+    .where('households.id', 'in', c)
+    .where('households.deleted', '=', 0)
+    .orderBy('households.id')
+    .$if(dialect === 'postgres', (q) => q.forUpdate('households'))
+    .execute());
+  return rows.map((r) => ({ id: r.id, villageId: r.village_id, townshipId: r.township_id, status: r.status }));
+}
+
+/** Entries by id, locked on PostgreSQL (see findEntry), in id order. */
+export async function findEntries(trx: Trx, dialect: Dialect, ids: readonly string[]): Promise<EntryBrief[]> {
+  const rows = await inChunks([...ids].sort(), (c) => trx
+    .selectFrom('entries')
+    .select(['id', 'village_id', 'household_id', 'recorder_id', 'state', 'points', 'content_hash'])
+    .where('id', 'in', c)
+    .orderBy('id')
+    .$if(dialect === 'postgres', (q) => q.forUpdate())
+    .execute());
+  return rows.map((r) => ({
+    id: r.id, villageId: r.village_id, householdId: r.household_id, recorderId: r.recorder_id,
+    state: r.state, points: r.points, contentHash: r.content_hash,
+  }));
+}
+
+/** Live persons' households (person id → household id). */
+export async function findPersonsHouseholds(trx: Trx, ids: readonly string[]): Promise<Map<string, string>> {
+  const rows = await inChunks(ids, (c) => trx
+    .selectFrom('persons').select(['id', 'household_id']).where('id', 'in', c).where('deleted', '=', 0).execute());
+  return new Map(rows.map((r) => [r.id, r.household_id]));
+}
+
+export async function findCatalogVersions(trx: Trx, ids: readonly string[]): Promise<{ id: string; townshipId: string; status: string }[]> {
+  const rows = await inChunks(ids, (c) => trx.selectFrom('catalog_versions').select(['id', 'township_id', 'status']).where('id', 'in', c).execute());
+  return rows.map((r) => ({ id: r.id, townshipId: r.township_id, status: r.status }));
+}
+
+/** Every indicator of these catalogue versions, keyed `${catalogVersionId}|${code}`. */
+export async function findIndicatorsOf(trx: Trx, catalogVersionIds: readonly string[]): Promise<Map<string, IndicatorRules>> {
+  const rows = await inChunks(catalogVersionIds, (c) => trx
+    .selectFrom('indicators')
+    .select(['catalog_version_id', 'code', 'sign', 'points_min', 'points_max', 'cap_count', 'cap_period', 'subject', 'recorder_roles'])
+    .where('catalog_version_id', 'in', c)
+    .execute());
+  return new Map(rows.map((r) => [`${r.catalog_version_id}|${r.code}`, {
+    code: r.code, sign: r.sign < 0 ? -1 : 1, pointsMin: r.points_min, pointsMax: r.points_max,
+    capCount: r.cap_count, capPeriod: r.cap_period, subject: r.subject === 'person' ? 'person' : 'household',
+    recorderRoles: r.recorder_roles.split(',').map((s) => s.trim()).filter(Boolean),
+  } satisfies IndicatorRules]));
+}
+
+// ---- set-oriented writes of a buffered batch (server/sync/entry-writes.ts) --------------------
+
+export interface NewEntryEvent { id: string; entryId: string; villageId: string; from: string | null; to: string; actorId: string; reason: string; at: string }
+
+/** Rows per multi-row statement: 500 × 19 columns stays under both databases' parameter limits. */
+const WRITE_CHUNK = 500;
+
+const ENTRY_COLUMNS = [
+  'id', 'village_id', 'household_id', 'person_id', 'catalog_version_id', 'indicator_code', 'occurred_on', 'points', 'note',
+  'recorder_id', 'device_id', 'device_seq', 'state', 'reverses', 'notice_id', 'content_hash', 'client_created_at', 'created_at', 'updated_at',
+] as const;
+const EVENT_COLUMNS = ['id', 'entry_id', 'village_id', 'from_state', 'to_state', 'actor_id', 'reason', 'at'] as const;
+
+/** Inserts entries (with the given state); returns the ids actually inserted (ON CONFLICT DO NOTHING). */
+export async function insertEntries(trx: Trx, dialect: Dialect, rows: readonly (NewEntry & { state: string; updatedAt: string })[]): Promise<Set<string>> {
+  const values = rows.map((e) => [
+    e.id, e.villageId, e.householdId, e.personId, e.catalogVersionId, e.indicatorCode, e.occurredOn, e.points, e.note,
+    e.recorderId, e.deviceId, e.deviceSeq, e.state, e.reverses, null, e.contentHash, e.clientCreatedAt, e.now, e.updatedAt,
+  ]);
+  const out = await insertRows<{ id: string }>(trx, dialect, 'entries', ENTRY_COLUMNS, values, 'on conflict (id) do nothing returning id', WRITE_CHUNK);
+  return new Set(out.map((r) => r.id));
+}
+
+export async function insertEntryEvents(trx: Trx, dialect: Dialect, events: readonly NewEntryEvent[]): Promise<void> {
+  const values = events.map((ev) => [ev.id, ev.entryId, ev.villageId, ev.from, ev.to, ev.actorId, ev.reason, ev.at]);
+  await insertRows(trx, dialect, 'entry_events', EVENT_COLUMNS, values, '', WRITE_CHUNK);
+}
+
+export interface CapRow { id: string; householdId: string; personId: string | null; indicatorCode: string; occurredOn: string; state: string; reverses: string | null }
+
+/**
+ * Entries that may count against a cap: of these indicator codes, of these households or persons,
+ * occurred in [from, to], in any state (the caller filters, knowing the batch's own changes).
+ */
+export async function listCapRows(
+  trx: Trx, q: { codes: readonly string[]; householdIds: readonly string[]; personIds: readonly string[]; from: string; to: string },
+): Promise<CapRow[]> {
+  const out: CapRow[] = [];
+  const subjects: ['household_id' | 'person_id', readonly string[]][] = [['household_id', q.householdIds], ['person_id', q.personIds]];
+  for (const [column, ids] of subjects) {
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const rows = await trx.selectFrom('entries')
+        .select(['id', 'household_id', 'person_id', 'indicator_code', 'occurred_on', 'state', 'reverses'])
+        .where(column, 'in', ids.slice(i, i + CHUNK))
+        .where('indicator_code', 'in', [...q.codes])
+        .where('occurred_on', '>=', q.from)
+        .where('occurred_on', '<=', q.to)
+        .execute();
+      for (const r of rows) {
+        out.push({ id: r.id, householdId: r.household_id, personId: r.person_id, indicatorCode: r.indicator_code, occurredOn: r.occurred_on, state: r.state, reverses: r.reverses });
+      }
+    }
+  }
+  return out;
+}
+
+/** Entries that reverse `entryId`, with their states. */
+export async function listReversals(trx: Trx, entryId: string): Promise<{ id: string; state: string }[]> {
+  return trx.selectFrom('entries').select(['id', 'state']).where('reverses', '=', entryId).execute();
 }

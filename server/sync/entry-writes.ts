@@ -1,0 +1,176 @@
+// How an apply step writes entries, and reads what depends on the batch's own writes (cap counts,
+// live reversals). Two implementations with one contract, so the rules in apply-entry.ts exist once:
+//
+// - DirectWrites: each call is a statement in the item's savepoint (push.ts "item by item").
+// - BufferedWrites: calls are collected per item and kept only when the item is kept; after the
+//   last item they are written set-wise (one multi-row INSERT per table), which is what makes a
+//   200-item batch cost about as much as a plain batched insert. Reads answer from what the batch
+//   preloaded plus what its kept items wrote, so every item sees exactly what it would see item by
+//   item. Whatever the buffered path cannot answer exactly (a cap subject it did not preload, an
+//   entry inserted meanwhile by another PostgreSQL transaction, a database constraint) throws
+//   RetryItemByItem: push.ts rolls the buffered run back and runs the batch item by item.
+import type { WriteTrx } from '../db/transaction';
+import type { Dialect } from '../db/connect';
+import type { Mutation } from '../../shared/protocol/sync';
+import { periodBounds } from '../../shared/domain/points';
+import { isCapPeriod } from '../../shared/domain/period';
+import type { BatchCache } from './batch-cache';
+import * as repo from './repo/entries';
+import { isRealDate } from './time';
+
+export type CapSubject = { column: 'household_id' | 'person_id'; id: string };
+
+export interface EntryWrites {
+  /** False when an entry with this id exists (the caller compares content). */
+  insertEntry(e: repo.NewEntry): Promise<boolean>;
+  insertEntryEvent(ev: repo.NewEntryEvent): Promise<void>;
+  /** Compare-and-set of an entry's state: false when it was no longer `from`. */
+  setEntryState(id: string, from: string, to: string, now: string): Promise<boolean>;
+  /** Entries of the subject and indicator in one of `states`, occurred in [from, to]. */
+  countCapSlots(subject: CapSubject, indicatorCode: string, states: readonly string[], from: string, to: string): Promise<number>;
+  hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
+}
+
+/** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
+export class RetryItemByItem extends Error {}
+
+export class DirectWrites implements EntryWrites {
+  constructor(private readonly trx: WriteTrx) {}
+  insertEntry(e: repo.NewEntry) { return repo.insertEntry(this.trx, e); }
+  insertEntryEvent(ev: repo.NewEntryEvent) { return repo.insertEntryEvent(this.trx, ev); }
+  setEntryState(id: string, from: string, to: string, now: string) { return repo.setEntryState(this.trx, id, from, to, now); }
+  countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string) {
+    return repo.countCapSlots(this.trx, subject, code, states, from, to);
+  }
+  hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
+}
+
+interface StateChange { id: string; from: string; to: string; now: string }
+
+const capKey = (column: string, id: string, code: string) => `${column}|${id}|${code}`;
+
+export class BufferedWrites implements EntryWrites {
+  // What the current item wrote; moved to the kept buffers by keepItem, dropped by discardItem.
+  private pendingEntries: repo.NewEntry[] = [];
+  private pendingEvents: repo.NewEntryEvent[] = [];
+  private pendingStates: StateChange[] = [];
+  // What kept items wrote, in order.
+  private readonly newEntries = new Map<string, { row: repo.NewEntry; state: string; updatedAt: string }>();
+  private readonly events: repo.NewEntryEvent[] = [];
+  private readonly updates = new Map<string, StateChange>();
+  // Rows that can count against a cap, per subject and indicator, with their current state.
+  private readonly capRows = new Map<string, repo.CapRow[]>();
+  private readonly capById = new Map<string, repo.CapRow>();
+  /** Entry id → state after the batch's kept changes (for rows read from the database). */
+  private readonly states = new Map<string, string>();
+
+  constructor(private readonly trx: WriteTrx, private readonly dialect: Dialect) {}
+
+  /** Loads the cap-relevant entries of every subject the batch's capped entries count against. */
+  async preload(ms: readonly Mutation[], cache: BatchCache): Promise<void> {
+    const codes = new Set<string>();
+    const households = new Set<string>();
+    const persons = new Set<string>();
+    let from = '9999-12-31';
+    let to = '0000-01-01';
+    for (const m of ms) {
+      if (m.kind !== 'entry.create' || m.payload.reverses !== null || !isRealDate(m.payload.occurredOn)) continue;
+      const p = m.payload;
+      const ind = await cache.indicator(p.catalogVersionId, p.indicatorCode);
+      if (!ind || ind.capCount === null || !isCapPeriod(ind.capPeriod)) continue;
+      const bounds = periodBounds(ind.capPeriod, p.occurredOn);
+      // The subject the cap counts per (apply-entry.ts checkCapRule): the person, else the household.
+      const byPerson = ind.subject === 'person' && p.personId !== null;
+      if (byPerson) persons.add(p.personId!);
+      else households.add(p.householdId);
+      this.capRows.set(capKey(byPerson ? 'person_id' : 'household_id', byPerson ? p.personId! : p.householdId, ind.code), []);
+      codes.add(ind.code);
+      if (bounds.from < from) from = bounds.from;
+      if (bounds.to > to) to = bounds.to;
+    }
+    if (codes.size === 0) return;
+    const rows = await repo.listCapRows(this.trx, { codes: [...codes], householdIds: [...households], personIds: [...persons], from, to });
+    for (const r of rows) this.index(r);
+  }
+
+  /** Files a row under the keys that were preloaded (a row reached twice is filed once per key). */
+  private index(r: repo.CapRow): void {
+    if (this.capRows.size === 0 || this.capById.has(r.id)) return;
+    this.capById.set(r.id, r);
+    for (const key of [capKey('household_id', r.householdId, r.indicatorCode), r.personId ? capKey('person_id', r.personId, r.indicatorCode) : null]) {
+      if (key) this.capRows.get(key)?.push(r);
+    }
+  }
+
+  async insertEntry(e: repo.NewEntry): Promise<boolean> {
+    this.pendingEntries.push(e);
+    return true;
+  }
+
+  async insertEntryEvent(ev: repo.NewEntryEvent): Promise<void> {
+    this.pendingEvents.push(ev);
+  }
+
+  async setEntryState(id: string, from: string, to: string, now: string): Promise<boolean> {
+    // The caller read the state from the batch's view (locked rows plus kept writes): it holds.
+    this.pendingStates.push({ id, from, to, now });
+    return true;
+  }
+
+  async countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string): Promise<number> {
+    const rows = this.capRows.get(capKey(subject.column, subject.id, code));
+    if (!rows) throw new RetryItemByItem(`cap subject ${subject.column} ${subject.id} ${code} not preloaded`);
+    return rows.filter((r) => states.includes(r.state) && r.occurredOn >= from && r.occurredOn <= to).length;
+  }
+
+  async hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean> {
+    for (const r of await repo.listReversals(this.trx, entryId)) {
+      if (states.includes(this.states.get(r.id) ?? r.state)) return true;
+    }
+    for (const e of this.newEntries.values()) if (e.row.reverses === entryId && states.includes(e.state)) return true;
+    return false;
+  }
+
+  keepItem(): void {
+    for (const row of this.pendingEntries) {
+      this.newEntries.set(row.id, { row, state: 'submitted', updatedAt: row.now });
+      if (this.capRows.size > 0) this.index({ id: row.id, householdId: row.householdId, personId: row.personId, indicatorCode: row.indicatorCode, occurredOn: row.occurredOn, state: 'submitted', reverses: row.reverses });
+    }
+    for (const ev of this.pendingEvents) this.events.push(ev);
+    for (const s of this.pendingStates) {
+      const created = this.newEntries.get(s.id);
+      if (created) {
+        // Created in this batch: it is inserted in its final state (its events tell the history).
+        created.state = s.to;
+        created.updatedAt = s.now;
+      } else {
+        const earlier = this.updates.get(s.id);
+        this.updates.set(s.id, { ...s, from: earlier?.from ?? s.from });
+      }
+      this.states.set(s.id, s.to);
+      const row = this.capById.get(s.id);
+      if (row) row.state = s.to;
+    }
+    this.discardItem();
+  }
+
+  discardItem(): void {
+    this.pendingEntries.length = 0;
+    this.pendingEvents.length = 0;
+    this.pendingStates.length = 0;
+  }
+
+  /** Writes what the kept items wrote. Throws RetryItemByItem when the database disagrees. */
+  async flush(): Promise<void> {
+    const rows = [...this.newEntries.values()].map((e) => ({ ...e.row, state: e.state, updatedAt: e.updatedAt }));
+    if (rows.length > 0) {
+      const inserted = await repo.insertEntries(this.trx, this.dialect, rows);
+      // Fewer: another PostgreSQL transaction inserted one of these entry ids since the preload.
+      if (inserted.size !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
+    }
+    await repo.insertEntryEvents(this.trx, this.dialect, this.events);
+    for (const u of this.updates.values()) {
+      if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now))) throw new RetryItemByItem(`entry ${u.id} changed state`);
+    }
+  }
+}
