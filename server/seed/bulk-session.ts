@@ -4,9 +4,9 @@
 //   stored definitions (building an index sorts once; inserting at random positions row by row
 //   into several indexes costs several times more).
 // - SQLite: no fsync, journal in memory, foreign keys checked once at the end; then back to WAL.
-// - PostgreSQL: foreign keys of the big tables are dropped and re-added (one validating join
-//   instead of a trigger per row). All of it in ONE transaction, DDL included, so a failure or a
-//   crash rolls back to the migrated, empty state.
+// - PostgreSQL: keys and foreign keys of the big tables are dropped and re-added too (a sort
+//   instead of random index inserts, one validating join instead of a trigger per row). All of
+//   it in ONE transaction, DDL included, so a failure or a crash rolls back to the empty state.
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { postgresCopyWriter, sqliteStatementWriter, type BlockWriter } from './bulk';
@@ -83,8 +83,12 @@ function sqliteSecondaryIndexes(sqlite: SQLite.Database): Deferred[] {
 }
 
 /**
- * PostgreSQL, on a connection of its own (COPY needs the raw client). Everything, including
- * dropping and re-creating indexes and foreign keys, happens in one transaction.
+ * PostgreSQL, on a connection of its own (COPY needs the raw client). The bulk tables lose all
+ * their indexes and constraints for the load — primary keys and unique constraints too, since
+ * a unique index that outgrows shared_buffers makes every insert a random read — and get them
+ * back at the end: unique indexes built by sorting, then foreign keys validated in one join each.
+ * All of it in one transaction, DDL included: a failure or crash leaves the empty, migrated
+ * database as it was. Duplicate keys would fail the re-added constraints, and so the seed.
  */
 export async function openPostgresBulkSession(databaseUrl: string): Promise<BulkSession> {
   const client = new pg.Client({ connectionString: databaseUrl });
@@ -95,30 +99,42 @@ export async function openPostgresBulkSession(databaseUrl: string): Promise<Bulk
     await exec('begin');
     open = true;
     await exec(`set local maintenance_work_mem = '256MB'`);
-    const fks = (await exec(
-      `select cl.relname as tbl, c.conname as name, pg_get_constraintdef(c.oid) as def
+    // Foreign keys from or to a bulk table (a key referencing a primary key blocks dropping it).
+    const constraints = (await exec(
+      `select cl.relname as tbl, c.conname as name, c.contype as kind, pg_get_constraintdef(c.oid) as def
        from pg_constraint c join pg_class cl on cl.oid = c.conrelid join pg_namespace n on n.oid = cl.relnamespace
-       where c.contype = 'f' and n.nspname = current_schema() and cl.relname = any($1)`,
+       left join pg_class ref on ref.oid = c.confrelid
+       where n.nspname = current_schema()
+         and ((c.contype = 'f' and (cl.relname = any($1) or ref.relname = any($1)))
+           or (c.contype in ('p', 'u') and cl.relname = any($1)))
+       order by case c.contype when 'f' then 0 else 1 end`,
       [[...BULK_TABLES]],
-    )).rows as { tbl: string; name: string; def: string }[];
+    )).rows as { tbl: string; name: string; kind: 'f' | 'p' | 'u'; def: string }[];
     const indexes = (await exec(
       `select i.indexname as name, i.indexdef as def from pg_indexes i
        where i.schemaname = current_schema() and i.tablename = any($1)
          and not exists (select 1 from pg_constraint c where c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`,
       [[...BULK_TABLES]],
     )).rows as { name: string; def: string }[];
-    for (const f of fks) await exec(`alter table "${f.tbl}" drop constraint "${f.name}"`);
+    for (const c of constraints) await exec(`alter table "${c.tbl}" drop constraint "${c.name}"`);
     for (const i of indexes) await exec(`drop index "${i.name}"`);
-    const restore = [
-      ...indexes.map((i) => i.def),
-      ...fks.map((f) => `alter table "${f.tbl}" add constraint "${f.name}" ${f.def}`),
-    ];
+    const addConstraint = (c: (typeof constraints)[number]) => `alter table "${c.tbl}" add constraint "${c.name}" ${c.def}`;
+    // Truncating the (empty) bulk tables in this transaction is what allows COPY … FREEZE.
+    const frozen = new Set<string>();
+    for (const t of BULK_TABLES) {
+      if ((await exec(`select exists (select 1 from "${t}") as used`)).rows[0].used) continue;
+      await exec(`truncate "${t}"`);
+      frozen.add(t);
+    }
+    const keys = constraints.filter((c) => c.kind !== 'f');
+    const fks = constraints.filter((c) => c.kind === 'f');
+    const restore = [...keys.map(addConstraint), ...indexes.map((i) => i.def), ...fks.map(addConstraint)];
     let closed = false;
     return {
-      writer: postgresCopyWriter(client),
+      writer: postgresCopyWriter(client, frozen),
       async checkpoint() {},
       async finish(log) {
-        log(`[seed] building ${indexes.length} indexes and validating ${fks.length} foreign keys …`);
+        log(`[seed] building ${keys.length} keys and ${indexes.length} indexes, validating ${fks.length} foreign keys …`);
         for (const r of restore) await exec(r);
         await exec('commit');
         open = false;

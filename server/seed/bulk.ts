@@ -68,8 +68,11 @@ export function sqliteStatementWriter(sqlite: BetterSqlite3.Database): BlockWrit
   return writer;
 }
 
-/** PostgreSQL through a pg.Client the caller owns (and has opened a transaction on): COPY per block. */
-export function postgresCopyWriter(client: pg.Client): BlockWriter {
+/**
+ * PostgreSQL through a pg.Client the caller owns (and has opened a transaction on): COPY per
+ * block, with FREEZE for the tables the caller truncated in that transaction.
+ */
+export function postgresCopyWriter(client: pg.Client, frozen: ReadonlySet<string> = new Set()): BlockWriter {
   let rowsWritten = 0;
   const writer: BlockWriter = {
     get rowsWritten() { return rowsWritten; },
@@ -77,7 +80,7 @@ export function postgresCopyWriter(client: pg.Client): BlockWriter {
       await writer.writeBlock(encodeRows(table, rows));
     },
     async writeBlock(block) {
-      if (block.count > 0) await copyFromStdin(client, block.table, columnsOf(block.table), block.data);
+      if (block.count > 0) await copyFromStdin(client, block.table, columnsOf(block.table), block.data, frozen.has(block.table));
       rowsWritten += block.count;
     },
   };

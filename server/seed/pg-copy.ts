@@ -47,10 +47,14 @@ class CopyFromStdin {
   handleCopyData(): void {}
 }
 
-/** Runs `copy <table> (<columns>) from stdin` with a COPY-text payload. */
-export function copyFromStdin(client: pg.Client, table: string, columns: readonly string[], payload: Buffer): Promise<void> {
+/**
+ * Runs `copy <table> (<columns>) from stdin` with a COPY-text payload. `freeze` writes the rows
+ * already frozen (allowed when the table was created or truncated in this transaction), which
+ * spares the vacuum and hint-bit writes that would otherwise follow a big load.
+ */
+export function copyFromStdin(client: pg.Client, table: string, columns: readonly string[], payload: Buffer, freeze = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const q = new CopyFromStdin(`copy ${table} (${columns.join(', ')}) from stdin`, payload);
+    const q = new CopyFromStdin(`copy ${table} (${columns.join(', ')}) from stdin${freeze ? ' with (freeze)' : ''}`, payload);
     q.callback = (err) => (err ? reject(err) : resolve());
     (client as unknown as { query(q: CopyFromStdin): void }).query(q);
   });
