@@ -40,7 +40,9 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { roles: VILLAGE_WORK },
   },
-  { path: '/outbox', name: 'outbox', component: () => import('./views/collector/OutboxView.vue'), meta: { roles: VILLAGE_WORK } },
+  { path: '/sync', name: 'sync', component: () => import('./views/collector/SyncView.vue'), meta: { roles: VILLAGE_WORK } },
+  // The outbox list became part of the sync status screen.
+  { path: '/outbox', redirect: '/sync' },
   { path: '/review', name: 'review', component: () => import('./views/committee/ReviewQueueView.vue'), meta: { roles: REVIEW } },
   { path: '/notices', name: 'notices', component: () => import('./views/committee/NoticeView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },

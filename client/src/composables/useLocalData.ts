@@ -45,8 +45,16 @@ export function useCatalog(townshipId: MaybeRefOrGetter<string | null>, date: Ma
   });
 }
 
-export function useOutboxItems() {
-  return useLiveQuery<OutboxItem[]>(() => q.outboxItems(), { initial: [] });
+/** Outbox items, oldest first: all of them, or only those of `userId` when given. */
+export function useOutboxItems(userId?: MaybeRefOrGetter<string | null>) {
+  const who = () => (userId === undefined ? undefined : toValue(userId));
+  return useLiveQuery<OutboxItem[]>(() => q.outboxItems(who()), { initial: [], deps: [who] });
+}
+
+export function useHouseholdNames(ids: MaybeRefOrGetter<string[]>) {
+  return useLiveQuery<Record<string, string>>(() => q.householdNames(toValue(ids)), {
+    initial: {}, deps: [() => toValue(ids).join(',')],
+  });
 }
 
 export function useIndicatorNames() {

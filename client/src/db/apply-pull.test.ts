@@ -66,6 +66,25 @@ describe('applyScopeChanges', () => {
 });
 
 describe('dropScopesExcept', () => {
+  const OTHER_VILLAGE = '0190a000-0000-7000-8000-0000000000b1';
+  const OTHER_HOUSEHOLD = '0190a000-0000-7000-8000-0000000000b2';
+  const other = `village:${OTHER_VILLAGE}`;
+
+  async function holdTwoVillages() {
+    await applyScopeChanges(page({
+      tables: { household: encodeRows('household', [household]), entry: encodeRows('entry', [entry(E1)]) },
+      cursor: 4,
+    }));
+    await applyScopeChanges(page({
+      scope: other,
+      tables: {
+        village: encodeRows('village', [{ id: OTHER_VILLAGE, townshipId: CATALOG, code: 'B', name: '乙村' }]),
+        household: encodeRows('household', [{ ...household, id: OTHER_HOUSEHOLD, villageId: OTHER_VILLAGE }]),
+      },
+      cursor: 7,
+    }));
+  }
+
   it('forgets rows and cursor of a village no longer in scope', async () => {
     await applyScopeChanges(page({
       tables: { household: encodeRows('household', [household]), entry: encodeRows('entry', [entry(E1)]) },
@@ -76,6 +95,50 @@ describe('dropScopesExcept', () => {
     expect(await db.households.count()).toBe(0);
     expect(await db.entries.count()).toBe(0);
     expect(await readCursors()).toEqual({});
+  });
+
+  it('keeps a revoked village while the outbox holds an item for it, and purges it once the outbox is empty', async () => {
+    await holdTwoVillages();
+    const queued = await enqueueEntryCreate(entryInput(), USER); // for VILLAGE
+    // Both villages taken away: the one without unsent work goes now, the other waits.
+    expect(await dropScopesExcept([])).toEqual([other]);
+    expect(await db.households.get(OTHER_HOUSEHOLD)).toBeUndefined();
+    expect(await db.households.get(HOUSEHOLD)).toBeDefined();
+    expect(await db.entries.get(queued.entry.id)).toMatchObject({ state: 'queued' });
+    expect(await readCursors()).toEqual({ [scope]: 4 });
+    expect((await db.meta.get(META.revokedScopes))?.value).toEqual([scope]);
+
+    // A refused item still counts: the collector has not dealt with it yet.
+    await db.outbox.update(queued.item.id, { status: 'attention' });
+    expect(await dropScopesExcept([])).toEqual([]);
+    expect(await db.households.get(HOUSEHOLD)).toBeDefined();
+
+    await db.outbox.clear();
+    expect(await dropScopesExcept([])).toEqual([scope]);
+    expect(await db.households.count()).toBe(0);
+    expect(await db.entries.count()).toBe(0);
+    expect(await readCursors()).toEqual({});
+    expect(await db.meta.get(META.revokedScopes)).toBeUndefined();
+  });
+
+  it("finds an old item's village through its entry, and keeps everything when it cannot tell", async () => {
+    await holdTwoVillages();
+    const queued = await enqueueEntryCreate(entryInput(), USER);
+    // An item written before items carried their village.
+    await db.outbox.where('id').equals(queued.item.id).modify((i) => { delete i.villageId; });
+    expect(await dropScopesExcept([scope])).toEqual([other]);
+    await holdTwoVillages();
+    // Its entry is gone too: the phone cannot tell which village it is for, so nothing is purged.
+    await db.entries.delete(queued.entry.id);
+    expect(await dropScopesExcept([])).toEqual([]);
+    expect(await db.households.count()).toBe(2);
+  });
+
+  it("other users' unsent items also hold their village", async () => {
+    await holdTwoVillages();
+    await enqueueEntryCreate(entryInput({ villageId: OTHER_VILLAGE, householdId: OTHER_HOUSEHOLD }), 'someone-else');
+    expect(await dropScopesExcept([scope])).toEqual([]);
+    expect(await db.households.get(OTHER_HOUSEHOLD)).toBeDefined();
   });
 });
 

@@ -3,8 +3,9 @@
 import type { Table } from 'dexie';
 import { db } from './db';
 import { cursorKey, META, readCursors } from './meta';
+import { villageOfItem } from './outbox';
 import { decodeRows } from '../../../shared/protocol/tables';
-import { SCHEMA_VERSION, type PulledEntity, type ScopeChanges } from '../../../shared/protocol/sync';
+import { SCHEMA_VERSION, scopeOfVillage, type PulledEntity, type ScopeChanges } from '../../../shared/protocol/sync';
 
 type RowTable = Table<{ id: string }, string>;
 
@@ -38,30 +39,65 @@ export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
 }
 
 /**
- * Forgets scopes the user may no longer see (their rows and cursor). Call only with an empty
- * outbox: unsent work for a village must not disappear with it.
+ * Forgets scopes the user may no longer see (the answer's `scopes` no longer lists them): their
+ * rows and cursor. A village is kept as long as the outbox holds any item for it (pending or
+ * refused, of any user): unsent work for a village must not disappear with it. Runs in one
+ * transaction with the outbox, so an entry recorded meanwhile cannot be deleted under it.
+ * @returns the scopes dropped now; scopes left waiting are stored in `meta.revokedScopes`.
  */
 export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
   const keep = new Set(scopes);
-  const dropped = Object.keys(await readCursors()).filter((s) => !keep.has(s));
-  if (dropped.length === 0) return [];
-  await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
-    for (const scope of dropped) {
-      const [kind, id] = scope.split(':');
-      if (kind === 'village' && id) {
+  return db.transaction('rw', [db.meta, db.outbox, ...pulledTables()], async () => {
+    const held = new Set(Object.keys(await readCursors()));
+    // Villages fetched over REST have no cursor yet; they leave the phone the same way.
+    for (const id of await db.villages.toCollection().primaryKeys()) held.add(scopeOfVillage(id));
+    const revoked = [...held].filter((s) => !keep.has(s));
+    if (revoked.length === 0) {
+      if ((await db.meta.get(META.revokedScopes)) !== undefined) await db.meta.delete(META.revokedScopes);
+      return [];
+    }
+    const waiting = await villagesWithUnsentWork();
+    const dropped: string[] = [];
+    const kept: string[] = [];
+    for (const scope of revoked) {
+      const [kind, id] = splitScope(scope);
+      if (kind === 'village') {
+        if (waiting === 'unknown' || waiting.has(id)) {
+          kept.push(scope);
+          continue;
+        }
         await db.villages.delete(id);
         await db.households.where('villageId').equals(id).delete();
         await db.persons.where('villageId').equals(id).delete();
         await db.entries.where('villageId').equals(id).delete();
-      } else if (kind === 'township' && id) {
+      } else if (kind === 'township') {
         const versions = await db.catalogVersions.where('townshipId').equals(id).primaryKeys();
         await db.indicators.where('catalogVersionId').anyOf(versions).delete();
         await db.catalogVersions.bulkDelete(versions);
       }
       await db.meta.delete(cursorKey(scope));
+      dropped.push(scope);
     }
+    if (kept.length > 0) await db.meta.put({ key: META.revokedScopes, value: kept });
+    else await db.meta.delete(META.revokedScopes);
+    return dropped;
   });
-  return dropped;
+}
+
+function splitScope(scope: string): [string, string] {
+  const i = scope.indexOf(':');
+  return i < 0 ? [scope, ''] : [scope.slice(0, i), scope.slice(i + 1)];
+}
+
+/** Villages named by outbox items; 'unknown' when an item's village cannot be told. */
+async function villagesWithUnsentWork(): Promise<Set<string> | 'unknown'> {
+  const out = new Set<string>();
+  for (const item of await db.outbox.toArray()) {
+    const village = await villageOfItem(item);
+    if (!village) return 'unknown';
+    out.add(village);
+  }
+  return out;
 }
 
 /**

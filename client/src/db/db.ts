@@ -38,6 +38,15 @@ export type OutboxItem = Mutation & {
   entityId: string;
   /** The user who made it: only that user's session may send it. */
   userId: string;
+  /**
+   * Village the change belongs to (set since issue 3; older items are resolved through their
+   * entry). A village leaving the user's scope is purged only when no item names it.
+   */
+  villageId?: string;
+  /** When the item was last written to an export file (logout needs every unsent item exported). */
+  exportedAt?: string | null;
+  /** The collector looked at a refused item and chose to keep it (no longer flagged as new). */
+  keptAt?: string | null;
 };
 
 export class CunxinDb extends Dexie {

@@ -11,6 +11,16 @@ export const META = {
   residentHousehold: 'residentHousehold',
   /** SCHEMA_VERSION the pulled rows were stored under. */
   schemaVersion: 'schemaVersion',
+  /** Display names of users whose items are on this phone: { [userId]: displayName }. */
+  knownUsers: 'knownUsers',
+  /** Scopes the server took away whose rows wait for their outbox items (apply-pull.ts). */
+  revokedScopes: 'revokedScopes',
+  /** navigator.storage.persist(): { askedAt, granted } after the first login of a syncing user. */
+  persist: 'persist',
+  /** ISO time of the last export of unsent work. */
+  lastExportAt: 'lastExportAt',
+  /** The IndexedDB lease that stands in for Web Locks (sync/lease.ts). */
+  syncLease: 'syncLease',
 } as const;
 
 const CURSOR_PREFIX = 'cursor:';
@@ -45,10 +55,41 @@ export async function readCursors(): Promise<Record<string, number>> {
 }
 
 export const getCachedUser = () => getMeta<Me>(META.user);
-export const setCachedUser = (user: Me) => setMeta(META.user, user);
+
+/** Makes `user` the phone's user and remembers their name (shown for items they left behind). */
+export async function setCachedUser(user: Me): Promise<void> {
+  await db.transaction('rw', db.meta, async () => {
+    const known = ((await db.meta.get(META.knownUsers))?.value ?? {}) as Record<string, string>;
+    await db.meta.bulkPut([
+      { key: META.user, value: user },
+      { key: META.knownUsers, value: { ...known, [user.id]: user.displayName } },
+    ]);
+  });
+}
+
+/** Display names of users whose work is or was on this phone. */
+export async function knownUsers(): Promise<Record<string, string>> {
+  return ((await getMeta<Record<string, string>>(META.knownUsers)) ?? {});
+}
 
 /**
- * Removes every personal record from the phone (logout, or another user on this phone).
+ * Another user logs in on this phone: the previous user's village data goes, but every outbox item
+ * (of any user) and the local entries they carry stay, so that unsent work is neither lost nor
+ * sent under the wrong session. Cursors go too: the new user's pull starts from scratch.
+ */
+export async function clearForUserSwitch(): Promise<void> {
+  const pulled = [db.villages, db.households, db.persons, db.catalogVersions, db.indicators];
+  await db.transaction('rw', [db.meta, db.entries, db.outbox, ...pulled], async () => {
+    const carried = new Set((await db.outbox.toArray()).map((i) => i.entityId));
+    await Promise.all(pulled.map((t) => t.clear()));
+    await db.entries.filter((e) => !carried.has(e.id)).delete();
+    const keep: string[] = [META.deviceId, META.deviceSeq, META.knownUsers, META.schemaVersion];
+    await db.meta.where('key').noneOf(keep).delete();
+  });
+}
+
+/**
+ * Removes every personal record from the phone (logout).
  * The device id and its sequence counter stay: the sequence must keep increasing per device.
  */
 export async function clearLocalData(): Promise<void> {

@@ -74,6 +74,9 @@ export async function enqueueEntryCreate(
       lastError: null,
       entityId: entryId,
       userId: recorderId,
+      villageId: input.villageId,
+      exportedAt: null,
+      keptAt: null,
     };
     await db.entries.add(entry);
     await db.outbox.add(item);
@@ -153,6 +156,55 @@ export async function discardAttentionItem(itemId: string): Promise<void> {
 /** Items of `userId` the server has not acknowledged yet (pending ones only). */
 export async function pendingCountOf(userId: string): Promise<number> {
   return db.outbox.where('status').equals('pending').filter((i) => i.userId === userId).count();
+}
+
+/**
+ * The collector keeps a refused item on the phone (to show the committee, or to record it again
+ * later): it stays in the outbox as 'attention', is never sent, and is no longer flagged as new.
+ */
+export async function keepAttentionItem(itemId: string, now: Date = new Date()): Promise<void> {
+  await db.outbox.where('id').equals(itemId).modify((i) => {
+    if (i.status === 'attention') i.keptAt = now.toISOString();
+  });
+}
+
+/** Notes that these items were written to an export file (logout checks it). */
+export async function markExported(itemIds: string[], now: Date = new Date()): Promise<void> {
+  const at = now.toISOString();
+  await db.outbox.where('id').anyOf(itemIds).modify((i) => {
+    i.exportedAt = at;
+  });
+}
+
+/** What logging out would lose, over every user's items on this phone. */
+export interface UnsentWork {
+  pending: number;
+  attention: number;
+  /** Pending items never written to an export file: these block a logout. */
+  unexported: number;
+}
+
+export async function unsentWork(): Promise<UnsentWork> {
+  const out: UnsentWork = { pending: 0, attention: 0, unexported: 0 };
+  await db.outbox.each((i) => {
+    if (i.status === 'pending') {
+      out.pending++;
+      if (!i.exportedAt) out.unexported++;
+    } else out.attention++;
+  });
+  return out;
+}
+
+/**
+ * The village of an outbox item: stored on it since issue 3, else through its entry or household.
+ * Undefined when the phone cannot tell (then no village may be purged, to be safe).
+ * Call inside a transaction that includes outbox, entries and households.
+ */
+export async function villageOfItem(item: OutboxItem): Promise<string | undefined> {
+  if (item.villageId) return item.villageId;
+  if (item.kind === 'household.update') return (await db.households.get(item.payload.householdId))?.villageId;
+  if (item.kind === 'entry.create') return (await db.entries.get(item.entityId))?.villageId;
+  return (await db.entries.get(item.payload.entryId))?.villageId;
 }
 
 export async function countByStatus(): Promise<{ pending: number; attention: number }> {

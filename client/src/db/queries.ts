@@ -1,5 +1,7 @@
 // Read queries over the local database, used through useLiveQuery (composables/useLocalData.ts).
 import { db, type LocalEntry, type OutboxItem } from './db';
+import { META } from './meta';
+import { summarizeOutbox, type OutboxSummary } from '../domain/sync-status';
 import type {
   CatalogVersionDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
 } from '../../../shared/protocol/tables';
@@ -41,27 +43,28 @@ export async function entriesOfHousehold(householdId: string): Promise<LocalEntr
   return list.sort((a, b) => b.occurredOn.localeCompare(a.occurredOn) || b.createdAt.localeCompare(a.createdAt));
 }
 
-export async function outboxItems(): Promise<OutboxItem[]> {
-  return db.outbox.orderBy('deviceSeq').toArray();
+/** Outbox items, oldest first; only `userId`'s when given. */
+export async function outboxItems(userId?: string | null): Promise<OutboxItem[]> {
+  const all = await db.outbox.orderBy('deviceSeq').toArray();
+  return userId === undefined ? all : all.filter((i) => i.userId === userId);
 }
 
-export interface OutboxSummary {
-  pending: number;
-  attention: number;
-  oldestPendingAt: string | null;
+/** Heads of households by id (to say whose entry a refused item is). */
+export async function householdNames(ids: string[]): Promise<Record<string, string>> {
+  const rows = await db.households.bulkGet([...new Set(ids)]);
+  const out: Record<string, string> = {};
+  for (const h of rows) if (h) out[h.id] = h.headName;
+  return out;
 }
 
-export async function outboxSummary(): Promise<OutboxSummary> {
-  let pending = 0;
-  let attention = 0;
-  let oldestPendingAt: string | null = null;
-  await db.outbox.each((i) => {
-    if (i.status === 'pending') {
-      pending++;
-      if (oldestPendingAt === null || i.at < oldestPendingAt) oldestPendingAt = i.at;
-    } else attention++;
-  });
-  return { pending, attention, oldestPendingAt };
+/** The status screen's counts for `userId` (domain/sync-status.ts does the arithmetic). */
+export async function outboxSummary(userId: string | null): Promise<OutboxSummary> {
+  return summarizeOutbox(await db.outbox.toArray(), userId);
+}
+
+/** Display names of users whose work is on the phone. */
+export async function knownUserNames(): Promise<Record<string, string>> {
+  return ((await db.meta.get(META.knownUsers))?.value ?? {}) as Record<string, string>;
 }
 
 export async function metaValue<T>(key: string): Promise<T | undefined> {

@@ -5,21 +5,10 @@ import { computed, ref } from 'vue';
 import * as authApi from '../api/auth';
 import { ApiError, onUnauthorized } from '../api/http';
 import type { Me } from '../api/types';
-import { clearLocalData, getCachedUser, setCachedUser } from '../db/meta';
-import { countByStatus, pendingCountOf } from '../db/outbox';
+import { clearForUserSwitch, clearLocalData, getCachedUser, setCachedUser } from '../db/meta';
+import { unsentWork as readUnsentWork } from '../db/outbox';
+import { clearDataCaches } from '../platform/cache-storage';
 import type { Role } from '../../../shared/domain/roles';
-
-/** Another user's unsent work is on this phone: it must not be sent under this login or lost. */
-export class OtherUserPendingError extends Error {
-  readonly otherName: string;
-  readonly count: number;
-  constructor(otherName: string, count: number) {
-    super(`${count} unsent items of ${otherName}`);
-    this.name = 'OtherUserPendingError';
-    this.otherName = otherName;
-    this.count = count;
-  }
-}
 
 export const HOME_BY_ROLE: Record<Role, string> = {
   collector: '/villages',
@@ -68,14 +57,14 @@ export const useAuthStore = defineStore('auth', () => {
     }
   }
 
-  /** Makes `me` the phone's user; another user's data goes first, unless it holds unsent work. */
+  /**
+   * Makes `me` the phone's user. When someone else was signed in before, their village data goes,
+   * but unsent work of any user stays on the phone: the runner only ever sends the items of the
+   * signed-in user, so another user's items wait (shown, exportable) until their owner signs in.
+   */
   async function adopt(me: Me): Promise<void> {
     const previous = await getCachedUser();
-    if (previous && previous.id !== me.id) {
-      const unsent = await pendingCountOf(previous.id);
-      if (unsent > 0) throw new OtherUserPendingError(previous.displayName, unsent);
-      await clearLocalData();
-    }
+    if (previous && previous.id !== me.id) await clearForUserSwitch();
     await setCachedUser(me);
     user.value = me;
     sessionExpired.value = false;
@@ -83,12 +72,7 @@ export const useAuthStore = defineStore('auth', () => {
 
   async function completeLogin(login: () => Promise<{ user: Me }>): Promise<Me> {
     const { user: me } = await login();
-    try {
-      await adopt(me);
-    } catch (e) {
-      await authApi.logout().catch(() => undefined);
-      throw e;
-    }
+    await adopt(me);
     return me;
   }
 
@@ -97,13 +81,20 @@ export const useAuthStore = defineStore('auth', () => {
   const loginResident = (phone: string, pin: string) =>
     completeLogin(() => authApi.residentLogin(phone.trim(), pin.trim()));
 
-  /** What logging out would lose: unsent (blocks logout) and refused items. */
-  const unsentWork = () => countByStatus();
+  /**
+   * What logging out would lose, over every user's items on the phone: pending items never
+   * exported block it; exported ones and refused ones need a confirmation.
+   */
+  const unsentWork = () => readUnsentWork();
 
-  /** Ends the session and removes every personal record from the phone. Check unsentWork() first. */
+  /**
+   * Ends the session and removes every personal record from the phone: the IndexedDB tables and
+   * the Cache Storage caches that may hold data (not the app shell). Check unsentWork() first.
+   */
   async function logout(): Promise<void> {
     await authApi.logout().catch(() => undefined);
     await clearLocalData();
+    await clearDataCaches().catch(() => undefined);
     user.value = null;
     sessionExpired.value = false;
   }

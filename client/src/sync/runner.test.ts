@@ -1,10 +1,10 @@
 import 'fake-indexeddb/auto';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../db/db';
 import { enqueueEntryCreate } from '../db/outbox';
-import { getMeta, META, readCursors } from '../db/meta';
+import { getMeta, META, readCursors, setMeta } from '../db/meta';
 import { ApiError } from '../api/http';
-import { SyncRunner, type RunnerDeps } from './runner';
+import { PERIODIC_MS, SyncRunner, type RunnerDeps } from './runner';
 import { encodeRows } from '../../../shared/protocol/tables';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse } from '../../../shared/protocol/sync';
 import { entryInput, HOUSEHOLD, resetDb, USER, VILLAGE } from '../test/fixtures';
@@ -137,5 +137,112 @@ describe('SyncRunner.runOnce', () => {
     const sync = vi.fn(async () => answer());
     expect(await makeRunner(sync, { locks }).runOnce()).toBe('busy');
     expect(sync).not.toHaveBeenCalled();
+  });
+});
+
+describe('SyncRunner scheduling', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  // Offline runs end without touching IndexedDB, so the schedule alone is measured.
+  function offlineRunner(over: Partial<RunnerDeps> = {}) {
+    const ends: number[] = [];
+    const runner = makeRunner(async () => answer(), {
+      isOnline: () => false,
+      random: () => 1,
+      onEvent: (e) => { if (e.type === 'end') ends.push(Date.now()); },
+      ...over,
+    });
+    return { runner, ends };
+  }
+
+  it('runs on start, then retries with capped exponential backoff and never gives up', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const { runner, ends } = offlineRunner();
+    const t0 = Date.now();
+    runner.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ends).toEqual([t0]);
+    await vi.advanceTimersByTimeAsync(3 * 3_600_000);
+    const gaps = ends.slice(1).map((t, i) => t - ends[i]);
+    expect(gaps.slice(0, 8)).toEqual([2000, 4000, 8000, 16000, 32000, 64000, 128000, 256000]);
+    // At the cap (5 min) it keeps going, for as long as it takes.
+    expect(new Set(gaps.slice(8))).toEqual(new Set([300000]));
+    expect(ends.length).toBeGreaterThan(40);
+    runner.stop();
+  });
+
+  it('runs at once when the network comes back or the page becomes visible again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const { runner, ends } = offlineRunner();
+    runner.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    const before = ends.length;
+    window.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ends.length).toBe(before + 1);
+    document.dispatchEvent(new Event('visibilitychange'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ends.length).toBe(before + 2);
+    runner.stop();
+    window.dispatchEvent(new Event('online'));
+    await vi.advanceTimersByTimeAsync(600_000);
+    expect(ends.length).toBe(before + 2);
+  });
+
+  it('runs once, 2 s after a burst of local writes, and every few minutes when all is well', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    let online = true;
+    const sync = vi.fn(async () => answer());
+    const runner = makeRunner(sync, { isOnline: () => online });
+    runner.start();
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(1));
+    runner.notifyLocalWrite();
+    await vi.advanceTimersByTimeAsync(1000);
+    runner.notifyLocalWrite();
+    await vi.advanceTimersByTimeAsync(1500);
+    expect(sync).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(600);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(2));
+    await vi.advanceTimersByTimeAsync(PERIODIC_MS + 100);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(3));
+    online = false;
+    runner.stop();
+  });
+});
+
+describe('SyncRunner without Web Locks', () => {
+  it('takes an IndexedDB lease: a second tab is busy while the first syncs, and runs after it', async () => {
+    const saved = Object.getOwnPropertyDescriptor(navigator, 'locks');
+    Object.defineProperty(navigator, 'locks', { configurable: true, value: undefined });
+    try {
+      let release: () => void = () => {};
+      const gate = new Promise<void>((r) => { release = r; });
+      const first = makeRunner(async () => { await gate; return answer(); }, { locks: undefined });
+      const second = makeRunner(async () => answer(), { locks: undefined });
+      const running = first.runOnce();
+      await vi.waitFor(async () => expect(await getMeta(META.syncLease)).toBeTruthy());
+      expect(await second.runOnce()).toBe('busy');
+      release();
+      expect(await running).toBe('ok');
+      expect(await getMeta(META.syncLease)).toBeUndefined();
+      expect(await second.runOnce()).toBe('ok');
+    } finally {
+      if (saved) Object.defineProperty(navigator, 'locks', saved);
+    }
+  });
+
+  it('a lease left by a crashed tab expires', async () => {
+    await setMeta(META.syncLease, { holder: 'a tab that crashed', until: Date.now() - 1 });
+    expect(await makeRunner(async () => answer(), { locks: undefined, }).runOnce()).not.toBe('busy');
+    await setMeta(META.syncLease, { holder: 'a live tab', until: Date.now() + 10_000 });
+    const saved = Object.getOwnPropertyDescriptor(navigator, 'locks');
+    Object.defineProperty(navigator, 'locks', { configurable: true, value: undefined });
+    try {
+      expect(await makeRunner(async () => answer(), { locks: undefined }).runOnce()).toBe('busy');
+    } finally {
+      if (saved) Object.defineProperty(navigator, 'locks', saved);
+    }
   });
 });

@@ -1,13 +1,17 @@
-// The sync runner: pushes the outbox and pulls changes through POST /api/sync (docs/sync.md).
-// One runner at a time across tabs (Web Locks; an in-tab guard where Web Locks are missing).
-// It never drops an item: only the server's applied/duplicate answer removes one from the outbox.
+// The sync runner: pushes the outbox and pulls changes through POST /api/sync
+// (docs/sync-protocol.md). One runner at a time across tabs: Web Locks, or an IndexedDB lease
+// (sync/lease.ts) where the browser has none. It never drops an item: only the server's
+// applied/duplicate answer removes one from the outbox. Triggers: app open (start), `online`,
+// the page becoming visible, a local write (debounced) and a timer; failures back off
+// (nextBackoffMs: capped, jittered, never giving up).
+import { uuidv7 } from 'uuidv7';
 import { ApiError } from '../api/http';
 import { applyResults, pendingItems, toMutation } from '../db/outbox';
 import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from '../db/apply-pull';
 import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
-import { db } from '../db/db';
+import { withLease } from './lease';
 import {
-  PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
+  MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
 } from '../../../shared/protocol/sync';
 import { batchFailureAction, nextBackoffMs } from '../../../shared/sync/result-rules';
 
@@ -37,7 +41,10 @@ export interface RunnerDeps {
   /** The logged-in user whose outbox items may be sent; null stops the runner. */
   getUserId: () => string | null;
   onEvent?: (e: RunnerEvent) => void;
-  /** null: no Web Locks (in-tab guard only). Undefined: use navigator.locks when present. */
+  /**
+   * Undefined: navigator.locks, or the IndexedDB lease where the browser has no Web Locks.
+   * null: no cross-tab guard at all (in-tab guard only; tests and simulations).
+   */
   locks?: LockManager | null;
   isOnline?: () => boolean;
   now?: () => number;
@@ -55,6 +62,8 @@ export class SyncRunner {
   private debounceTimer: ReturnType<typeof setTimeout> | null = null;
   private started = false;
   private readonly cleanups: (() => void)[] = [];
+  /** This runner's (tab's) name as a holder of the IndexedDB lease. */
+  private readonly leaseHolder = uuidv7();
   /** Set by 401 / 426: no automatic runs until resume(). */
   blocked: 'unauthorized' | 'upgrade' | null = null;
 
@@ -104,10 +113,12 @@ export class SyncRunner {
     if (!userId) return 'no-user';
     if (!this.isOnline()) return this.finish('offline', null);
     const locks = this.lockManager();
-    if (!locks) return this.pass(userId);
-    const outcome = await locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) =>
-      lock ? this.pass(userId) : ('busy' as const));
-    return outcome;
+    if (locks) {
+      return locks.request(SYNC_LOCK, { ifAvailable: true }, async (lock) =>
+        lock ? this.pass(userId) : ('busy' as const));
+    }
+    if (this.deps.locks === null) return this.pass(userId);
+    return withLease(this.leaseHolder, () => this.pass(userId), 'busy' as const, () => this.now());
   }
 
   private finish(outcome: RunOutcome, error: { code: string; message: string } | null): RunOutcome {
@@ -128,10 +139,14 @@ export class SyncRunner {
           deviceId,
           mutations: items.map(toMutation),
           cursors: await readCursors(),
+          // Large pages: a bootstrap is applied in few, large transactions (one per page, with
+          // its cursor, so an interrupted bootstrap resumes at the last stored page).
+          pullLimit: MAX_PULL_LIMIT,
         });
         await applyResults(items, res.results ?? []);
         for (const page of res.changes ?? []) await applyScopeChanges(page);
-        if (Array.isArray(res.scopes) && (await db.outbox.count()) === 0) await dropScopesExcept(res.scopes);
+        // Villages taken away are purged only once no outbox item names them (apply-pull.ts).
+        if (Array.isArray(res.scopes) && !res.hasMore) await dropScopesExcept(res.scopes);
         const morePending = (await pendingItems(userId, 1)).length > 0;
         // Continue while the server has more pages, or items are left and the server answered
         // some (an answer without results must not spin the loop).

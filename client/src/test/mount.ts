@@ -11,7 +11,7 @@ export function testPlugins(): { pinia: Pinia; router: Router; plugins: unknown[
     routes: [
       { path: '/', component: { render: () => null } },
       { path: '/login', component: { render: () => null } },
-      { path: '/outbox', component: { render: () => null } },
+      { path: '/sync', component: { render: () => null } },
     ],
   });
   return { pinia, router, plugins: [pinia, router, createAppI18n('zh-CN')] };
