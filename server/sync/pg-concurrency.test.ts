@@ -26,7 +26,7 @@ const HAS_PG = (await testDialects()).includes('postgres');
 if (!HAS_PG) console.warn('\n*** pg-concurrency.test.ts: PostgreSQL not reachable, these tests are SKIPPED ***\n');
 
 const WRITERS = 8;
-const ENTRIES_PER_WRITER = 60;
+const ENTRIES_PER_WRITER = 40;
 const READER_PAGE = 7;
 
 /** One connection of its own: a Kysely over a pool of exactly one client. */
