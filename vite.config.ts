@@ -49,7 +49,13 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'client', root: '.', include: ['client/**/*.test.ts'], environment: 'happy-dom' },
+        test: {
+          name: 'client',
+          root: '.',
+          include: ['client/**/*.test.ts'],
+          environment: 'happy-dom',
+          setupFiles: ['client/src/test/setup.ts'],
+        },
       },
       {
         extends: true,
