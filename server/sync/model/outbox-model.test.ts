@@ -813,7 +813,9 @@ describe('outbox + runner (client) against the sync endpoint (server): model-bas
         throw err;
       });
     console.log(`[model] exercised: ${JSON.stringify(seen)}`);
-    // The runs did what they are meant to: answers were lost, old requests replayed, servers restarted, ...
+    // The runs did what they are meant to: answers were lost, old requests replayed, servers
+    // restarted, ... (checked for the default number of runs; a handful of runs may miss some).
+    if (NUM_RUNS < 30) return;
     for (const k of ['lostAnswers', 'replays', 'restarts', 'tabsTogether', 'decisions', 'unauthorized', 'capRefusals', 'syncsOk', 'syncsOffline'] as const) {
       expect(seen[k], k).toBeGreaterThan(0);
     }
