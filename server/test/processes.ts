@@ -71,8 +71,16 @@ function installExitHook(): void {
   });
 }
 
-/** Starts a server process and resolves once it printed `readyPattern`; rejects with its output if it exits first. */
-export async function startServerProcess(opts: StartOptions): Promise<ServerProcess> {
+/** A server process just spawned: `ready` settles once it printed `readyPattern` (or exited first). */
+export interface SpawnedServer {
+  proc: ServerProcess;
+  ready: Promise<void>;
+  /** Resolves when the output matches `pattern` (never, if it never does). */
+  printed(pattern: RegExp): Promise<void>;
+}
+
+/** Spawns a server process without waiting for it (to kill it while it starts, for instance). */
+export function spawnServerProcess(opts: StartOptions): SpawnedServer {
   installExitHook();
   const entry = opts.entry ?? SERVER_MAIN;
   const readyPattern = opts.readyPattern ?? READY_PATTERN;
@@ -83,14 +91,27 @@ export async function startServerProcess(opts: StartOptions): Promise<ServerProc
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
+  const watchers: { pattern: RegExp; resolve: () => void }[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     child.on('exit', (code, signal) => {
       live.delete(child);
       resolve({ code, signal });
     });
   });
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+    for (let i = watchers.length - 1; i >= 0; i--) {
+      if (watchers[i].pattern.test(out)) watchers.splice(i, 1)[0].resolve();
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const printed = (pattern: RegExp) => new Promise<void>((resolve) => {
+    if (pattern.test(out)) resolve();
+    else watchers.push({ pattern, resolve });
+  });
 
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     let done = false;
     const finish = (err?: Error) => {
       if (done) return;
@@ -99,12 +120,7 @@ export async function startServerProcess(opts: StartOptions): Promise<ServerProc
       if (err) reject(err);
       else resolve();
     };
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      if (readyPattern.test(out)) finish();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    void printed(readyPattern).then(() => finish());
     child.on('error', (err) => finish(err));
     void exited.then(({ code, signal }) => finish(new Error(`server exited before it was ready (code ${code}, signal ${signal}):\n${out}`)));
     const timer = setTimeout(() => {
@@ -112,8 +128,9 @@ export async function startServerProcess(opts: StartOptions): Promise<ServerProc
       finish(new Error(`server not ready after ${timeoutMs} ms:\n${out}`));
     }, timeoutMs);
   });
+  ready.catch(() => {}); // a caller that kills it early need not wait for it
 
-  return {
+  const proc: ServerProcess = {
     pid: child.pid!,
     port: opts.port,
     url: `http://127.0.0.1:${opts.port}`,
@@ -124,4 +141,12 @@ export async function startServerProcess(opts: StartOptions): Promise<ServerProc
       await exited;
     },
   };
+  return { proc, ready, printed };
+}
+
+/** Starts a server process and resolves once it printed `readyPattern`; rejects with its output if it exits first. */
+export async function startServerProcess(opts: StartOptions): Promise<ServerProcess> {
+  const spawned = spawnServerProcess(opts);
+  await spawned.ready;
+  return spawned.proc;
 }

@@ -21,12 +21,12 @@ const TIMEOUT_MS = 400_000 + (KILLS ?? 0) * 20_000;
 const HAS_PG = (await testDialects()).includes('postgres');
 
 const base: Omit<HarnessOptions, 'dialect'> = {
-  devices: 4, minKills: KILLS ?? 15, maxKills: Math.max(40, (KILLS ?? 0) + 25), maxKillDelayMs: 300, minLostAnswers: 3, batchMax: 10, seed: SEED,
+  devices: 4, bootKills: 2, minKills: KILLS ?? 15, maxKills: Math.max(40, (KILLS ?? 0) + 25), maxKillDelayMs: 300, minLostAnswers: 3, batchMax: 10, seed: SEED,
   log: VERBOSE ? (l) => console.log(l) : undefined,
 };
 
 function summary(r: HarnessReport): string {
-  return `seed ${SEED}: ${r.kills} kills (${r.killsWithRequestsInFlight} with requests in flight, ${r.requestsCutOff} cut off), `
+  return `seed ${SEED}: ${r.bootKills} kills while starting (${r.bootKillsBeforeReady} before it listened), ${r.kills} kills (${r.killsWithRequestsInFlight} with requests in flight, ${r.requestsCutOff} cut off), `
     + `${r.lostAnswers} lost answers replayed, ${r.requests} requests, ${r.uniqueSent} entries, ${r.rows} rows, `
     + `${(r.durationMs / 1000).toFixed(1)} s`;
 }
@@ -66,7 +66,7 @@ describe.concurrent('crash harness: real server process killed with SIGKILL whil
   }, TIMEOUT_MS);
 
   it('detects duplicates in a server that forgets mutation ids (proof that the harness can fail)', async () => {
-    const r = await runCrashHarness({ ...base, dialect: 'sqlite', entry: NON_IDEMPOTENT, minKills: 3, minLostAnswers: 1 });
+    const r = await runCrashHarness({ ...base, dialect: 'sqlite', entry: NON_IDEMPOTENT, bootKills: 0, minKills: 3, minLostAnswers: 1 });
     console.log(`[crash] NON-idempotent variant: ${summary(r)}; problems: ${r.problems.join(' | ')}`);
     expect(r.duplicates.length, summary(r)).toBeGreaterThan(0);
     expect(r.rows).toBeGreaterThan(r.uniqueSent);

@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import { openDatabase, type Dialect } from '../../db/connect';
-import { freePort, startServerProcess, type ServerProcess } from '../../test/processes';
+import { freePort, READY_PATTERN, spawnServerProcess, startServerProcess, type ServerProcess } from '../../test/processes';
 import { DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type SyncResponse } from '../../../shared/protocol/sync';
 import { decodeRows } from '../../../shared/protocol/tables';
 import { SimDevice, NOTE_PREFIX, type EntryWorld, type ServerLink } from './devices';
@@ -37,11 +37,16 @@ export interface HarnessOptions {
   batchMax: number;
   /** How long the devices may take to drain once the kills stop (default 120 s). */
   drainTimeoutMs?: number;
+  /** Kills while the server starts, before the devices come (the first boot migrates and seeds). */
+  bootKills?: number;
   seed: number;
   log?: (line: string) => void;
 }
 
 export interface HarnessReport extends Inspection {
+  /** Kills during start-up, and how many of them came before the server listened. */
+  bootKills: number;
+  bootKillsBeforeReady: number;
   kills: number;
   /** Kills that cut off at least one request. */
   killsWithRequestsInFlight: number;
@@ -226,6 +231,17 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<HarnessRepo
   };
 
   try {
+    // Crashes while the server starts: on the first boot just after the migrations, while the demo
+    // data is being seeded (one transaction: all or nothing); later at a random moment of the start.
+    let bootKillsBeforeReady = 0;
+    for (let i = 0; i < (opts.bootKills ?? 0); i++) {
+      const spawned = spawnServerProcess({ entry: opts.entry, port, env, timeoutMs: 120_000 });
+      await Promise.race([spawned.printed(/migrations applied/), delay(1000 + Math.floor(rng() * 3000)), spawned.proc.exited]);
+      await delay(Math.floor(rng() * 1500));
+      if (!READY_PATTERN.test(spawned.proc.output())) bootKillsBeforeReady++;
+      await spawned.proc.kill('SIGKILL');
+      log(`boot kill ${i + 1}: ${READY_PATTERN.test(spawned.proc.output()) ? 'after it listened' : 'during start-up'}`);
+    }
     await start();
     const world = await withDb(loadWorld);
     const devices: SimDevice[] = [];
@@ -298,9 +314,12 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<HarnessRepo
     if (inspection.rows !== inspection.uniqueSent) problems.push(`${inspection.rows} rows for ${inspection.uniqueSent} unique entries sent`);
     if (inspection.ackedWithoutMutation.length) problems.push(`${inspection.ackedWithoutMutation.length} acknowledged mutations without their applied row`);
     problems.push(...inspection.unsound, ...pullProblems);
+    // The demo was seeded once, whatever the boot kills interrupted.
+    const townships = await withDb((db) => db.selectFrom('townships').select('id').execute());
+    if (townships.length !== 1) problems.push(`${townships.length} townships after the boot kills (the demo seeded more than once?)`);
 
     return {
-      ...inspection, kills, killsWithRequestsInFlight, requestsCutOff, lostAnswers: lostAnswers(),
+      ...inspection, bootKills: opts.bootKills ?? 0, bootKillsBeforeReady, kills, killsWithRequestsInFlight, requestsCutOff, lostAnswers: lostAnswers(),
       requests: sum('requests'), noAnswer: sum('noAnswer'), http5xx: sum('http5xx'), acked, unexpected, pullProblems,
       durationMs: Date.now() - started, problems,
     };
