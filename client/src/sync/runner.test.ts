@@ -70,6 +70,17 @@ describe('SyncRunner.runOnce', () => {
     expect(second).toHaveLength(1);
   });
 
+  it('an answer that leaves items unanswered is a failed run: they stay and are retried', async () => {
+    const first = await enqueueEntryCreate(entryInput(), USER);
+    const second = await enqueueEntryCreate(entryInput(), USER);
+    // The server stopped the batch at an unexpected error after the first item.
+    const runner = makeRunner(async () => answer({ results: [{ id: first.item.id, status: 'applied' }] }));
+    expect(await runner.runOnce()).toBe('error');
+    expect(await db.outbox.get(first.item.id)).toBeUndefined();
+    expect(await db.outbox.get(second.item.id)).toMatchObject({ status: 'pending' });
+    expect(await getMeta(META.lastSyncAt)).toBeUndefined();
+  });
+
   it('keeps the outbox on 401 and stops until resume()', async () => {
     await enqueueEntryCreate(entryInput(), USER);
     const sync = vi.fn(async (): Promise<SyncResponse> => {

@@ -147,6 +147,11 @@ export class SyncRunner {
         for (const page of res.changes ?? []) await applyScopeChanges(page);
         // Villages taken away are purged only once no outbox item names them (apply-pull.ts).
         if (Array.isArray(res.scopes) && !res.hasMore) await dropScopesExcept(res.scopes);
+        // The server stops a batch at an unexpected error and leaves the rest unanswered: those
+        // items stay in the outbox, and this run counts as failed so they are retried with backoff.
+        if ((res.results ?? []).length < items.length) {
+          return this.finish('error', { code: 'partial_batch', message: '部分记录服务器暂未处理，稍后自动重试' });
+        }
         const morePending = (await pendingItems(userId, 1)).length > 0;
         // Continue while the server has more pages, or items are left and the server answered
         // some (an answer without results must not spin the loop).
