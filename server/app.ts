@@ -17,6 +17,7 @@ import { householdRoutes } from './routes/households/routes';
 import { catalogRoutes } from './routes/catalog/routes';
 import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
+import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
 
 export function createApp(deps: Deps) {
@@ -36,6 +37,8 @@ export function createApp(deps: Deps) {
     .route('/api/auth', authRoutes)
     .route('/api/villages', villageRoutes)
     .route('/api/villages', noticeRoutes)
+    .route('/api/villages', villageConflictRoutes)
+    .route('/api/conflicts', conflictRoutes)
     .route('/api/households', householdRoutes)
     .route('/api/catalog', catalogRoutes)
     .route('/api/sync', syncRoutes)

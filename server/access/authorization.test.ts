@@ -22,6 +22,7 @@ function documentedRoutes(): string[] {
 describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let fx: Fixture;
   let entries: { e1: string; e2: string; e3: string };
+  let conflicts: { c1: string; c2: string; c3: string };
   beforeAll(async () => {
     fx = await createFixture(dialect);
     entries = {
@@ -29,14 +30,19 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       e2: await fx.addEntry({ householdId: fx.ids.h2 }),
       e3: await fx.addEntry({ householdId: fx.ids.h3 }),
     };
+    conflicts = {
+      c1: await fx.addConflict({ householdId: fx.ids.h1 }),
+      c2: await fx.addConflict({ householdId: fx.ids.h2 }),
+      c3: await fx.addConflict({ householdId: fx.ids.h3 }),
+    };
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1 } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1 } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2 } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3 } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -54,7 +60,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId)/.test(path) || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId)/.test(path) || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;

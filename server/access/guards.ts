@@ -5,7 +5,7 @@ import type { Role } from '../../shared/domain/roles';
 import type { Queryable } from '../repositories/queryable';
 import { forbidden, notFound, unauthorized } from '../http/errors';
 import { canReadVillage } from './scope';
-import { findEntryVillageId, findHouseholdVillageId } from '../repositories/scope-lookups';
+import { findConflictVillageId, findEntryVillageId, findHouseholdVillageId } from '../repositories/scope-lookups';
 
 export function requireUser(user: SessionUser | null): SessionUser {
   if (!user) throw unauthorized();
@@ -35,6 +35,13 @@ export async function assertHousehold(db: Queryable, user: SessionUser, househol
 export async function assertEntry(db: Queryable, user: SessionUser, entryId: string): Promise<string> {
   const villageId = await findEntryVillageId(db, entryId);
   if (!villageId || !canReadVillage(user, villageId)) throw notFound('记录不存在或不在您的范围内');
+  return villageId;
+}
+
+/** An edit conflict of a village in scope (staff only). Returns its village. */
+export async function assertConflict(db: Queryable, user: SessionUser, conflictId: string): Promise<string> {
+  const villageId = await findConflictVillageId(db, conflictId);
+  if (!villageId || !canReadVillage(user, villageId)) throw notFound('冲突记录不存在或不在您的范围内');
   return villageId;
 }
 

@@ -11,7 +11,7 @@ import type { AppEnv } from '../context';
 import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
-import { assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
+import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -20,9 +20,10 @@ import { assertEntry, assertHousehold, assertTownship, assertVillage, requireRol
  * - township: the user's own township;
  * - village: `:villageId` (or `?villageId=` with villageFrom 'query') must be in scope, else 404;
  * - household: `:householdId` must be the resident's own / in a staff member's villages, else 404;
- * - entry: `:entryId` must belong to a village in scope, else 404.
+ * - entry: `:entryId` must belong to a village in scope, else 404;
+ * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -61,6 +62,9 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'entry':
         await assertEntry(db, user, c.req.param('entryId') ?? '');
+        break;
+      case 'conflict':
+        await assertConflict(db, user, c.req.param('conflictId') ?? '');
         break;
     }
     return next();

@@ -10,3 +10,8 @@ export async function findEntryVillageId(db: Queryable, entryId: string): Promis
   const row = await db.selectFrom('entries').select('village_id').where('id', '=', entryId).executeTakeFirst();
   return row?.village_id ?? null;
 }
+
+export async function findConflictVillageId(db: Queryable, conflictId: string): Promise<string | null> {
+  const row = await db.selectFrom('sync_conflicts').select('village_id').where('id', '=', conflictId).executeTakeFirst();
+  return row?.village_id ?? null;
+}

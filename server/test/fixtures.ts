@@ -64,6 +64,8 @@ export interface Fixture {
   request(user: FixtureUser | null, method: string, path: string, body?: unknown): Promise<Response>;
   addEntry(e?: NewTestEntry): Promise<string>;
   addHousehold(villageId: string, householdNo: string, headName?: string): Promise<string>;
+  /** An open edit conflict on a household's field (as household.update leaves one), recorded by collector. */
+  addConflict(c?: { householdId?: string; field?: string; serverValue?: unknown; clientValue?: unknown }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -112,10 +114,21 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
     await deps.db.insertInto('households').values({ id, village_id: villageId, household_no: householdNo, head_name: headName, phone: null, created_at: at, updated_at: at }).execute();
     return id;
   };
+  const addConflict: Fixture['addConflict'] = async (c = {}) => {
+    const householdId = c.householdId ?? ids.h1;
+    const village = await deps.db.selectFrom('households').select('village_id').where('id', '=', householdId).executeTakeFirstOrThrow();
+    const id = uuidv7();
+    await deps.db.insertInto('sync_conflicts').values({
+      id, village_id: village.village_id, entity: 'household', entity_id: householdId, field: c.field ?? 'groupNo', base_version: 1,
+      server_value: JSON.stringify(c.serverValue ?? 1), client_value: JSON.stringify(c.clientValue ?? 2), mutation_id: uuidv7(),
+      user_id: ids.users.collector, created_at: deps.now().toISOString(), resolved_by: null, resolved_at: null,
+    }).execute();
+    return id;
+  };
   return {
     dialect, database, deps, app, ids,
     clock: { set: (d) => { current = new Date(d); }, advance: (ms) => { current = new Date(current.getTime() + ms); } },
-    cookie, request, addEntry, addHousehold,
+    cookie, request, addEntry, addHousehold, addConflict,
     close: () => database.drop(),
   };
 }

@@ -1,0 +1,70 @@
+// Edit conflicts of household.update for the village admin (committee, admin):
+//   GET  /api/villages/:villageId/conflicts      the village's open conflicts;
+//   POST /api/conflicts/:conflictId/resolve      keep the server's value, or apply the phone's.
+// Applying the phone's value is an ordinary edit: new household version, new field version and a
+// pull change, so every phone of the village receives it (docs/sync-protocol.md, household.update).
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../context';
+import { writeTransaction } from '../../db/transaction';
+import { recordChanges } from '../../db/changes';
+import { allow, REVIEWERS } from '../../access/rules';
+import { requireUser } from '../../access/guards';
+import { conflict, notFound } from '../../http/errors';
+import { jsonBody } from '../../http/validate';
+import { closeConflict, findConflictForWrite, listOpenConflictsOfVillage } from '../../repositories/conflicts';
+import { findHouseholdRecord, setFieldVersions, updateHouseholdFields, type HouseholdFields } from '../../sync/repo/households';
+import { scopeOfVillage } from '../../../shared/protocol/sync';
+
+const resolveBody = z.object({ keep: z.enum(['server', 'client']) });
+
+/** The phone's stored value as a household field, or null when it does not fit the field. */
+function householdFieldValue(field: string, value: unknown): Partial<HouseholdFields> | null {
+  switch (field) {
+    case 'headName': return typeof value === 'string' && value !== '' ? { headName: value } : null;
+    case 'phone': return value === null || typeof value === 'string' ? { phone: value } : null;
+    case 'groupNo': return typeof value === 'number' && Number.isInteger(value) ? { groupNo: value } : null;
+    case 'status': return typeof value === 'string' ? { status: value } : null;
+    case 'consentPublic': return typeof value === 'boolean' ? { consentPublic: value } : null;
+    default: return null;
+  }
+}
+
+export const villageConflictRoutes = new Hono<AppEnv>()
+  .get('/:villageId/conflicts', allow({ roles: REVIEWERS, scope: 'village' }), async (c) => {
+    const deps = c.get('deps');
+    return c.json({ conflicts: await listOpenConflictsOfVillage(deps.db, c.req.param('villageId')) }, 200);
+  });
+
+export const conflictRoutes = new Hono<AppEnv>()
+  .post('/:conflictId/resolve', allow({ roles: REVIEWERS, scope: 'conflict' }), jsonBody(resolveBody), async (c) => {
+    const user = requireUser(c.get('user'));
+    const deps = c.get('deps');
+    const { keep } = c.req.valid('json');
+    const at = deps.now().toISOString();
+    const result = await writeTransaction(deps, async (trx) => {
+      const found = await findConflictForWrite(trx, c.req.param('conflictId'));
+      if (!found) throw notFound('冲突记录不存在或不在您的范围内');
+      if (found.status !== 'open') throw conflict('already_resolved', '该冲突已处理');
+      if (keep === 'server') {
+        await closeConflict(trx, found.id, 'dismissed', user.id, at);
+        return { status: 'dismissed' as const, householdVersion: null };
+      }
+      if (found.entity !== 'household') throw conflict('unsupported_entity', '暂不支持处理此类冲突');
+      const household = await findHouseholdRecord(trx, deps.dialect, found.entityId);
+      if (!household) throw conflict('household_gone', '该户已不存在，只能保留现值');
+      const change = householdFieldValue(found.field, found.clientValue);
+      if (!change) throw conflict('invalid_value', '手机上的值无法采用，只能保留现值');
+      let version = household.version;
+      const current = household.fields[found.field as keyof HouseholdFields];
+      if (current !== Object.values(change)[0]) {
+        version = household.version + 1;
+        await updateHouseholdFields(trx, household.id, change, version, at);
+        await setFieldVersions(trx, household.id, [found.field], version);
+        await recordChanges(trx, scopeOfVillage(household.villageId), 'household', [household.id]);
+      }
+      await closeConflict(trx, found.id, 'resolved', user.id, at);
+      return { status: 'resolved' as const, householdVersion: version };
+    });
+    return c.json({ conflict: { id: c.req.param('conflictId'), ...result, resolvedBy: user.id, resolvedAt: at } }, 200);
+  });
