@@ -5,6 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { db, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
 import { META } from './meta';
 import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
+import type { HouseholdDto } from '../../../shared/protocol/tables';
 import { needsAttention, shouldLeaveOutbox } from '../../../shared/sync/result-rules';
 
 export interface NewEntryInput {
@@ -81,6 +82,57 @@ export async function enqueueEntryCreate(
     await db.entries.add(entry);
     await db.outbox.add(item);
     return { entry, item };
+  });
+}
+
+/** Fields a collector edits on a household (already normalised: shared/validation name and phone). */
+export interface HouseholdEdit {
+  headName?: string;
+  phone?: string | null;
+  groupNo?: number;
+}
+
+/**
+ * Writes a household edit locally and queues its `household.update` with only the fields that
+ * differ from the local row, based on the local household version (the server merges field by
+ * field and reports a field changed elsewhere since that version as a conflict). Returns null
+ * when nothing changed or the household is not on the phone.
+ */
+export async function enqueueHouseholdUpdate(
+  householdId: string,
+  edit: HouseholdEdit,
+  userId: string,
+  now: Date = new Date(),
+): Promise<{ household: HouseholdDto; item: OutboxItem } | null> {
+  return db.transaction('rw', [db.meta, db.households, db.outbox], async () => {
+    const household = await db.households.get(householdId);
+    if (!household) return null;
+    const fields: HouseholdEdit = {};
+    if (edit.headName !== undefined && edit.headName !== household.headName) fields.headName = edit.headName;
+    if (edit.phone !== undefined && edit.phone !== household.phone) fields.phone = edit.phone;
+    if (edit.groupNo !== undefined && edit.groupNo !== household.groupNo) fields.groupNo = edit.groupNo;
+    if (Object.keys(fields).length === 0) return null;
+    const deviceSeq = await nextDeviceSeq();
+    const item: OutboxItem = {
+      id: uuidv7(),
+      kind: 'household.update',
+      deviceSeq,
+      at: now.toISOString(),
+      // The local version stays the server's: it is the base this edit starts from.
+      payload: { householdId, baseVersion: household.version, fields },
+      status: 'pending',
+      attempts: 0,
+      lastError: null,
+      entityId: householdId,
+      userId,
+      villageId: household.villageId,
+      exportedAt: null,
+      keptAt: null,
+    };
+    const updated: HouseholdDto = { ...household, ...fields };
+    await db.households.put(updated);
+    await db.outbox.add(item);
+    return { household: updated, item };
   });
 }
 

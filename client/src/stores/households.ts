@@ -5,7 +5,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fetchVillageHouseholds, fetchVillages } from '../api/villages';
 import { cacheHouseholds, cacheVillages, householdCountOf } from '../db/cache';
-import { enqueueEntryCreate, type NewEntryInput } from '../db/outbox';
+import { enqueueEntryCreate, enqueueHouseholdUpdate, type HouseholdEdit, type NewEntryInput } from '../db/outbox';
 import type { LocalEntry } from '../db/db';
 import { useAuthStore } from './auth';
 import { useSyncStore } from './sync';
@@ -49,5 +49,13 @@ export const useHouseholdsStore = defineStore('households', () => {
     return entry;
   }
 
-  return { refreshing, lastError, refreshVillages, ensureHouseholds, addEntry };
+  /** Saves a household edit and its household.update together; false when nothing changed. */
+  async function editHousehold(householdId: string, edit: HouseholdEdit): Promise<boolean> {
+    if (!auth.user) throw new Error('not logged in');
+    const made = await enqueueHouseholdUpdate(householdId, edit, auth.user.id);
+    if (made) sync.notifyLocalWrite();
+    return made !== null;
+  }
+
+  return { refreshing, lastError, refreshVillages, ensureHouseholds, addEntry, editHousehold };
 });
