@@ -45,6 +45,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/outbox', redirect: '/sync' },
   { path: '/review', name: 'review', component: () => import('./views/committee/ReviewQueueView.vue'), meta: { roles: REVIEW } },
   { path: '/notices', name: 'notices', component: () => import('./views/committee/NoticeView.vue'), meta: { roles: REVIEW } },
+  { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
   { path: '/', name: 'home', component: { render: () => null } },

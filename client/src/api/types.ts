@@ -5,4 +5,6 @@ export type {
   StandingDto, EntryHistoryItem,
 } from '../../../server/routes/dto';
 
+export type { ConflictDto } from '../../../server/repositories/conflicts';
+
 export type ReviewDecision = 'approve' | 'reject' | 'return';

@@ -28,7 +28,7 @@ const en: Messages<typeof zhCN> = {
     admin: 'Administrator', township: 'Township staff', committee: 'Committee member', collector: 'Collector', resident: 'Resident',
   },
   nav: {
-    villages: 'Villages', review: 'Review', notices: 'Notices', ranking: 'Ranking', sync: 'Sync', me: 'My household',
+    villages: 'Villages', review: 'Review', notices: 'Notices', conflicts: 'Conflicts', ranking: 'Ranking', sync: 'Sync', me: 'My household',
   },
   login: {
     title: 'Cunxin · moral points',
@@ -47,6 +47,20 @@ const en: Messages<typeof zhCN> = {
     title: 'My villages',
     empty: 'No village data yet; connect to sync',
     households: '{n} households',
+  },
+  conflict: {
+    title: 'Data conflicts',
+    hint: 'Two phones changed the same household detail to different values. The server kept the current value; choose which one to keep.',
+    none: 'No data conflicts',
+    by: 'sent by {name} at {at}',
+    serverValue: 'Current',
+    clientValue: 'New',
+    keepServer: 'Keep current',
+    keepClient: 'Use new',
+    done: 'Done',
+    yes: 'Yes',
+    no: 'No',
+    field: { headName: 'Head of household', phone: 'Phone', groupNo: 'Group', status: 'Status', consentPublic: 'Consent to publish' },
   },
   household: {
     listTitle: 'Households',

@@ -26,7 +26,7 @@ export default {
     admin: '管理员', township: '镇街工作人员', committee: '评议委员', collector: '信息员', resident: '村民',
   },
   nav: {
-    villages: '村庄', review: '审核', notices: '公示', ranking: '排名', sync: '同步', me: '我家',
+    villages: '村庄', review: '审核', notices: '公示', conflicts: '冲突', ranking: '排名', sync: '同步', me: '我家',
   },
   login: {
     title: '村信 · 道德积分',
@@ -45,6 +45,20 @@ export default {
     title: '我的村庄',
     empty: '还没有村庄数据，请联网同步',
     households: '{n} 户',
+  },
+  conflict: {
+    title: '数据冲突',
+    hint: '同一户信息在两部手机上被改成不同的值，服务器保留了现值，请决定采用哪一个。',
+    none: '暂无数据冲突',
+    by: '{name} 于 {at} 提交',
+    serverValue: '现值',
+    clientValue: '新值',
+    keepServer: '保留现值',
+    keepClient: '采用新值',
+    done: '已处理',
+    yes: '是',
+    no: '否',
+    field: { headName: '户主姓名', phone: '电话', groupNo: '组号', status: '户状态', consentPublic: '公开同意' },
   },
   household: {
     listTitle: '农户',
