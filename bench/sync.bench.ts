@@ -10,7 +10,7 @@ import os from 'node:os';
 import { seedVillageForBench, type BenchVillage } from '../server/seed/bench';
 import type { Mutation } from '../shared/protocol/sync';
 import { createBenchData, login, startBenchServer, type BenchServer, type SyncExchange } from './support/server';
-import { BenchDevice, CLIENT_BATCH, loadRoster, makeEntryMutations, rawInsert, rawRowsOf, type VillageRoster } from './support/ingest';
+import { BenchDevice, CLIENT_BATCH, loadRoster, makeEntryMutations, rawInsert, rawInsertRowwise, rawRowsOf, type VillageRoster } from './support/ingest';
 import { bootstrapInChromium, ensureClientBuild } from './support/bootstrap';
 
 const TARGETS = { ingestRatio: 0.5, bootstrapBytes: 600_000, bootstrapMs: 3000 };
@@ -41,10 +41,12 @@ async function main(): Promise<void> {
   log('seeding …');
   const data = await createBenchData('cunxin-bench-');
   const raw = await createBenchData('cunxin-bench-raw-');
+  const rowwise = await createBenchData('cunxin-bench-rowwise-');
   const ingestVillages: BenchVillage[] = [];
   for (let i = 0; i < INGEST_DEVICES; i++) {
     ingestVillages.push(await seedVillageForBench(data.deps, { households: 200, entries: 0, seed: 100 + i }));
     await seedVillageForBench(raw.deps, { households: 200, entries: 0, seed: 100 + i }); // the same ids
+    await seedVillageForBench(rowwise.deps, { households: 200, entries: 0, seed: 100 + i });
   }
   const pushVillage = await seedVillageForBench(data.deps, { households: 300, entries: 0, seed: 200 });
   const big = await seedVillageForBench(data.deps, { households: 500, entries: 20_000, seed: 7 });
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
 
   const server = await startBenchServer(data, { distDir, env: { CUNXIN_SYNC_MAX_BATCH_ITEMS: String(PUSH_ITEMS) } });
   try {
-    const ingest = PARTS.has('a') ? await benchIngest(server, raw, ingestVillages, rosters) : { endpointPerS: NaN, rawPerS: NaN, serverCpuUs: NaN, rawCpuUs: NaN };
+    const ingest = PARTS.has('a') ? await benchIngest(server, raw, rowwise, ingestVillages, rosters) : { endpointPerS: NaN, rawPerS: NaN, rowwisePerS: NaN, serverCpuUs: NaN, rawCpuUs: NaN };
     const push = PARTS.has('c') ? await benchPush(server, pushVillage, pushRoster) : { p50: NaN, p95: NaN };
     const boot = PARTS.has('b') ? await benchBootstrap(server, big) : { bytes: NaN, pages: NaN, msFromLogin: NaN, msFromFirstSync: NaN, idbFloorMs: NaN };
 
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       ingest_ratio: round(ingest.endpointPerS / ingest.rawPerS, 2),
       endpoint_entries_per_s: Math.round(ingest.endpointPerS),
       raw_entries_per_s: Math.round(ingest.rawPerS),
+      raw_rowwise_entries_per_s: Math.round(ingest.rowwisePerS),
       endpoint_server_cpu_us_per_entry: Math.round(ingest.serverCpuUs),
       raw_cpu_us_per_entry: Math.round(ingest.rawCpuUs),
       bootstrap_gzip_bytes: boot.bytes,
@@ -78,6 +81,7 @@ async function main(): Promise<void> {
     log('');
     log('results');
     log(`  (a) ingest   endpoint ${fmt(figures.endpoint_entries_per_s)} entries/s, raw insert ${fmt(figures.raw_entries_per_s)} entries/s, ratio ${figures.ingest_ratio} (target ≥ ${TARGETS.ingestRatio}: ${met(figures.ingest_ratio >= TARGETS.ingestRatio)})`);
+    log(`               (for scale: the same rows inserted one statement per row, one transaction per batch: ${fmt(figures.raw_rowwise_entries_per_s)} entries/s)`);
     log(`  (b) bootstrap ${fmt(figures.bootstrap_gzip_bytes)} bytes of gzip in ${boot.pages} answers (target ≤ ${fmt(TARGETS.bootstrapBytes)}: ${met(figures.bootstrap_gzip_bytes <= TARGETS.bootstrapBytes)}); ` +
       `${fmt(figures.bootstrap_ms)} ms from login to 20,000 entries in Dexie (target ≤ ${TARGETS.bootstrapMs}: ${met(figures.bootstrap_ms <= TARGETS.bootstrapMs)}; ${fmt(figures.bootstrap_ms_from_first_sync)} ms from the first sync request)`);
     log(`                plain IndexedDB writes of the same rows in the same browser take ${fmt(figures.bootstrap_idb_floor_ms)} ms (the floor on this machine now)`);
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await raw.database.close();
+    await rowwise.database.close();
   }
 }
 
@@ -97,7 +102,9 @@ const round = (n: number, d: number) => Math.round(n * 10 ** d) / 10 ** d;
  * Then rounds alternate: the raw insert of a slice of rows, then the same slice pushed by the four
  * devices at once. Each side's rate is its entries over its own time.
  */
-async function benchIngest(server: BenchServer, raw: Awaited<ReturnType<typeof createBenchData>>, villages: BenchVillage[], rosters: VillageRoster[]) {
+type BenchData = Awaited<ReturnType<typeof createBenchData>>;
+
+async function benchIngest(server: BenchServer, raw: BenchData, rowwise: BenchData, villages: BenchVillage[], rosters: VillageRoster[]) {
   log('(a) ingest …');
   const now = new Date();
   const perDevice = WARMUP_PER_DEVICE + INGEST_ROUNDS * INGEST_PER_ROUND;
@@ -107,9 +114,11 @@ async function benchIngest(server: BenchServer, raw: Awaited<ReturnType<typeof c
   await Promise.all(devices.map((d, i) => d.push(mutations[i].slice(0, WARMUP_PER_DEVICE))));
   // The raw side warms up on the same rows, into its own database.
   await rawInsert(raw.database.db, rawBatches(mutations, rosters, devices, 0, WARMUP_PER_DEVICE, now));
+  await rawInsertRowwise(rowwise.database.db, rawBatches(mutations, rosters, devices, 0, WARMUP_PER_DEVICE, now));
   await server.takeExchanges();
 
   let rawMs = 0;
+  let rowwiseMs = 0;
   let endpointMs = 0;
   let rawCpuMs = 0;
   let serverCpuMs = 0;
@@ -124,6 +133,9 @@ async function benchIngest(server: BenchServer, raw: Awaited<ReturnType<typeof c
     rawMs += performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     rawCpuMs += (cpu.user + cpu.system) / 1000;
+    t0 = performance.now();
+    await rawInsertRowwise(rowwise.database.db, batches);
+    rowwiseMs += performance.now() - t0;
     const server0 = await server.cpuMs();
     t0 = performance.now();
     const runs = await Promise.all(devices.map((d, i) => d.push(mutations[i].slice(from, from + INGEST_PER_ROUND))));
@@ -139,7 +151,7 @@ async function benchIngest(server: BenchServer, raw: Awaited<ReturnType<typeof c
   const rawCpuUs = (rawCpuMs / entries) * 1000;
   log(`    ${fmt(entries)} entries each way; server time per 200-entry request p50 ${fmt(quantile(perBatch, 0.5), 1)} ms; ` +
     `CPU per entry: server process ${fmt(serverCpuUs)} µs, raw insert ${fmt(rawCpuUs)} µs`);
-  return { endpointPerS: (entries / endpointMs) * 1000, rawPerS: (entries / rawMs) * 1000, serverCpuUs, rawCpuUs };
+  return { endpointPerS: (entries / endpointMs) * 1000, rawPerS: (entries / rawMs) * 1000, rowwisePerS: (entries / rowwiseMs) * 1000, serverCpuUs, rawCpuUs };
 }
 
 /** The raw rows of devices' mutations [from, to), in batches of 200 per device, devices interleaved. */

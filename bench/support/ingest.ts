@@ -150,3 +150,28 @@ export async function rawInsert(db: Kysely<Database>, batches: RawEntryRows[][])
     });
   }
 }
+
+/**
+ * The same rows, one INSERT statement per row (still one transaction per batch): how a plain
+ * loop over the rows would write them. Reported next to the multi-row insert, for scale only.
+ */
+export async function rawInsertRowwise(db: Kysely<Database>, batches: RawEntryRows[][]): Promise<void> {
+  const entrySql = `insert into entries (${ENTRY_COLS}) values ${tuples(1, 19)}`;
+  const eventSql = `insert into entry_events (${EVENT_COLS}) values ${tuples(1, 8)}`;
+  const changeSql = 'insert into changes (entity, entity_id, scope, seq, op) values (?, ?, ?, ?, ?) on conflict (entity, entity_id) do update set seq = excluded.seq, scope = excluded.scope, op = excluded.op';
+  for (const batch of batches) {
+    await db.connection().execute(async (conn) => {
+      await sql`begin immediate`.execute(conn);
+      const scope = batch[0].scope;
+      const r = await conn.executeQuery<{ change_seq: number }>(CompiledQuery.raw(
+        'update villages set change_seq = change_seq + ? where id = ? returning change_seq', [batch.length, scope.slice('village:'.length)]));
+      const first = Number(r.rows[0].change_seq) - batch.length + 1;
+      for (const [i, b] of batch.entries()) {
+        await conn.executeQuery(CompiledQuery.raw(entrySql, b.entry));
+        await conn.executeQuery(CompiledQuery.raw(eventSql, b.event));
+        await conn.executeQuery(CompiledQuery.raw(changeSql, ['entry', b.entryId, scope, first + i, 'upsert']));
+      }
+      await sql`commit`.execute(conn);
+    });
+  }
+}
