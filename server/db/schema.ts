@@ -67,6 +67,8 @@ export interface SyncMutationTable {
 }
 /** 0002: the household version at which a field last changed (field-level merge). */
 export interface HouseholdFieldVersionTable { household_id: string; field: string; version: number }
+/** 0003: the person version at which each field last changed (person.update merge). */
+export interface PersonFieldVersionTable { person_id: string; field: string; version: number }
 /** 0002: a field edit from a phone that lost a merge, kept for the village admin to review. */
 export interface SyncConflictTable {
   id: string; village_id: string; entity: string; entity_id: string; field: string;
@@ -93,5 +95,6 @@ export interface Database {
   sync_mutations: SyncMutationTable;
   changes: ChangeTable;
   household_field_versions: HouseholdFieldVersionTable;
+  person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
 }

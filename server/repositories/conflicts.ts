@@ -1,5 +1,5 @@
-// Edit conflicts kept by household.update (sync_conflicts, see server/sync/apply-household.ts):
-// the village admin's list of them and their resolution.
+// Edit conflicts kept by household.update and person.update (sync_conflicts, see
+// server/sync/apply-household.ts, apply-person.ts): the village admin's list of them and their resolution.
 import type { Queryable } from './queryable';
 import { forUpdateIfSupported } from './locks';
 
@@ -7,8 +7,11 @@ export interface ConflictDto {
   id: string;
   entity: string;
   entityId: string;
+  /** The household (for a person conflict: the person's household). */
   householdNo: string | null;
   headName: string | null;
+  /** The person's current name; only on person conflicts (entity 'person'). */
+  personName?: string | null;
   field: string;
   baseVersion: number;
   /** The value the server kept (current when the conflict arose). */
@@ -26,11 +29,15 @@ export interface ConflictDto {
 export async function listOpenConflictsOfVillage(db: Queryable, villageId: string): Promise<ConflictDto[]> {
   const rows = await db
     .selectFrom('sync_conflicts as c')
-    .leftJoin('households as h', (j) => j.onRef('h.id', '=', 'c.entity_id').on('c.entity', '=', 'household'))
+    .leftJoin('persons as p', (j) => j.onRef('p.id', '=', 'c.entity_id').on('c.entity', '=', 'person'))
+    .leftJoin('households as h', (j) => j.on((eb) => eb.or([
+      eb.and([eb('c.entity', '=', 'household'), eb('h.id', '=', eb.ref('c.entity_id'))]),
+      eb.and([eb('c.entity', '=', 'person'), eb('h.id', '=', eb.ref('p.household_id'))]),
+    ])))
     .leftJoin('users as u', 'u.id', 'c.user_id')
     .select([
       'c.id', 'c.entity', 'c.entity_id', 'c.field', 'c.base_version', 'c.server_value', 'c.client_value', 'c.status', 'c.created_at',
-      'h.household_no', 'h.head_name', 'u.display_name',
+      'h.household_no', 'h.head_name', 'p.name as person_name', 'u.display_name',
     ])
     .where('c.village_id', '=', villageId)
     .where('c.status', '=', 'open')
@@ -38,7 +45,8 @@ export async function listOpenConflictsOfVillage(db: Queryable, villageId: strin
     .orderBy('c.id')
     .execute();
   return rows.map((r) => ({
-    id: r.id, entity: r.entity, entityId: r.entity_id, householdNo: r.household_no, headName: r.head_name, field: r.field,
+    id: r.id, entity: r.entity, entityId: r.entity_id, householdNo: r.household_no, headName: r.head_name,
+    ...(r.entity === 'person' ? { personName: r.person_name } : {}), field: r.field,
     baseVersion: r.base_version, serverValue: JSON.parse(r.server_value) as unknown, clientValue: JSON.parse(r.client_value) as unknown,
     recordedBy: r.display_name ?? '', createdAt: r.created_at, status: r.status,
   }));

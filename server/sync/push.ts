@@ -28,7 +28,7 @@
 // - item by item: a SAVEPOINT per item (sync_item) around its claim, apply and answer, and a nested
 //   one (sync_apply) around the apply, so a refusal or constraint undoes exactly that item and an
 //   unexpected error pins exactly the item that caused it.
-// household.update items write directly in both ways, each in its own savepoints.
+// household.update and person.update items write directly in both ways, each in its own savepoints.
 import type { SessionUser } from '../context';
 import type { Deps } from '../context';
 import { writeTransaction, withSavepoint, type WriteTrx } from '../db/transaction';
@@ -40,6 +40,7 @@ import { RuleFailure, toResult, type Outcome } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { applyEntryCreate, applyEntryWithdraw } from './apply-entry';
 import { applyHouseholdUpdate } from './apply-household';
+import { applyPersonUpdate } from './apply-person';
 import { BatchCache } from './batch-cache';
 import { BufferedWrites, DirectWrites, RetryItemByItem, type EntryWrites } from './entry-writes';
 import { isDataRefusal, isRetryableError } from './db-errors';
@@ -156,8 +157,8 @@ async function runBuffered(b: Batch): Promise<(Outcome | undefined)[]> {
     }
     const effects = new ItemEffects();
     try {
-      // Entry mutations only collect writes; a household edit writes now, in its own savepoints.
-      const applied = m.kind === 'household.update'
+      // Entry mutations only collect writes; a household or person edit writes now, in its own savepoints.
+      const applied = m.kind === 'household.update' || m.kind === 'person.update'
         ? await withSavepoint(trx, 'sync_item', () => applyItem(b, writes, effects, k, true))
         : await applyItem(b, writes, effects, k, false);
       if (needsSaving(applied, claim.entityId)) toSave.push({ id: m.id, outcome: applied.outcome, entityId: applied.entityId });
@@ -311,11 +312,16 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
     case 'entry.create': return applyEntryCreate(ctx, m.payload, m);
     case 'entry.withdraw': return applyEntryWithdraw(ctx, m.payload);
     case 'household.update': return applyHouseholdUpdate(ctx, m.payload);
+    case 'person.update': return applyPersonUpdate(ctx, m.payload);
   }
 }
 
 function entityOf(m: Mutation): string {
-  return m.kind === 'household.update' ? m.payload.householdId : m.payload.entryId;
+  switch (m.kind) {
+    case 'household.update': return m.payload.householdId;
+    case 'person.update': return m.payload.personId;
+    default: return m.payload.entryId;
+  }
 }
 
 function rawId(item: unknown): string {

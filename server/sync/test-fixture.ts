@@ -150,6 +150,10 @@ export function householdUpdate(householdId: string, baseVersion: number, fields
   return { id: uuidv7(), kind: 'household.update', deviceSeq: ++seq, at: T0.toISOString(), payload: { householdId, baseVersion, fields } };
 }
 
+export function personUpdate(personId: string, baseVersion: number, fields: Extract<Mutation, { kind: 'person.update' }>['payload']['fields']): Mutation {
+  return { id: uuidv7(), kind: 'person.update', deviceSeq: ++seq, at: T0.toISOString(), payload: { personId, baseVersion, fields } };
+}
+
 export async function count(t: TestDatabase, table: 'entries' | 'sync_mutations' | 'entry_events' | 'sync_conflicts'): Promise<number> {
   const r = await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(r.n);

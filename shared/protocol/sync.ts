@@ -49,6 +49,19 @@ export const householdUpdatePayload = z.object({
 });
 export type HouseholdUpdatePayload = z.infer<typeof householdUpdatePayload>;
 
+/** Field-level edit of a person (household member), like householdUpdatePayload. */
+export const personUpdatePayload = z.object({
+  personId: uuid,
+  baseVersion: z.number().int().min(1),
+  fields: z.object({
+    name: z.string().optional(),
+    relation: z.string().optional(),
+    birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
+    phone: z.string().nullable().optional(),
+  }),
+});
+export type PersonUpdatePayload = z.infer<typeof personUpdatePayload>;
+
 const mutationBase = {
   id: uuid, // UUIDv7, generated on the phone; the idempotency key
   deviceSeq: z.number().int().min(0), // per-device sequence, increasing
@@ -58,6 +71,8 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   z.object({ ...mutationBase, kind: z.literal('entry.create'), payload: entryCreatePayload }),
   z.object({ ...mutationBase, kind: z.literal('entry.withdraw'), payload: entryWithdrawPayload }),
   z.object({ ...mutationBase, kind: z.literal('household.update'), payload: householdUpdatePayload }),
+  // Additive kind (PROTOCOL_VERSION unchanged): a server without it rejects the item, not the batch.
+  z.object({ ...mutationBase, kind: z.literal('person.update'), payload: personUpdatePayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];
@@ -86,7 +101,7 @@ export interface MutationResult {
   /** Reason code for rejected / conflict / forbidden, e.g. 'indicator_unknown', 'future_time'. */
   code?: string;
   message?: string;
-  /** Conflict code 'field_conflict': the fields whose server value was kept (household.update). */
+  /** Conflict code 'field_conflict': the fields whose server value was kept (household.update, person.update). */
   fields?: string[];
 }
 

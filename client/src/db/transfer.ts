@@ -177,7 +177,9 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
     let deviceSeq = typeof seq === 'number' ? seq : 0;
     for (const x of ordered) {
       const m = x.mutation;
-      const entityId = m.kind === 'household.update' ? m.payload.householdId : m.payload.entryId;
+      const entityId = m.kind === 'household.update' ? m.payload.householdId
+        : m.kind === 'person.update' ? m.payload.personId
+          : m.payload.entryId;
       if (present.has(m.id) || pendingEntities.has(`${m.kind}:${entityId}`)) {
         skipped++;
         continue;

@@ -269,7 +269,7 @@ const en: Messages<typeof zhCN> = {
     someoneElse: 'another user',
     revoked: '{n} villages are no longer yours. Their data leaves the phone once their unsent records are dealt with.',
     pendingTitle: 'Waiting to be sent ({n})',
-    kind: { withdraw: 'Withdrawal', householdUpdate: 'Household edit' },
+    kind: { withdraw: 'Withdrawal', householdUpdate: 'Household edit', personUpdate: 'Member edit' },
     recordedAt: 'Recorded {t}',
   },
   issue: {

@@ -267,7 +267,7 @@ export default {
     someoneElse: '另一位用户',
     revoked: '{n} 个村已不在您的负责范围。相关的未发送记录处理完后，这些村的数据会从本机删除。',
     pendingTitle: '等待发送（{n} 条）',
-    kind: { withdraw: '撤回记录', householdUpdate: '修改户信息' },
+    kind: { withdraw: '撤回记录', householdUpdate: '修改户信息', personUpdate: '修改成员信息' },
     recordedAt: '记录于 {t}',
   },
   issue: {

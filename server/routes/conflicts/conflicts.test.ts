@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture } from '../../test/fixtures';
-import { householdUpdate, request } from '../../sync/test-fixture';
+import { householdUpdate, personUpdate, request } from '../../sync/test-fixture';
 import { scopeOfVillage, type SyncResponse } from '../../../shared/protocol/sync';
 import { decodeRows } from '../../../shared/protocol/tables';
 
@@ -65,6 +65,39 @@ describe.each(await testDialects())('edit conflicts on %s', (dialect) => {
     // Resolved: no longer listed, and not resolved twice.
     expect((await (await list()).json()).conflicts).toEqual([]);
     expect((await fx.request('committee', 'POST', `/api/conflicts/${conflicts[0].id}/resolve`, { keep: 'server' })).status).toBe(409);
+  });
+
+  it('lists a person field changed on two phones and applies the phone value on request', async () => {
+    const personEdit = (baseVersion: number, fields: Parameters<typeof personUpdate>[2]) => ({ ...personUpdate(fx.ids.p1, baseVersion, fields), at: fx.deps.now().toISOString() });
+    const person = () => fx.deps.db.selectFrom('persons').selectAll().where('id', '=', fx.ids.p1).executeTakeFirstOrThrow();
+    const base = (await person()).version;
+    expect((await sync('collector2', request([personEdit(base, { relation: '父亲' })]))).results[0]).toMatchObject({ status: 'applied' });
+    const second = await sync('collector', request([personEdit(base, { relation: '配偶', birthYear: 1951 })]));
+    expect(second.results[0]).toMatchObject({ status: 'conflict', code: 'field_conflict', fields: ['relation'] });
+    const cursor = second.changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!.cursor;
+
+    const { conflicts } = await (await list()).json();
+    const h = await household();
+    expect(conflicts).toEqual([{
+      id: expect.any(String), entity: 'person', entityId: fx.ids.p1, householdNo: h.household_no, headName: h.head_name, personName: '张三',
+      field: 'relation', baseVersion: base, serverValue: '父亲', clientValue: '配偶', recordedBy: 'collector用户', createdAt: expect.any(String), status: 'open',
+    }]);
+
+    const before = await person();
+    expect(before).toMatchObject({ relation: '父亲', birth_year: 1951, version: base + 2 });
+    const resolved = await fx.request('committee', 'POST', `/api/conflicts/${conflicts[0].id}/resolve`, { keep: 'client' });
+    expect(resolved.status).toBe(200);
+    expect((await resolved.json()).conflict).toMatchObject({ id: conflicts[0].id, status: 'resolved', personVersion: before.version + 1 });
+    expect(await person()).toMatchObject({ relation: '配偶', birth_year: 1951, version: before.version + 1 });
+    const fieldVersion = await fx.deps.db.selectFrom('person_field_versions').select('version')
+      .where('person_id', '=', fx.ids.p1).where('field', '=', 'relation').executeTakeFirstOrThrow();
+    expect(fieldVersion.version).toBe(before.version + 1);
+
+    // A phone pulling from where it stood receives the new value.
+    const pulled = await sync('collector', request([], { cursors: { [scopeOfVillage(fx.ids.v1)]: cursor } }));
+    const page = pulled.changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!;
+    expect(decodeRows('person', page.tables.person!).find((p) => p.id === fx.ids.p1)).toMatchObject({ relation: '配偶', version: before.version + 1 });
+    expect((await (await list()).json()).conflicts).toEqual([]);
   });
 
   it('keeps the server value without a new version', async () => {

@@ -1,8 +1,8 @@
-// Edit conflicts of household.update for the village admin (committee, admin):
+// Edit conflicts of household.update and person.update for the village admin (committee, admin):
 //   GET  /api/villages/:villageId/conflicts      the village's open conflicts;
 //   POST /api/conflicts/:conflictId/resolve      keep the server's value, or apply the phone's.
-// Applying the phone's value is an ordinary edit: new household version, new field version and a
-// pull change, so every phone of the village receives it (docs/sync-protocol.md, household.update).
+// Applying the phone's value is an ordinary edit: new household (person) version, new field version
+// and a pull change, so every phone of the village receives it (docs/sync-protocol.md, household.update).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../context';
@@ -14,7 +14,11 @@ import { conflict, notFound } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { closeConflict, findConflictForWrite, listOpenConflictsOfVillage } from '../../repositories/conflicts';
 import { findHouseholdRecord, setFieldVersions, updateHouseholdFields, type HouseholdFields } from '../../sync/repo/households';
+import { findPersonRecord, setPersonFieldVersions, updatePersonFields, type PersonFields } from '../../sync/repo/persons';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
+import type { WriteTrx } from '../../db/transaction';
+import type { Dialect } from '../../db/connect';
+import type { ConflictRecord } from '../../repositories/conflicts';
 
 const resolveBody = z.object({ keep: z.enum(['server', 'client']) });
 
@@ -28,6 +32,31 @@ function householdFieldValue(field: string, value: unknown): Partial<HouseholdFi
     case 'consentPublic': return typeof value === 'boolean' ? { consentPublic: value } : null;
     default: return null;
   }
+}
+
+/** The phone's stored value as a person field, or null when it does not fit the field. */
+function personFieldValue(field: string, value: unknown): Partial<PersonFields> | null {
+  switch (field) {
+    case 'name': return typeof value === 'string' && value !== '' ? { name: value } : null;
+    case 'relation': return typeof value === 'string' && value !== '' ? { relation: value } : null;
+    case 'birthYear': return value === null || (typeof value === 'number' && Number.isInteger(value)) ? { birthYear: value } : null;
+    case 'phone': return value === null || typeof value === 'string' ? { phone: value } : null;
+    default: return null;
+  }
+}
+
+/** Keep client on a person conflict: the person's new version (unchanged when it already holds the value). */
+async function applyPersonValue(trx: WriteTrx, dialect: Dialect, found: ConflictRecord, at: string): Promise<number> {
+  const person = await findPersonRecord(trx, dialect, found.entityId);
+  if (!person) throw conflict('person_gone', '该村民已不存在，只能保留现值');
+  const change = personFieldValue(found.field, found.clientValue);
+  if (!change) throw conflict('invalid_value', '手机上的值无法采用，只能保留现值');
+  if (person.fields[found.field as keyof PersonFields] === Object.values(change)[0]) return person.version;
+  const version = person.version + 1;
+  await updatePersonFields(trx, person.id, change, version, at);
+  await setPersonFieldVersions(trx, person.id, [found.field], version);
+  await recordChanges(trx, scopeOfVillage(person.villageId), 'person', [person.id]);
+  return version;
 }
 
 export const villageConflictRoutes = new Hono<AppEnv>()
@@ -49,6 +78,11 @@ export const conflictRoutes = new Hono<AppEnv>()
       if (keep === 'server') {
         await closeConflict(trx, found.id, 'dismissed', user.id, at);
         return { status: 'dismissed' as const, householdVersion: null };
+      }
+      if (found.entity === 'person') {
+        const personVersion = await applyPersonValue(trx, deps.dialect, found, at);
+        await closeConflict(trx, found.id, 'resolved', user.id, at);
+        return { status: 'resolved' as const, householdVersion: null, personVersion };
       }
       if (found.entity !== 'household') throw conflict('unsupported_entity', '暂不支持处理此类冲突');
       const household = await findHouseholdRecord(trx, deps.dialect, found.entityId);
