@@ -6,6 +6,7 @@
 //      sync answers, and the time until headless Chromium's Dexie database holds every entry;
 //  (c) a push of 1,000 entries in one round trip: the server's time, p50 and p95 over 20 runs.
 // Prints the figures, whether each target is met, and one line of JSON with all of them.
+import fs from 'node:fs';
 import os from 'node:os';
 import { seedVillageForBench, type BenchVillage } from '../server/seed/bench';
 import type { Mutation } from '../shared/protocol/sync';
@@ -92,6 +93,7 @@ async function main(): Promise<void> {
     await server.stop();
     await raw.database.close();
     await rowwise.database.close();
+    for (const dir of [data.dir, raw.dir, rowwise.dir]) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
