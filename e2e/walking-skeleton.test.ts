@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
+import { until } from './support/sync-helpers';
 import {
   DESKTOP, PHONE, goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person,
 } from './support/browser';
@@ -74,26 +75,6 @@ function step(name: string, fn: () => Promise<void>) {
   });
 }
 
-/** Polls fn until it returns the expected value; fails with the last value seen. */
-async function until<T>(what: string, fn: () => Promise<T>, expected: T, timeout = UI_TIMEOUT): Promise<void> {
-  const deadline = Date.now() + timeout;
-  let last: T | undefined;
-  let lastErr: unknown = null;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      lastErr = null;
-      if (JSON.stringify(last) === JSON.stringify(expected)) return;
-    } catch (e) {
-      lastErr = e;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(
-    `${what}: expected ${JSON.stringify(expected)}, last saw ${JSON.stringify(last)}` +
-      (lastErr ? ` (last error: ${String(lastErr)})` : ''),
-  );
-}
 
 /** The outbox count the sync bar shows (data-count), or null when the bar is not on the page. */
 async function pendingCount(page: Page): Promise<number | null> {
