@@ -71,7 +71,9 @@ describe('SyncView (sync status screen)', () => {
     expect(get(wrapper, 'storage-persisted').text()).toContain('数据保护：未开启');
     // The other user's item is not counted as ours, but is named.
     expect(get(wrapper, 'other-user-unsent').attributes('data-count')).toBe('1');
-    expect(wrapper.findAll('[data-test="outbox-item"]').map((c) => c.attributes('data-item-id'))).toContain(old.item.id);
+    // The list comes from its own live query, which may land after the counts.
+    await eventually(() =>
+      expect(wrapper.findAll('[data-test="outbox-item"]').map((c) => c.attributes('data-item-id'))).toContain(old.item.id));
 
     Object.defineProperty(navigator, 'onLine', { configurable: true, get: () => false });
     window.dispatchEvent(new Event('offline'));
