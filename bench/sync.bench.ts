@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     log(`               (for scale: the same rows inserted one statement per row, one transaction per batch: ${fmt(figures.raw_rowwise_entries_per_s)} entries/s)`);
     log(`  (b) bootstrap ${fmt(figures.bootstrap_gzip_bytes)} bytes of gzip in ${boot.pages} answers (target ≤ ${fmt(TARGETS.bootstrapBytes)}: ${met(figures.bootstrap_gzip_bytes <= TARGETS.bootstrapBytes)}); ` +
       `${fmt(figures.bootstrap_ms)} ms from login to 20,000 entries in Dexie (target ≤ ${TARGETS.bootstrapMs}: ${met(figures.bootstrap_ms <= TARGETS.bootstrapMs)}; ${fmt(figures.bootstrap_ms_from_first_sync)} ms from the first sync request)`);
-    log(`                plain IndexedDB writes of the same rows in the same browser take ${fmt(figures.bootstrap_idb_floor_ms)} ms (the floor on this machine now)`);
+    log(`                plain IndexedDB writes of the same records in the same browser take ${fmt(figures.bootstrap_idb_floor_ms)} ms (the floor on this machine now)`);
     log(`  (c) push of ${PUSH_ITEMS} entries in one request: server time p50 ${figures.push1000_p50_ms} ms, p95 ${figures.push1000_p95_ms} ms (${PUSH_RUNS} runs)`);
     log(`  total ${fmt((performance.now() - started) / 1000, 1)} s`);
     console.log(JSON.stringify(figures));

@@ -353,8 +353,8 @@ describe('offline sync in Chromium: a day offline, two tabs, reload and crash mi
     await confirm.locator('.van-dialog__confirm').click();
     await page.locator(t('login-username')).waitFor({ timeout: UI_TIMEOUT });
 
-    const counts = await idbCounts(page, ['households', 'persons', 'entries', 'outbox', 'villages', 'catalogVersions', 'indicators']);
-    expect(counts).toEqual({ households: 0, persons: 0, entries: 0, outbox: 0, villages: 0, catalogVersions: 0, indicators: 0 });
+    const counts = await idbCounts(page, ['households', 'persons', 'entries', 'householdEntries', 'outbox', 'villages', 'catalogVersions', 'indicators']);
+    expect(counts).toEqual({ households: 0, persons: 0, entries: 0, householdEntries: 0, outbox: 0, villages: 0, catalogVersions: 0, indicators: 0 });
     const meta = await idbAll<{ key: string }>(page, 'meta');
     expect(meta.map((m) => m.key).sort()).toEqual(['deviceId', 'deviceSeq']);
     const cached = await cacheStorage(page);
@@ -377,6 +377,8 @@ describe('offline sync in Chromium: a day offline, two tabs, reload and crash mi
     await dialog.waitFor({ timeout: UI_TIMEOUT });
     expect(await dialog.textContent()).toContain('已导入 2 条');
     await dialog.locator('.van-dialog__confirm').click();
+    // Let this dialog close first, or the next check could read it again while it fades out.
+    await page.locator('.van-dialog').filter({ visible: true }).first().waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
     await until('unsent after the import', () => unsentOnScreen(page), 0, SYNC_TIMEOUT);
     const arrived = onServer(`e2e ${run} logout`);
     expect(arrived.notes.size).toBe(2);

@@ -117,6 +117,9 @@ export async function bootstrapInChromium(opts: {
 
 /**
  * Runs in the page: row counts of the app's Dexie database ('cunxin'), read with plain IndexedDB.
+ * Entries are counted over both stores (the server's rows, one record per household, and the
+ * phone's own); that read is heavy, so it waits until the app has recorded a finished sync
+ * (meta `lastSyncAt`), which it writes right after storing the last page.
  * The database is opened only once the app created it, so this never creates or upgrades it.
  */
 async function countRows(): Promise<{ households: number; persons: number; entries: number }> {
@@ -128,18 +131,26 @@ async function countRows(): Promise<{ households: number; persons: number; entri
     open.onerror = () => resolve(none);
     open.onsuccess = () => {
       const db = open.result;
-      const stores = ['households', 'persons', 'entries'].filter((s) => db.objectStoreNames.contains(s));
-      if (stores.length < 3) {
+      const stores = ['meta', 'households', 'persons', 'entries', 'householdEntries'];
+      if (!stores.every((s) => db.objectStoreNames.contains(s))) {
         db.close();
         resolve(none);
         return;
       }
       const tx = db.transaction(stores, 'readonly');
       const out = { ...none };
-      for (const s of stores) {
-        const req = tx.objectStore(s).count();
-        req.onsuccess = () => { out[s as keyof typeof out] = req.result; };
-      }
+      const synced = tx.objectStore('meta').get('lastSyncAt');
+      synced.onsuccess = () => {
+        if (!synced.result) return;
+        const count = (s: 'households' | 'persons' | 'entries', add: number) => {
+          const req = tx.objectStore(s).count();
+          req.onsuccess = () => { out[s] += req.result + add; };
+        };
+        count('households', 0);
+        count('persons', 0);
+        const bundles = tx.objectStore('householdEntries').getAll();
+        bundles.onsuccess = () => count('entries', (bundles.result as { rows: unknown[] }[]).reduce((n, b) => n + b.rows.length, 0));
+      };
       tx.oncomplete = () => {
         db.close();
         resolve(out);
@@ -153,13 +164,14 @@ async function countRows(): Promise<{ households: number; persons: number; entri
 }
 
 /**
- * Runs in the page: copies the app's households, persons and entries into a scratch database with
- * the same key paths and indexes, 5,000 rows per transaction, and returns the time of the writes.
+ * Runs in the page: copies the app's households, persons and entries (as the app stores them: one
+ * record per household) into a scratch database with the same key paths and indexes, 5,000
+ * records per transaction, and returns the time of the writes.
  */
 async function idbFloor(): Promise<number> {
   const req = <T>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
   const app: IDBDatabase = await new Promise((resolve, reject) => { const o = indexedDB.open('cunxin'); o.onsuccess = () => resolve(o.result); o.onerror = () => reject(o.error); });
-  const names = ['households', 'persons', 'entries'];
+  const names = ['households', 'persons', 'householdEntries'];
   const tx = app.transaction(names, 'readonly');
   const schema = names.map((n) => {
     const st = tx.objectStore(n);

@@ -4,6 +4,7 @@ import { db } from './db';
 import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from './apply-pull';
 import { META, readCursors } from './meta';
 import { enqueueEntryCreate } from './outbox';
+import { entriesOf } from './entries';
 import { SCHEMA_VERSION } from '../../../shared/protocol/sync';
 import { encodeRows } from '../../../shared/protocol/tables';
 import type { EntryDto, HouseholdDto } from '../../../shared/protocol/tables';
@@ -36,7 +37,9 @@ describe('applyScopeChanges', () => {
       cursor: 42,
     }));
     expect(await db.households.get(HOUSEHOLD)).toEqual(household);
-    expect(await db.entries.count()).toBe(2);
+    // Entries are stored in one record per household.
+    expect((await entriesOf(HOUSEHOLD)).map((e) => e.id).sort()).toEqual([E1, E2]);
+    expect(await db.householdEntries.count()).toBe(1);
     expect(await readCursors()).toEqual({ [scope]: 42 });
   });
 
@@ -47,14 +50,13 @@ describe('applyScopeChanges', () => {
       deleted: [{ entity: 'entry', id: E2 }],
       cursor: 7,
     }));
-    expect((await db.entries.get(E1))?.state).toBe('approved');
-    expect(await db.entries.get(E2)).toBeUndefined();
+    expect(await entriesOf(HOUSEHOLD)).toEqual([entry(E1, 'approved')]);
     expect(await readCursors()).toEqual({ [scope]: 7 });
   });
 
   it('keeps the old cursor when storing the rows fails (rows and cursor in one transaction)', async () => {
     await applyScopeChanges(page({ cursor: 3 }));
-    const spy = vi.spyOn(db.entries, 'bulkPut').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    const spy = vi.spyOn(db.householdEntries, 'bulkPut').mockRejectedValueOnce(new Error('QuotaExceededError'));
     await expect(applyScopeChanges(page({
       tables: { household: encodeRows('household', [household]), entry: encodeRows('entry', [entry(E1)]) },
       cursor: 9,
@@ -93,7 +95,7 @@ describe('dropScopesExcept', () => {
     expect(await dropScopesExcept([scope])).toEqual([]);
     expect(await dropScopesExcept([])).toEqual([scope]);
     expect(await db.households.count()).toBe(0);
-    expect(await db.entries.count()).toBe(0);
+    expect(await db.householdEntries.count()).toBe(0);
     expect(await readCursors()).toEqual({});
   });
 
@@ -116,7 +118,7 @@ describe('dropScopesExcept', () => {
     await db.outbox.clear();
     expect(await dropScopesExcept([])).toEqual([scope]);
     expect(await db.households.count()).toBe(0);
-    expect(await db.entries.count()).toBe(0);
+    expect(await db.householdEntries.count()).toBe(0);
     expect(await readCursors()).toEqual({});
     expect(await db.meta.get(META.revokedScopes)).toBeUndefined();
   });

@@ -4,18 +4,20 @@ import type { Table } from 'dexie';
 import { db } from './db';
 import { cursorKey, META, readCursors } from './meta';
 import { villageOfItem } from './outbox';
+import { deleteEntriesOfVillage, deletePulledEntries, storePulledEntries } from './entries';
 import { decodeRows } from '../../../shared/protocol/tables';
 import { SCHEMA_VERSION, scopeOfVillage, type PulledEntity, type ScopeChanges } from '../../../shared/protocol/sync';
 
 type RowTable = Table<{ id: string }, string>;
+type TableEntity = Exclude<PulledEntity, 'entry'>;
 
-// The tables hold different row types; applying a page only needs "rows with an id".
-function tableOf(entity: PulledEntity): RowTable {
-  const tables: Record<PulledEntity, unknown> = {
+// The tables hold different row types; applying a page only needs "rows with an id". Entries are
+// stored per household instead (db/entries.ts).
+function tableOf(entity: TableEntity): RowTable {
+  const tables: Record<TableEntity, unknown> = {
     village: db.villages,
     household: db.households,
     person: db.persons,
-    entry: db.entries,
     catalogVersion: db.catalogVersions,
     indicator: db.indicators,
   };
@@ -23,17 +25,20 @@ function tableOf(entity: PulledEntity): RowTable {
 }
 
 const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry'];
-const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.catalogVersions, db.indicators];
+const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators];
 
 export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
   await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
     for (const entity of ENTITY_ORDER) {
       const table = page.tables[entity];
-      if (!table) continue;
-      const rows = decodeRows(entity, table) as { id: string }[];
-      if (rows.length > 0) await tableOf(entity).bulkPut(rows);
+      if (!table || table.n === 0) continue;
+      if (entity === 'entry') await storePulledEntries(decodeRows('entry', table));
+      else await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
     }
-    for (const d of page.deleted) await tableOf(d.entity).delete(d.id);
+    const deletedEntries = page.deleted.filter((d) => d.entity === 'entry').map((d) => d.id);
+    const [kind, villageId] = splitScope(page.scope);
+    if (deletedEntries.length > 0 && kind === 'village') await deletePulledEntries(villageId, deletedEntries);
+    for (const d of page.deleted) if (d.entity !== 'entry') await tableOf(d.entity).delete(d.id);
     await db.meta.put({ key: cursorKey(page.scope), value: page.cursor });
   });
 }
@@ -69,7 +74,7 @@ export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
         await db.villages.delete(id);
         await db.households.where('villageId').equals(id).delete();
         await db.persons.where('villageId').equals(id).delete();
-        await db.entries.where('villageId').equals(id).delete();
+        await deleteEntriesOfVillage(id);
       } else if (kind === 'township') {
         const versions = await db.catalogVersions.where('townshipId').equals(id).primaryKeys();
         await db.indicators.where('catalogVersionId').anyOf(versions).delete();
@@ -110,7 +115,7 @@ export async function resetPulledDataIfSchemaChanged(): Promise<boolean> {
     const stored = (await db.meta.get(META.schemaVersion))?.value;
     if (stored === SCHEMA_VERSION) return false;
     if (stored !== undefined) {
-      await Promise.all([db.villages, db.households, db.persons, db.catalogVersions, db.indicators].map((t) => t.clear()));
+      await Promise.all([db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators].map((t) => t.clear()));
       await db.entries.filter((e) => e.state !== 'queued').delete();
       const cursors = Object.keys(await readCursors()).map(cursorKey);
       await db.meta.bulkDelete(cursors);

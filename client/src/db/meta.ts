@@ -78,7 +78,7 @@ export async function knownUsers(): Promise<Record<string, string>> {
  * sent under the wrong session. Cursors go too: the new user's pull starts from scratch.
  */
 export async function clearForUserSwitch(): Promise<void> {
-  const pulled = [db.villages, db.households, db.persons, db.catalogVersions, db.indicators];
+  const pulled = [db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators];
   await db.transaction('rw', [db.meta, db.entries, db.outbox, ...pulled], async () => {
     const carried = new Set((await db.outbox.toArray()).map((i) => i.entityId));
     await Promise.all(pulled.map((t) => t.clear()));
@@ -93,7 +93,7 @@ export async function clearForUserSwitch(): Promise<void> {
  * The device id and its sequence counter stay: the sequence must keep increasing per device.
  */
 export async function clearLocalData(): Promise<void> {
-  const tables = [db.villages, db.households, db.persons, db.entries, db.catalogVersions, db.indicators, db.outbox];
+  const tables = [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.outbox];
   await db.transaction('rw', [db.meta, ...tables], async () => {
     await Promise.all(tables.map((t) => t.clear()));
     await db.meta.where('key').noneOf([META.deviceId, META.deviceSeq]).delete();

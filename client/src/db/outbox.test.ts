@@ -4,6 +4,8 @@ import { db } from './db';
 import { applyResults, discardAttentionItem, enqueueEntryCreate, pendingItems, toMutation } from './outbox';
 import { mutationSchema } from '../../../shared/protocol/sync';
 import { entryInput, resetDb, USER, OTHER_USER } from '../test/fixtures';
+import { entriesOf, storePulledEntries } from './entries';
+import type { EntryDto } from '../../../shared/protocol/tables';
 
 beforeEach(resetDb);
 
@@ -75,9 +77,12 @@ describe('applyResults', () => {
 
   it('does not move an entry backwards when the pull already brought a later state', async () => {
     const a = await enqueueEntryCreate(entryInput(), USER);
-    await db.entries.update(a.entry.id, { state: 'approved' });
+    // The first answer was lost, but a pull brought the server's row meanwhile.
+    await db.transaction('rw', [db.entries, db.householdEntries], () =>
+      storePulledEntries([{ ...a.entry, state: 'approved' } as EntryDto]));
     await applyResults([a.item], [{ id: a.item.id, status: 'duplicate' }]);
-    expect((await db.entries.get(a.entry.id))?.state).toBe('approved');
+    expect(await entriesOf(a.entry.householdId)).toMatchObject([{ id: a.entry.id, state: 'approved' }]);
+    expect(await db.entries.get(a.entry.id)).toBeUndefined();
   });
 
   it('discarding a refused item removes it and its never-accepted entry', async () => {

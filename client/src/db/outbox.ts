@@ -4,6 +4,7 @@
 import { uuidv7 } from 'uuidv7';
 import { db, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
 import { META } from './meta';
+import { hasServerRow } from './entries';
 import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
 import type { HouseholdDto } from '../../../shared/protocol/tables';
 import { needsAttention, shouldLeaveOutbox } from '../../../shared/sync/result-rules';
@@ -156,7 +157,7 @@ export function toMutation(item: OutboxItem): Mutation {
  */
 export async function applyResults(sent: OutboxItem[], results: MutationResult[]): Promise<void> {
   const byId = new Map(results.map((r) => [r.id, r]));
-  await db.transaction('rw', [db.outbox, db.entries], async () => {
+  await db.transaction('rw', [db.outbox, db.entries, db.householdEntries], async () => {
     for (const item of sent) {
       const r = byId.get(item.id);
       if (!r || !shouldLeaveOutbox(r.status)) {
@@ -180,13 +181,10 @@ export async function applyResults(sent: OutboxItem[], results: MutationResult[]
       // applied / duplicate: the server has it.
       await db.outbox.delete(item.id);
       if (item.kind === 'entry.create') {
-        // The pull may already have brought a later server state; only move 'queued' forward.
-        await db.entries
-          .where('id').equals(item.entityId)
-          .modify((e) => {
-            if (e.state === 'queued') e.state = 'submitted';
-            e.syncIssue = null;
-          });
+        // The server's row may already be on the phone (an earlier answer was lost): it stands
+        // for the entry now. Otherwise the local copy shows 'submitted' until the row arrives.
+        if (await hasServerRow(item.payload.householdId, item.entityId)) await db.entries.delete(item.entityId);
+        else await db.entries.update(item.entityId, { state: 'submitted', syncIssue: null });
       }
     }
   });

@@ -1,6 +1,7 @@
 // Read queries over the local database, used through useLiveQuery (composables/useLocalData.ts).
 import { db, type LocalEntry, type OutboxItem } from './db';
 import { META } from './meta';
+import { entriesOf } from './entries';
 import { summarizeOutbox, type OutboxSummary } from '../domain/sync-status';
 import type {
   CatalogVersionDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
@@ -39,7 +40,7 @@ export async function personsOfHousehold(householdId: string): Promise<PersonDto
 
 /** Newest first (by occurred-on date, then creation time). */
 export async function entriesOfHousehold(householdId: string): Promise<LocalEntry[]> {
-  const list = await db.entries.where('householdId').equals(householdId).toArray();
+  const list = await entriesOf(householdId);
   return list.sort((a, b) => b.occurredOn.localeCompare(a.occurredOn) || b.createdAt.localeCompare(a.createdAt));
 }
 

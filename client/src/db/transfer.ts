@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { db, type LocalEntry, type OutboxItem } from './db';
 import { getDeviceId, META } from './meta';
 import { markExported } from './outbox';
+import { hasServerRow } from './entries';
 import { mutationSchema, type Mutation } from '../../../shared/protocol/sync';
 
 export const UNSENT_FORMAT = 'cunxin-unsent';
@@ -168,7 +169,7 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
   if (file.userId !== userId) throw new TransferError('other_user', file.userName);
   const entriesById = new Map(file.entries.map((e) => [e.id, e]));
   const ordered = [...file.items].sort((a, b) => a.mutation.deviceSeq - b.mutation.deviceSeq);
-  return db.transaction('rw', [db.meta, db.outbox, db.entries], async () => {
+  return db.transaction('rw', [db.meta, db.outbox, db.entries, db.householdEntries], async () => {
     let added = 0;
     let skipped = 0;
     const present = new Set(await db.outbox.toCollection().primaryKeys());
@@ -186,8 +187,8 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
       }
       if (m.kind === 'entry.create') {
         const local = await db.entries.get(entityId);
-        // The phone already holds this entry as the server sent it: it was acknowledged.
-        if (local && local.state !== 'queued') {
+        // The phone already holds this entry as the server sent it, or knows it was acknowledged.
+        if ((local && local.state !== 'queued') || (await hasServerRow(m.payload.householdId, entityId))) {
           skipped++;
           continue;
         }

@@ -129,6 +129,37 @@ describe('SyncRunner.runOnce', () => {
     expect(await readCursors()).toEqual({ [scope]: 300 });
   });
 
+  it('asks for the next page while it stores the current one, never storing a page before its predecessor', async () => {
+    const log: string[] = [];
+    const pageOf = (c: number) => [{ id: `00000000-0000-7000-8000-${String(c).padStart(12, '0')}`, name: `村${c}`, townshipId: VILLAGE, code: String(c) }];
+    const runner = makeRunner(async (req) => {
+      const c = req.cursors[scope] ?? 0;
+      log.push(`request ${c}`);
+      return answer({ changes: [{ scope, tables: { village: encodeRows('village', pageOf(c) as never) }, deleted: [], cursor: c + 100, hasMore: c < 200 }], hasMore: c < 200 });
+    });
+    const onStore = (_key: unknown, v: { name: string }) => { log.push(`store ${v.name}`); };
+    db.villages.hook('creating', onStore);
+    expect(await runner.runOnce()).toBe('ok');
+    db.villages.hook('creating').unsubscribe(onStore);
+    // The request for page 100 leaves before page 0 is stored; stores stay in order.
+    expect(log).toEqual(['request 0', 'request 100', 'store 村0', 'request 200', 'store 村100', 'store 村200']);
+    expect(await readCursors()).toEqual({ [scope]: 300 });
+  });
+
+  it('a page that fails to store drops the answer asked for early: the cursor stays at the last stored page', async () => {
+    let calls = 0;
+    const runner = makeRunner(async (req) => {
+      calls++;
+      const c = req.cursors[scope] ?? 0;
+      // The second page carries a row that cannot be stored (no id: IndexedDB refuses the key).
+      const tables = c === 100 ? { village: { n: 1, cols: { id: ['v', [null]] } } } : {};
+      return answer({ changes: [{ scope, tables: tables as never, deleted: [], cursor: c + 100, hasMore: c < 200 }], hasMore: c < 200 });
+    });
+    expect(await runner.runOnce()).toBe('error');
+    expect(calls).toBe(3);
+    expect(await readCursors()).toEqual({ [scope]: 100 });
+  });
+
   it('pushes a large outbox in batches of at most 200', async () => {
     for (let i = 0; i < 230; i++) await enqueueEntryCreate(entryInput(), USER);
     const sizes: number[] = [];

@@ -7,6 +7,7 @@
 import { uuidv7 } from 'uuidv7';
 import { ApiError } from '../api/http';
 import { applyResults, pendingItems, toMutation } from '../db/outbox';
+import type { OutboxItem } from '../db/db';
 import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from '../db/apply-pull';
 import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
 import { withLease } from './lease';
@@ -131,19 +132,21 @@ export class SyncRunner {
     try {
       const deviceId = await getDeviceId();
       await resetPulledDataIfSchemaChanged();
+      let prefetched: Promise<SyncResponse> | null = null;
       for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
-        const items = await pendingItems(userId, this.batchSize);
-        const res = await this.deps.sync({
-          protocol: PROTOCOL_VERSION,
-          schema: SCHEMA_VERSION,
-          deviceId,
-          mutations: items.map(toMutation),
-          cursors: await readCursors(),
-          // Large pages: a bootstrap is applied in few, large transactions (one per page, with
-          // its cursor, so an interrupted bootstrap resumes at the last stored page).
-          pullLimit: MAX_PULL_LIMIT,
-        });
+        // A prefetched answer was asked for with no mutations (see below).
+        const items = prefetched ? [] : await pendingItems(userId, this.batchSize);
+        const res = await (prefetched ?? this.request(deviceId, items, await readCursors()));
+        prefetched = null;
         await applyResults(items, res.results ?? []);
+        // Pulling page after page with nothing to push (a bootstrap): ask for the next page now,
+        // from the cursors this page carries, so that the network and the server work overlap
+        // with storing this page. Its rows are stored only after this page's (the loop order), and
+        // if storing this page fails the early answer is dropped: no cursor ever passes unstored rows.
+        if (res.hasMore && items.length === 0) {
+          prefetched = this.request(deviceId, [], { ...(await readCursors()), ...cursorsOf(res) });
+          prefetched.catch(() => undefined); // awaited next round; not an unhandled rejection if this round fails
+        }
         for (const page of res.changes ?? []) await applyScopeChanges(page);
         // Villages taken away are purged only once no outbox item names them (apply-pull.ts).
         if (Array.isArray(res.scopes) && !res.hasMore) await dropScopesExcept(res.scopes);
@@ -152,6 +155,7 @@ export class SyncRunner {
         if ((res.results ?? []).length < items.length) {
           return this.finish('error', { code: 'partial_batch', message: '部分记录服务器暂未处理，稍后自动重试' });
         }
+        if (prefetched) continue;
         const morePending = (await pendingItems(userId, 1)).length > 0;
         // Continue while the server has more pages, or items are left and the server answered
         // some (an answer without results must not spin the loop).
@@ -164,6 +168,19 @@ export class SyncRunner {
     } catch (e) {
       return this.finish(this.classify(e), errorInfo(e));
     }
+  }
+
+  private request(deviceId: string, items: OutboxItem[], cursors: Record<string, number>): Promise<SyncResponse> {
+    return this.deps.sync({
+      protocol: PROTOCOL_VERSION,
+      schema: SCHEMA_VERSION,
+      deviceId,
+      mutations: items.map(toMutation),
+      cursors,
+      // Large pages: a bootstrap is applied in few, large transactions (one per page, with its
+      // cursor, so an interrupted bootstrap resumes at the last stored page).
+      pullLimit: MAX_PULL_LIMIT,
+    });
   }
 
   private classify(e: unknown): RunOutcome {
@@ -281,6 +298,11 @@ export class SyncRunner {
     this.timer = null;
     this.timerAt = Infinity;
   }
+}
+
+/** The cursors an answer moves to, by scope. */
+function cursorsOf(res: SyncResponse): Record<string, number> {
+  return Object.fromEntries((res.changes ?? []).map((page) => [page.scope, page.cursor]));
 }
 
 function errorInfo(e: unknown): { code: string; message: string } {
