@@ -30,15 +30,18 @@ export async function allocateSeqs(trx: Trx, scope: string, n: number): Promise<
 
 const CHUNK = 400;
 
-/** Marks entities as changed (upsert) or deleted (tombstone) in a scope, in the caller's transaction. */
+/**
+ * Marks entities as changed (upsert) or deleted (tombstone) in a scope, in the caller's transaction.
+ * Returns the change number of the first id; the others follow in order (null when ids is empty).
+ */
 export async function recordChanges(
   trx: Trx,
   scope: string,
   entity: PulledEntity,
   ids: readonly string[],
   op: 'upsert' | 'delete' = 'upsert',
-): Promise<void> {
-  if (ids.length === 0) return;
+): Promise<number | null> {
+  if (ids.length === 0) return null;
   const first = await allocateSeqs(trx, scope, ids.length);
   for (let i = 0; i < ids.length; i += CHUNK) {
     const values = ids.slice(i, i + CHUNK).map((entityId, j) => ({ entity, entity_id: entityId, scope, seq: first + i + j, op }));
@@ -54,4 +57,5 @@ export async function recordChanges(
       )
       .execute();
   }
+  return first;
 }

@@ -26,8 +26,10 @@ export interface ApplyContext {
    * Notes that a pulled entity changed in a scope. The batch writes these to the change log
    * (recordChanges) once, after its last item and before it commits, and only for items it kept.
    * Row locks are thus taken before the scope counters, as server/db/changes.ts asks.
+   * `senderHolds`: the row is exactly what the pushing phone already holds (an entry it created),
+   * so this request's own pull leaves it out (pull.ts, "own rows").
    */
-  logChange(scope: string, entity: PulledEntity, id: string): void;
+  logChange(scope: string, entity: PulledEntity, id: string, senderHolds?: boolean): void;
   /** Runs `fn` once this item's writes are kept (its savepoint released); dropped otherwise. */
   afterItem(fn: () => void): void;
 }

@@ -84,7 +84,8 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     id: newId(), entryId: p.entryId, villageId: household.villageId, from: null, to: 'submitted',
     actorId: user.id, reason: '', at: now,
   });
-  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId);
+  // The phone built this row itself; it need not come back in this request's answer.
+  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, true);
   ctx.afterItem(() => cache.rememberEntry({
     id: p.entryId, villageId: household.villageId, householdId: p.householdId, recorderId: user.id,
     state: 'submitted', points: p.points, contentHash,

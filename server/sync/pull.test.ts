@@ -92,8 +92,12 @@ describe.each(await testDialects())('POST /api/sync pull on %s', (dialect) => {
     const entryId = (m.payload as { entryId: string }).entryId;
     const first = await postSync(app, 'collector', request([m]));
     const v1 = scopeOfVillage(w.v1);
-    // Push before pull: the entry comes back already in its server state.
-    expect(decodeRows('entry', pageOf(first.json, v1).tables.entry!)).toEqual([
+    // The phone that created the entry holds it already: its own answer leaves it out, but its
+    // cursor moves past it. Any other phone (here: a fresh pull) gets it in its server state.
+    expect(pageOf(first.json, v1).tables.entry).toBeUndefined();
+    const fresh = await postSync(app, 'collector', request([], { deviceId: uuidv7() }));
+    expect(pageOf(first.json, v1).cursor).toBe(pageOf(fresh.json, v1).cursor);
+    expect(decodeRows('entry', pageOf(fresh.json, v1).tables.entry!)).toEqual([
       expect.objectContaining({ id: entryId, state: 'submitted', recorderId: w.users.collector.id, points: 5, createdAt: '2025-06-15T04:00:00.000Z' }),
     ]);
     const cursors = Object.fromEntries(first.json.changes.map((c) => [c.scope, c.cursor]));
@@ -114,6 +118,30 @@ describe.each(await testDialects())('POST /api/sync pull on %s', (dialect) => {
     expect(page.deleted).toEqual(expect.arrayContaining([{ entity: 'household', id: w.h1b }, { entity: 'person', id: w.p1 }]));
     expect(page.tables.household).toBeUndefined();
     expect(page.cursor).toBe(cursors[v1] + 3);
+  });
+
+  it("leaves the sender's own new entries out of its answer only: a replay, or a change since, brings the row", async () => {
+    const v1 = scopeOfVillage(w.v1);
+    const start = pageOf((await postSync(app, 'collector', request([]))).json, v1).cursor;
+    const m = entryCreate(w);
+    const entryId = (m.payload as { entryId: string }).entryId;
+    // Own answer: not echoed, cursor past it.
+    const own = pageOf((await postSync(app, 'collector', request([m], { cursors: { [v1]: start } }))).json, v1);
+    expect(own.tables.entry).toBeUndefined();
+    expect(own.cursor).toBe(start + 1);
+    // The answer was lost: the phone sends the same item from its old cursor. Nothing was written
+    // by this request, so the row comes (the phone then drops its own copy).
+    const replay = await postSync(app, 'collector', request([m], { cursors: { [v1]: start } }));
+    expect(replay.json.results).toEqual([{ id: m.id, status: 'duplicate' }]);
+    expect(decodeRows('entry', pageOf(replay.json, v1).tables.entry!).map((e) => e.id)).toEqual([entryId]);
+    // A later change of the entry (another change number) comes to everyone, the sender too.
+    const m2 = entryCreate(w);
+    await writeTransaction(t, async (trx) => {
+      await trx.updateTable('entries').set({ state: 'approved' }).where('id', '=', entryId).execute();
+      await recordChanges(trx, v1, 'entry', [entryId]);
+    });
+    const later = pageOf((await postSync(app, 'collector', request([m2], { cursors: { [v1]: own.cursor } }))).json, v1);
+    expect(decodeRows('entry', later.tables.entry!).map((e) => [e.id, e.state])).toEqual([[entryId, 'approved']]);
   });
 
   it('gives an admin every village of the township, and a collector only the assigned ones', async () => {

@@ -9,12 +9,19 @@
 // Rows are read after the change list, in separate statements. A row may meanwhile have changed
 // again: the phone then receives the newer row now and once more with its newer change number.
 // Upserts are idempotent on the phone, so it converges; nothing is lost or reordered.
+//
+// Own rows: an entry the phone created in this very request is not sent back in this answer
+// (the cursor still moves past it). The phone holds it already, exactly as sent, state
+// 'submitted'; echoing it would only cost bytes on a slow network and the server's time. Only
+// the change number the push itself allocated is left out: if anyone changed the entry again
+// since, its newer change has a newer number and is sent as usual.
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { PulledEntity, RowTable, ScopeChanges } from '../../shared/protocol/sync';
 import { encodeRows, type PulledDtos } from '../../shared/protocol/tables';
 import { listChangesAfter, type ChangeRow } from './repo/changes-page';
 import { loadPulledRows } from './repo/pulled-rows';
+import type { OwnRows } from './push';
 
 export interface PullResult { changes: ScopeChanges[]; hasMore: boolean }
 
@@ -27,6 +34,7 @@ export async function pullChanges(
   scopes: readonly string[],
   cursors: Readonly<Record<string, number>>,
   limit: number,
+  ownRows: OwnRows = new Map(),
 ): Promise<PullResult> {
   let budget = limit;
   const changes: ScopeChanges[] = [];
@@ -36,8 +44,10 @@ export async function pullChanges(
     const rows = await listChangesAfter(db, scope, after, budget + 1);
     const page = rows.slice(0, budget);
     budget -= page.length;
+    const own = ownRows.get(scope);
+    const toSend = own ? page.filter((ch) => own.get(`${ch.entity} ${ch.entityId}`) !== ch.seq) : page;
     changes.push({
-      ...(await buildPage(db, scope, page)),
+      ...(await buildPage(db, scope, toSend)),
       cursor: page.length > 0 ? page[page.length - 1].seq : after,
       hasMore: rows.length > page.length,
     });

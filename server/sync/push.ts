@@ -17,6 +17,8 @@
 //     the transaction function, from the run that committed only.
 //  5. after the last item: the change log, once per scope and entity (row locks before scope
 //     counters, as server/db/changes.ts asks); then commit. No answer leaves before the commit.
+//     The change numbers of rows the phone built itself (entries it created) are returned as
+//     `ownRows`, so that this request's pull can leave them out (pull.ts).
 //
 // Two ways to run those steps, with the same rules (apply-*.ts) and the same answers:
 // - buffered (first): claims in one multi-row INSERT, every read from the batch's preloaded view
@@ -51,12 +53,21 @@ import {
 
 type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now'>;
 
+/** Change numbers of rows the pushing phone already holds as they are: scope → `entity id` → seq. */
+export type OwnRows = Map<string, Map<string, number>>;
+
+export interface PushResult {
+  /** One answer per mutation the phone sent (or none for items left for a retry). */
+  results: MutationResult[];
+  ownRows: OwnRows;
+}
+
 export async function pushMutations(
   deps: PushDeps,
   user: SessionUser,
   deviceId: string,
   raw: readonly unknown[],
-): Promise<MutationResult[]> {
+): Promise<PushResult> {
   const answers: (MutationResult | null)[] = raw.map(() => null);
   const valid: { index: number; m: Mutation; content: string }[] = [];
   raw.forEach((item, index) => {
@@ -70,10 +81,11 @@ export async function pushMutations(
   // A device's mutations are applied in its own order (a withdraw after the create it refers
   // to), whatever order the batch lists them in; the sort is stable for equal deviceSeq.
   const ordered = [...unique].sort((a, b) => a.m.deviceSeq - b.m.deviceSeq);
+  let ownRows: OwnRows = new Map();
   if (ordered.length > 0) {
     let outcomes: (Outcome | undefined)[] = [];
     try {
-      outcomes = await writeTransaction(deps, (trx) => applyBatch(trx, deps, user, deviceId, ordered));
+      ({ outcomes, ownRows } = await writeTransaction(deps, (trx) => applyBatch(trx, deps, user, deviceId, ordered)));
     } catch (err) {
       // Nothing of the batch was committed (the commit failed, the database went away, or
       // PostgreSQL kept deadlocking): no item is answered, the phone sends them all again.
@@ -91,7 +103,7 @@ export async function pushMutations(
       ? toResult(r.id, { status: 'conflict', code: 'id_reused', message: '同一编号在本批中出现了不同内容' })
       : first ? toResult(r.id, replay(first)) : null;
   }
-  return answers.filter((a): a is MutationResult => a !== null);
+  return { results: answers.filter((a): a is MutationResult => a !== null), ownRows };
 }
 
 /**
@@ -99,7 +111,7 @@ export async function pushMutations(
  * everything it reports is built here, from this run only. One outcome per mutation, undefined
  * from the first item that hit an unexpected error on.
  */
-async function applyBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<(Outcome | undefined)[]> {
+async function applyBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<BatchOutcome> {
   const batch = await openBatch(trx, deps, user, deviceId, items);
   try {
     return await withSavepoint(trx, 'sync_buffered', () => runBuffered(batch));
@@ -109,6 +121,9 @@ async function applyBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, devi
   }
   return runItemByItem(await openBatch(trx, deps, user, deviceId, items));
 }
+
+/** One outcome per item (undefined from an unexpected error on), and the batch's own rows. */
+interface BatchOutcome { outcomes: (Outcome | undefined)[]; ownRows: OwnRows }
 
 /** A valid mutation with its canonical content (mutationContent), computed once. */
 interface BatchItem { m: Mutation; content: string }
@@ -138,7 +153,7 @@ async function openBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, devic
   return { trx, deps, user, deviceId, now, ms, contents: items.map((i) => i.content), claims, cache };
 }
 
-async function runBuffered(b: Batch): Promise<(Outcome | undefined)[]> {
+async function runBuffered(b: Batch): Promise<BatchOutcome> {
   const { trx, ms, claims } = b;
   const writes = new BufferedWrites(trx, b.deps.dialect);
   await writes.preload(ms, b.cache);
@@ -183,11 +198,10 @@ async function runBuffered(b: Batch): Promise<(Outcome | undefined)[]> {
     // A constraint or any other error while writing the collected rows: item by item pins the item.
     throw new RetryItemByItem(`writing the batch failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  await changes.write(trx);
-  return outcomes;
+  return { outcomes, ownRows: await changes.write(trx) };
 }
 
-async function runItemByItem(b: Batch): Promise<(Outcome | undefined)[]> {
+async function runItemByItem(b: Batch): Promise<BatchOutcome> {
   const { trx, ms, claims } = b;
   const writes = new DirectWrites(trx);
   const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(ms.length);
@@ -211,8 +225,7 @@ async function runItemByItem(b: Batch): Promise<(Outcome | undefined)[]> {
     }
     effects.keep(changes);
   }
-  await changes.write(trx);
-  return outcomes;
+  return { outcomes, ownRows: await changes.write(trx) };
 }
 
 /** The id was claimed before: a replay of the same user's same content, or a conflict. */
@@ -233,7 +246,7 @@ async function applyItem(b: Batch, writes: EntryWrites & { discardItem?(): void 
   const ctx: ApplyContext = {
     trx: b.trx, dialect: b.deps.dialect, user: b.user, deviceId: b.deviceId, now: b.now, mutationId: m.id,
     content: b.contents[k], cache: b.cache, writes,
-    logChange: (scope, entity, id) => effects.logChange(scope, entity, id),
+    logChange: (scope, entity, id, senderHolds) => effects.logChange(scope, entity, id, senderHolds),
     afterItem: (fn) => effects.afterItem(fn),
   };
   try {
@@ -258,10 +271,10 @@ function needsSaving(a: Applied, claimedEntityId: string): boolean {
 
 /** What one item noted while applying: kept when the item is kept, dropped otherwise. */
 class ItemEffects {
-  private changes: [string, PulledEntity, string][] = [];
+  private changes: [string, PulledEntity, string, boolean][] = [];
   private callbacks: (() => void)[] = [];
-  logChange(scope: string, entity: PulledEntity, id: string): void {
-    this.changes.push([scope, entity, id]);
+  logChange(scope: string, entity: PulledEntity, id: string, senderHolds = false): void {
+    this.changes.push([scope, entity, id, senderHolds]);
   }
   afterItem(fn: () => void): void {
     this.callbacks.push(fn);
@@ -271,7 +284,7 @@ class ItemEffects {
     this.callbacks = [];
   }
   keep(log: ChangeLog): void {
-    for (const [scope, entity, id] of this.changes) log.add(scope, entity, id);
+    for (const [scope, entity, id, senderHolds] of this.changes) log.add(scope, entity, id, senderHolds);
     for (const fn of this.callbacks) fn();
     this.discard();
   }
@@ -280,19 +293,38 @@ class ItemEffects {
 /** The batch's changed entities per scope, written with one recordChanges per scope and entity. */
 class ChangeLog {
   private readonly byScope = new Map<string, Map<PulledEntity, Set<string>>>();
-  add(scope: string, entity: PulledEntity, id: string): void {
+  /** `scope entity id` of changes the sender holds already; one that is also changed otherwise is not. */
+  private readonly held = new Set<string>();
+  private readonly notHeld = new Set<string>();
+  add(scope: string, entity: PulledEntity, id: string, senderHolds: boolean): void {
     let entities = this.byScope.get(scope);
     if (!entities) this.byScope.set(scope, (entities = new Map()));
     let ids = entities.get(entity);
     if (!ids) entities.set(entity, (ids = new Set()));
     ids.add(id);
+    (senderHolds ? this.held : this.notHeld).add(`${scope} ${entity} ${id}`);
   }
-  /** Township scopes before village scopes, each sorted: the fixed order changes.ts asks for. */
-  async write(trx: WriteTrx): Promise<void> {
+  /**
+   * Township scopes before village scopes, each sorted: the fixed order changes.ts asks for.
+   * Returns the change numbers of the rows the sender holds.
+   */
+  async write(trx: WriteTrx): Promise<OwnRows> {
+    const own: OwnRows = new Map();
     const scopes = [...this.byScope.keys()].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
     for (const scope of scopes) {
-      for (const [entity, ids] of this.byScope.get(scope)!) await recordChanges(trx, scope, entity, [...ids]);
+      for (const [entity, set] of this.byScope.get(scope)!) {
+        const ids = [...set];
+        const first = await recordChanges(trx, scope, entity, ids);
+        if (first === null) continue;
+        ids.forEach((id, i) => {
+          const key = `${scope} ${entity} ${id}`;
+          if (!this.held.has(key) || this.notHeld.has(key)) return;
+          if (!own.has(scope)) own.set(scope, new Map());
+          own.get(scope)!.set(key.slice(scope.length + 1), first + i);
+        });
+      }
     }
+    return own;
   }
 }
 

@@ -28,10 +28,11 @@ export const syncRoutes = new Hono<AppEnv>()
     if (!envelope.ok) return c.json(errorBody(envelope.code, envelope.message), envelope.status);
     const req = envelope.request;
 
-    // Push before pull, so the answer already carries the server's view of what was just pushed.
-    const results = await pushMutations(deps, user, req.deviceId, req.mutations);
+    // Push before pull, so the answer already carries the server's view of what was just pushed
+    // (except the rows the phone built itself: they are left out, see pull.ts).
+    const { results, ownRows } = await pushMutations(deps, user, req.deviceId, req.mutations);
     const scopes = await userScopes(deps.db, user);
-    const pulled = await pullChanges(deps.db, scopes, req.cursors, req.pullLimit ?? DEFAULT_PULL_LIMIT);
+    const pulled = await pullChanges(deps.db, scopes, req.cursors, req.pullLimit ?? DEFAULT_PULL_LIMIT, ownRows);
     const response: SyncResponse = {
       protocol: PROTOCOL_VERSION,
       serverTime: deps.now().toISOString(),

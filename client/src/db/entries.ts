@@ -71,3 +71,13 @@ export async function deleteEntriesOfVillage(villageId: string): Promise<void> {
   await db.householdEntries.where('villageId').equals(villageId).delete();
   await db.entries.filter((e) => e.villageId === villageId).delete();
 }
+
+/** Every entry on the phone, the server's row winning (for checks; screens read one household). */
+export async function allEntries(): Promise<LocalEntry[]> {
+  const byId = new Map<string, LocalEntry>();
+  for (const e of await db.entries.toArray()) byId.set(e.id, e);
+  await db.householdEntries.each((h) => {
+    for (const r of h.rows) byId.set(r.id, r);
+  });
+  return [...byId.values()];
+}

@@ -334,7 +334,7 @@ async function checkSafety(real: Real, model: Model): Promise<void> {
       expect(onServer.has(item.entityId)).toBe(false);
     }
     const waiting = new Set(outbox.map((i) => i.entityId));
-    const local = new Set(await db.entries.toCollection().primaryKeys());
+    const local = new Set((await phone.tabs[0].tab.entries.allEntries()).map((e) => e.id));
     for (const c of model.created[phone.index]) {
       // The phone never loses its own work...
       expect(local.has(c.id), `phone ${phone.index} lost its entry ${c.id}`).toBe(true);
@@ -378,9 +378,9 @@ async function settleAndCheck(real: Real, model: Model): Promise<{ refused: numb
   const households = await real.server.inspect((db) => db.selectFrom('households').select(['id', 'version'])
     .where('village_id', '=', world.villageId).orderBy('id').execute());
   for (const p of real.phones) {
-    const { db, meta } = p.tabs[1].tab; // the other tab reads the same database
+    const { db, meta, entries } = p.tabs[1].tab; // the other tab reads the same database
     // Converged: the phone's village is the server's (entries with their states, households).
-    expect(new Map((await db.entries.toArray()).map((e) => [e.id, e.state])), `phone ${p.index} entries`)
+    expect(new Map((await entries.allEntries()).map((e) => [e.id, e.state])), `phone ${p.index} entries`)
       .toEqual(new Map([...onServer].map(([id, e]) => [id, e.state])));
     expect((await db.households.orderBy('id').toArray()).map((h) => ({ id: h.id, version: h.version })))
       .toEqual(households.map((h) => ({ id: h.id, version: h.version })));

@@ -13,6 +13,7 @@ import { vi } from 'vitest';
 
 import type * as DbModule from '../../../client/src/db/db';
 import type * as OutboxModule from '../../../client/src/db/outbox';
+import type * as EntriesModule from '../../../client/src/db/entries';
 import type * as MetaModule from '../../../client/src/db/meta';
 import type * as RunnerModule from '../../../client/src/sync/runner';
 import type * as HttpModule from '../../../client/src/api/http';
@@ -21,6 +22,7 @@ import type * as HttpModule from '../../../client/src/api/http';
 export interface Tab {
   db: typeof DbModule.db;
   outbox: typeof OutboxModule;
+  entries: typeof EntriesModule;
   meta: typeof MetaModule;
   runnerModule: typeof RunnerModule;
   http: typeof HttpModule;
@@ -39,9 +41,10 @@ export function loadTab(factory: IDBFactory): Promise<Tab> {
       const runnerModule = await import('../../../client/src/sync/runner');
       const dbModule = await import('../../../client/src/db/db');
       const outbox = await import('../../../client/src/db/outbox');
+      const entries = await import('../../../client/src/db/entries');
       const meta = await import('../../../client/src/db/meta');
       const http = await import('../../../client/src/api/http');
-      return { db: dbModule.db, outbox, meta, runnerModule, http };
+      return { db: dbModule.db, outbox, entries, meta, runnerModule, http };
     } finally {
       Dexie.dependencies.indexedDB = saved;
     }
