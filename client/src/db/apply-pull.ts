@@ -27,20 +27,35 @@ function tableOf(entity: TableEntity): RowTable {
 const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry'];
 const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators];
 
-export async function applyScopeChanges(page: ScopeChanges): Promise<void> {
+/**
+ * Stores the pages of one answer (one per scope) in one transaction. A page that brings nothing
+ * and leaves its cursor where it was is skipped.
+ */
+export async function applyScopeChanges(...pages: ScopeChanges[]): Promise<void> {
+  const cursors = await readCursors();
+  const work = pages.filter((p) => !isNoop(p, cursors[p.scope]));
+  if (work.length === 0) return;
   await db.transaction('rw', [db.meta, ...pulledTables()], async () => {
-    for (const entity of ENTITY_ORDER) {
-      const table = page.tables[entity];
-      if (!table || table.n === 0) continue;
-      if (entity === 'entry') await storePulledEntries(decodeRows('entry', table));
-      else await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
-    }
-    const deletedEntries = page.deleted.filter((d) => d.entity === 'entry').map((d) => d.id);
-    const [kind, villageId] = splitScope(page.scope);
-    if (deletedEntries.length > 0 && kind === 'village') await deletePulledEntries(villageId, deletedEntries);
-    for (const d of page.deleted) if (d.entity !== 'entry') await tableOf(d.entity).delete(d.id);
-    await db.meta.put({ key: cursorKey(page.scope), value: page.cursor });
+    for (const page of work) await applyPage(page);
   });
+}
+
+function isNoop(page: ScopeChanges, storedCursor: number | undefined): boolean {
+  return page.cursor === storedCursor && page.deleted.length === 0 && Object.values(page.tables).every((t) => !t || t.n === 0);
+}
+
+async function applyPage(page: ScopeChanges): Promise<void> {
+  for (const entity of ENTITY_ORDER) {
+    const table = page.tables[entity];
+    if (!table || table.n === 0) continue;
+    if (entity === 'entry') await storePulledEntries(decodeRows('entry', table));
+    else await tableOf(entity).bulkPut(decodeRows(entity, table) as { id: string }[]);
+  }
+  const deletedEntries = page.deleted.filter((d) => d.entity === 'entry').map((d) => d.id);
+  const [kind, villageId] = splitScope(page.scope);
+  if (deletedEntries.length > 0 && kind === 'village') await deletePulledEntries(villageId, deletedEntries);
+  for (const d of page.deleted) if (d.entity !== 'entry') await tableOf(d.entity).delete(d.id);
+  await db.meta.put({ key: cursorKey(page.scope), value: page.cursor });
 }
 
 /**

@@ -1,6 +1,6 @@
 // The one typed Dexie database of the app. Dexie (IndexedDB) is the phone's source of truth for a
 // collector's work until the server acknowledges it. Bump the schema version for every change.
-import { Dexie, type EntityTable, type Transaction } from 'dexie';
+import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 import type {
   CatalogVersionDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
 } from '../../../shared/protocol/tables';
@@ -50,11 +50,14 @@ export type OutboxItem = Mutation & {
 };
 
 /**
- * The server's entries of one household, as one record (the server's row for each, by id). The
- * phone's own entries not yet back from the server are in `entries`; db/entries.ts merges both.
+ * Server rows of one household's entries, as stored by one pull page: a household's entries are
+ * the union of its records, the row in the record with the higher `seq` winning (db/entries.ts).
+ * The phone's own entries not yet back from the server are in `entries`.
  */
 export interface HouseholdEntries {
   householdId: string;
+  /** Write number on this phone (meta entryWriteSeq): a later record's row wins. */
+  seq: number;
   villageId: string;
   rows: EntryDto[];
 }
@@ -68,7 +71,7 @@ export class CunxinDb extends Dexie {
   catalogVersions!: EntityTable<CatalogVersionDto, 'id'>;
   indicators!: EntityTable<IndicatorDto, 'id'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
-  householdEntries!: EntityTable<HouseholdEntries, 'householdId'>;
+  householdEntries!: Table<HouseholdEntries, [string, number]>;
 
   constructor(name = 'cunxin') {
     super(name);
@@ -82,13 +85,14 @@ export class CunxinDb extends Dexie {
       indicators: 'id, catalogVersionId',
       outbox: 'id, deviceSeq, status, entityId',
     });
-    // Version 2: the server's entries are stored one record per household (householdEntries),
-    // not one record per entry. IndexedDB pays for every record written (~0.1 ms each in Chromium
-    // on our 2-core test machine, more on a cheap phone, plus every index entry), so a bootstrap of a village with 20,000 entries
-    // now writes ~500 records instead of 20,000. `entries` keeps only this phone's own entries
-    // until the server's row for them has arrived (db/entries.ts).
+    // Version 2: the server's entries are stored in records of one household's rows from one pull
+    // page (householdEntries), not one record per entry. IndexedDB pays for every record written
+    // (~0.1 ms each in Chromium on our 2-core test machine, more on a cheap phone, plus every
+    // index entry), so a bootstrap of a village with 20,000 entries writes ~500 records per page
+    // instead of 20,000 in all. `entries` keeps only this phone's own entries until the server's
+    // row for them has arrived (db/entries.ts).
     this.version(2)
-      .stores({ entries: 'id, householdId', householdEntries: 'householdId, villageId' })
+      .stores({ entries: 'id, householdId', householdEntries: '[householdId+seq], householdId, villageId' })
       .upgrade(moveServerEntriesIntoHouseholds);
   }
 }
@@ -98,7 +102,7 @@ async function moveServerEntriesIntoHouseholds(tx: Transaction): Promise<void> {
   const bundles = new Map<string, HouseholdEntries>();
   await tx.table<LocalEntry>('entries').each((e) => {
     if (e.state === 'queued') return;
-    const bundle = bundles.get(e.householdId) ?? { householdId: e.householdId, villageId: e.villageId, rows: [] };
+    const bundle = bundles.get(e.householdId) ?? { householdId: e.householdId, seq: 0, villageId: e.villageId, rows: [] };
     const { syncIssue: _issue, ...row } = e;
     bundle.rows.push(row as EntryDto);
     bundles.set(e.householdId, bundle);

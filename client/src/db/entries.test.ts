@@ -16,22 +16,34 @@ const row = (id: string, over: Partial<EntryDto> = {}): EntryDto => ({
   reverses: null, createdAt: '2025-03-01T08:00:00.000Z', ...over,
 });
 const id = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
-const store = (rows: EntryDto[]) => db.transaction('rw', [db.entries, db.householdEntries], () => storePulledEntries(rows));
+const store = (rows: EntryDto[]) => db.transaction('rw', [db.meta, db.entries, db.householdEntries], () => storePulledEntries(rows));
 const ids = async (household = HOUSEHOLD) => (await entriesOf(household)).map((e) => e.id).sort();
 
 describe('entry storage (one record per household for the server rows)', () => {
-  it('writes one record per household however many entries a page has, and replaces rows by id', async () => {
-    const rows = Array.from({ length: 300 }, (_, i) => row(id(i), { householdId: i % 3 ? HOUSEHOLD : H2 }));
+  it('writes one record per household and page however many entries it has; a later row replaces an earlier one', async () => {
+    // A large page (a bootstrap): new records, nothing read.
+    const rows = Array.from({ length: 600 }, (_, i) => row(id(i), { householdId: i % 3 ? HOUSEHOLD : H2 }));
     await store(rows);
     expect(await db.householdEntries.count()).toBe(2);
     expect(await db.entries.count()).toBe(0);
-    expect((await entriesOf(HOUSEHOLD)).length).toBe(200);
-    expect((await entriesOf(H2)).length).toBe(100);
-
-    await store([row(id(1), { state: 'approved' }), row(id(1000))]);
-    const mine = await entriesOf(HOUSEHOLD);
-    expect(mine.length).toBe(201);
+    expect((await entriesOf(HOUSEHOLD)).length).toBe(400);
+    expect((await entriesOf(H2)).length).toBe(200);
+    // Another large page appends records; an entry in both shows its later row.
+    const again = Array.from({ length: 500 }, (_, i) => row(id(2000 + i)));
+    again[0] = row(id(1), { state: 'approved' });
+    await store(again);
+    expect(await db.householdEntries.count()).toBe(3);
+    let mine = await entriesOf(HOUSEHOLD);
+    expect(mine.length).toBe(899);
     expect(mine.find((e) => e.id === id(1))?.state).toBe('approved');
+
+    // A small page (day-to-day sync) folds the household's records into one.
+    await store([row(id(1), { state: 'effective' }), row(id(5000))]);
+    expect(await db.householdEntries.where('householdId').equals(HOUSEHOLD).count()).toBe(1);
+    mine = await entriesOf(HOUSEHOLD);
+    expect(mine.length).toBe(900);
+    expect(mine.find((e) => e.id === id(1))?.state).toBe('effective');
+    expect((await entriesOf(H2)).length).toBe(200);
   });
 
   it("shows the phone's own entry until the server's row arrives, then the server's row only", async () => {
@@ -83,6 +95,7 @@ describe('upgrade of a phone from storage version 1', () => {
     await upgraded.open();
     expect(await upgraded.entries.toCollection().primaryKeys()).toEqual([id(2)]);
     const records = await upgraded.householdEntries.toArray();
+    expect(records.every((r) => r.seq === 0)).toBe(true);
     expect(records.map((r) => [r.householdId, r.rows.map((e) => `${e.id}:${e.state}`)]).sort()).toEqual([
       [HOUSEHOLD, [`${id(1)}:approved`]],
       [H2, [`${id(3)}:effective`]],

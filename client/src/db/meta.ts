@@ -21,6 +21,8 @@ export const META = {
   lastExportAt: 'lastExportAt',
   /** The IndexedDB lease that stands in for Web Locks (sync/lease.ts). */
   syncLease: 'syncLease',
+  /** Number of the last record of pulled entries written (db/entries.ts): later ones win. */
+  entryWriteSeq: 'entryWriteSeq',
 } as const;
 
 const CURSOR_PREFIX = 'cursor:';

@@ -78,7 +78,7 @@ describe('applyResults', () => {
   it('does not move an entry backwards when the pull already brought a later state', async () => {
     const a = await enqueueEntryCreate(entryInput(), USER);
     // The first answer was lost, but a pull brought the server's row meanwhile.
-    await db.transaction('rw', [db.entries, db.householdEntries], () =>
+    await db.transaction('rw', [db.meta, db.entries, db.householdEntries], () =>
       storePulledEntries([{ ...a.entry, state: 'approved' } as EntryDto]));
     await applyResults([a.item], [{ id: a.item.id, status: 'duplicate' }]);
     expect(await entriesOf(a.entry.householdId)).toMatchObject([{ id: a.entry.id, state: 'approved' }]);

@@ -147,7 +147,7 @@ export class SyncRunner {
           prefetched = this.request(deviceId, [], { ...(await readCursors()), ...cursorsOf(res) });
           prefetched.catch(() => undefined); // awaited next round; not an unhandled rejection if this round fails
         }
-        for (const page of res.changes ?? []) await applyScopeChanges(page);
+        await applyScopeChanges(...(res.changes ?? []));
         // Villages taken away are purged only once no outbox item names them (apply-pull.ts).
         if (Array.isArray(res.scopes) && !res.hasMore) await dropScopesExcept(res.scopes);
         // The server stops a batch at an unexpected error and leaves the rest unanswered: those
