@@ -13,6 +13,7 @@ import { forbiddenItem, rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import type { Dialect } from '../db/connect';
 import { insertSyncConflicts } from './repo/households';
+import { listFieldVersions, setFieldVersions } from './repo/field-versions';
 
 type Trx = ApplyContext['trx'];
 
@@ -25,9 +26,7 @@ export interface EditableEntity<F extends object> {
   outOfScopeMessage: string;
   baseAheadMessage: string;
   find(trx: Trx, dialect: Dialect, id: string): Promise<EditableRecord<F> | null>;
-  listFieldVersions(trx: Trx, id: string): Promise<Map<string, number>>;
   updateFields(trx: Trx, id: string, fields: Partial<F>, version: number, now: string): Promise<void>;
-  setFieldVersions(trx: Trx, id: string, fields: readonly string[], version: number): Promise<void>;
 }
 
 export interface FieldEdit<F> { id: string; baseVersion: number; fields: Partial<F> }
@@ -40,7 +39,7 @@ export async function applyFieldEdit<F extends object>(
   if (!record || !canWriteVillage(user, record.villageId)) throw forbiddenItem('out_of_scope', spec.outOfScopeMessage);
   if (edit.baseVersion > record.version) throw rejected('base_version_ahead', spec.baseAheadMessage);
 
-  const versions = await spec.listFieldVersions(trx, record.id);
+  const versions = await listFieldVersions(trx, spec.entity, record.id);
   const result = mergeFields<F>({
     base: {}, // the phone sends the base version, not the base values; the field versions decide
     server: record.fields,
@@ -54,7 +53,7 @@ export async function applyFieldEdit<F extends object>(
     const version = record.version + 1;
     const changed = Object.fromEntries(result.applied.map((f) => [f, result.merged[f as keyof F]])) as Partial<F>;
     await spec.updateFields(trx, record.id, changed, version, now);
-    await spec.setFieldVersions(trx, record.id, result.applied, version);
+    await setFieldVersions(trx, spec.entity, record.id, result.applied, version);
     ctx.logChange(scopeOfVillage(record.villageId), spec.entity, record.id);
   }
   if (result.conflicts.length === 0) return { outcome: { status: 'applied' }, entityId: record.id };

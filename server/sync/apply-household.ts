@@ -12,9 +12,7 @@ const HOUSEHOLD: EditableEntity<repo.HouseholdFields> = {
   outOfScopeMessage: '该户不存在或不在您负责的村',
   baseAheadMessage: '本机的户信息版本比服务器新，请重新同步',
   find: repo.findHouseholdRecord,
-  listFieldVersions: repo.listFieldVersions,
   updateFields: repo.updateHouseholdFields,
-  setFieldVersions: repo.setFieldVersions,
 };
 
 export async function applyHouseholdUpdate(ctx: ApplyContext, p: HouseholdUpdatePayload): Promise<Applied> {

@@ -13,9 +13,7 @@ const PERSON: EditableEntity<repo.PersonFields> = {
   outOfScopeMessage: '该村民不存在或不在您负责的村',
   baseAheadMessage: '本机的村民信息版本比服务器新，请重新同步',
   find: repo.findPersonRecord,
-  listFieldVersions: repo.listPersonFieldVersions,
   updateFields: repo.updatePersonFields,
-  setFieldVersions: repo.setPersonFieldVersions,
 };
 
 export async function applyPersonUpdate(ctx: ApplyContext, p: PersonUpdatePayload): Promise<Applied> {

@@ -71,6 +71,14 @@ export async function createTestDatabase(dialect: Dialect, opts: { poolSize?: nu
         await opened.close();
         const a = new pg.Client({ connectionString: PG_ADMIN_URL });
         await a.connect();
+        // The pool's end() resolves before the server has seen every connection close. Dropping
+        // WITH (FORCE) meanwhile terminates them, and a closing client reports that as an
+        // uncaught error in whatever test runs next: wait (up to 2 s) until they are gone.
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
         await a.query(`drop database if exists ${name} with (force)`);
         await a.end();
       },

@@ -60,7 +60,10 @@ const en: Messages<typeof zhCN> = {
     done: 'Done',
     yes: 'Yes',
     no: 'No',
-    field: { headName: 'Head of household', phone: 'Phone', groupNo: 'Group', status: 'Status', consentPublic: 'Consent to publish' },
+    field: {
+      headName: 'Head of household', phone: 'Phone', groupNo: 'Group', status: 'Status', consentPublic: 'Consent to publish',
+      name: 'Name', relation: 'Relation to the head', birthYear: 'Year of birth',
+    },
   },
   household: {
     listTitle: 'Households',

@@ -58,7 +58,10 @@ export default {
     done: '已处理',
     yes: '是',
     no: '否',
-    field: { headName: '户主姓名', phone: '电话', groupNo: '组号', status: '户状态', consentPublic: '公开同意' },
+    field: {
+      headName: '户主姓名', phone: '电话', groupNo: '组号', status: '户状态', consentPublic: '公开同意',
+      name: '姓名', relation: '与户主关系', birthYear: '出生年份',
+    },
   },
   household: {
     listTitle: '农户',

@@ -13,8 +13,9 @@ import { requireUser } from '../../access/guards';
 import { conflict, notFound } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { closeConflict, findConflictForWrite, listOpenConflictsOfVillage } from '../../repositories/conflicts';
-import { findHouseholdRecord, setFieldVersions, updateHouseholdFields, type HouseholdFields } from '../../sync/repo/households';
-import { findPersonRecord, setPersonFieldVersions, updatePersonFields, type PersonFields } from '../../sync/repo/persons';
+import { findHouseholdRecord, updateHouseholdFields, type HouseholdFields } from '../../sync/repo/households';
+import { findPersonRecord, updatePersonFields, type PersonFields } from '../../sync/repo/persons';
+import { setFieldVersions } from '../../sync/repo/field-versions';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
 import type { WriteTrx } from '../../db/transaction';
 import type { Dialect } from '../../db/connect';
@@ -54,7 +55,7 @@ async function applyPersonValue(trx: WriteTrx, dialect: Dialect, found: Conflict
   if (person.fields[found.field as keyof PersonFields] === Object.values(change)[0]) return person.version;
   const version = person.version + 1;
   await updatePersonFields(trx, person.id, change, version, at);
-  await setPersonFieldVersions(trx, person.id, [found.field], version);
+  await setFieldVersions(trx, 'person', person.id, [found.field], version);
   await recordChanges(trx, scopeOfVillage(person.villageId), 'person', [person.id]);
   return version;
 }
@@ -94,7 +95,7 @@ export const conflictRoutes = new Hono<AppEnv>()
       if (current !== Object.values(change)[0]) {
         version = household.version + 1;
         await updateHouseholdFields(trx, household.id, change, version, at);
-        await setFieldVersions(trx, household.id, [found.field], version);
+        await setFieldVersions(trx, 'household', household.id, [found.field], version);
         await recordChanges(trx, scopeOfVillage(household.villageId), 'household', [household.id]);
       }
       await closeConflict(trx, found.id, 'resolved', user.id, at);

@@ -1,5 +1,5 @@
-// SQL of household.update: the household's editable fields, their per-field versions, and the
-// conflicts kept for review. Callers pass the write transaction.
+// SQL of household.update: the household's editable fields and the conflicts kept for review
+// (per-field versions: ./field-versions.ts). Callers pass the write transaction.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Dialect } from '../../db/connect';
@@ -30,12 +30,6 @@ export async function findHouseholdRecord(trx: Trx, dialect: Dialect, id: string
   };
 }
 
-/** Field → household version at which it last changed. */
-export async function listFieldVersions(trx: Trx, householdId: string): Promise<Map<string, number>> {
-  const rows = await trx.selectFrom('household_field_versions').select(['field', 'version']).where('household_id', '=', householdId).execute();
-  return new Map(rows.map((r) => [r.field, r.version]));
-}
-
 export async function updateHouseholdFields(
   trx: Trx, id: string, fields: Partial<HouseholdFields>, version: number, now: string,
 ): Promise<void> {
@@ -51,15 +45,6 @@ export async function updateHouseholdFields(
       updated_at: now,
     })
     .where('id', '=', id)
-    .execute();
-}
-
-export async function setFieldVersions(trx: Trx, householdId: string, fields: readonly string[], version: number): Promise<void> {
-  if (fields.length === 0) return;
-  await trx
-    .insertInto('household_field_versions')
-    .values(fields.map((field) => ({ household_id: householdId, field, version })))
-    .onConflict((oc) => oc.columns(['household_id', 'field']).doUpdateSet({ version }))
     .execute();
 }
 

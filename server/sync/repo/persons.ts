@@ -1,5 +1,5 @@
-// SQL of person.update: the person's editable fields and their per-field versions. Conflicts go to
-// sync_conflicts through insertSyncConflicts (./households.ts). Callers pass the write transaction.
+// SQL of person.update: the person's editable fields (their per-field versions: ./field-versions.ts;
+// conflicts: insertSyncConflicts in ./households.ts). Callers pass the write transaction.
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema';
 import type { Dialect } from '../../db/connect';
@@ -30,12 +30,6 @@ export async function findPersonRecord(trx: Trx, dialect: Dialect, id: string): 
   };
 }
 
-/** Field → person version at which it last changed. */
-export async function listPersonFieldVersions(trx: Trx, personId: string): Promise<Map<string, number>> {
-  const rows = await trx.selectFrom('person_field_versions').select(['field', 'version']).where('person_id', '=', personId).execute();
-  return new Map(rows.map((r) => [r.field, r.version]));
-}
-
 export async function updatePersonFields(
   trx: Trx, id: string, fields: Partial<PersonFields>, version: number, now: string,
 ): Promise<void> {
@@ -50,14 +44,5 @@ export async function updatePersonFields(
       updated_at: now,
     })
     .where('id', '=', id)
-    .execute();
-}
-
-export async function setPersonFieldVersions(trx: Trx, personId: string, fields: readonly string[], version: number): Promise<void> {
-  if (fields.length === 0) return;
-  await trx
-    .insertInto('person_field_versions')
-    .values(fields.map((field) => ({ person_id: personId, field, version })))
-    .onConflict((oc) => oc.columns(['person_id', 'field']).doUpdateSet({ version }))
     .execute();
 }
