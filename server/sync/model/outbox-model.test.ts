@@ -807,18 +807,23 @@ describe('outbox + runner (client) against the sync endpoint (server): model-bas
 
   it(`keeps every entry exactly once and converges (${NUM_RUNS} runs)`, async () => {
     for (const k of Object.keys(seen) as (keyof typeof seen)[]) seen[k] = 0;
-    await fc.assert(propertyWith(), { numRuns: NUM_RUNS, seed: process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined })
-      .catch((err: unknown) => {
-        console.log(`[model] trace of the last failing run:\n${failedTrace.join('\n')}`);
-        throw err;
-      });
-    console.log(`[model] exercised: ${JSON.stringify(seen)}`);
-    // The runs did what they are meant to: answers were lost, old requests replayed, servers
-    // restarted, ... (checked for the default number of runs; a handful of runs may miss some).
-    if (NUM_RUNS < 30) return;
-    for (const k of ['lostAnswers', 'replays', 'restarts', 'tabsTogether', 'decisions', 'unauthorized', 'capRefusals', 'syncsOk', 'syncsOffline'] as const) {
-      expect(seen[k], k).toBeGreaterThan(0);
+    // The runs must do what they are meant to: lose answers, replay old requests, restart
+    // servers, ... (checked for the default number of runs). The commands are random, so a batch
+    // of runs may by chance miss a rare one (a sync between a session's expiry and the next
+    // login, say): then another batch runs, up to three.
+    const mustHappen = ['lostAnswers', 'replays', 'restarts', 'tabsTogether', 'decisions', 'unauthorized', 'capRefusals', 'syncsOk', 'syncsOffline'] as const;
+    for (let batch = 0; batch < 3; batch++) {
+      const seed = batch === 0 && process.env.MODEL_SEED ? Number(process.env.MODEL_SEED) : undefined;
+      await fc.assert(propertyWith(), { numRuns: NUM_RUNS, seed })
+        .catch((err: unknown) => {
+          console.log(`[model] trace of the last failing run:\n${failedTrace.join('\n')}`);
+          throw err;
+        });
+      console.log(`[model] exercised: ${JSON.stringify(seen)}`);
+      if (NUM_RUNS < 30 || mustHappen.every((k) => seen[k] > 0)) break;
     }
+    if (NUM_RUNS < 30) return;
+    for (const k of mustHappen) expect(seen[k], k).toBeGreaterThan(0);
   }, 600_000);
 
   for (const r of REGRESSIONS) {
