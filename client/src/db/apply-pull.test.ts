@@ -65,6 +65,25 @@ describe('applyScopeChanges', () => {
     expect(await readCursors()).toEqual({ [scope]: 3 });
     expect(await db.households.count()).toBe(0);
   });
+
+  it("stores all pages of an answer in one transaction, and skips those that change nothing", async () => {
+    const township = 'township:0190a000-0000-7000-8000-0000000000f1';
+    await applyScopeChanges(page({ scope: township, cursor: 6 }), page({ cursor: 3 }));
+    const spy = vi.spyOn(db, 'transaction');
+    // Nothing new in either scope: no transaction at all.
+    await applyScopeChanges(page({ scope: township, cursor: 6 }), page({ cursor: 3 }));
+    expect(spy).not.toHaveBeenCalled();
+    // One scope moves: one transaction, whose failure keeps both cursors where they were.
+    const failing = vi.spyOn(db.households, 'bulkPut').mockRejectedValueOnce(new Error('QuotaExceededError'));
+    await expect(applyScopeChanges(
+      page({ scope: township, cursor: 9, deleted: [{ entity: 'indicator', id: E1 }] }),
+      page({ tables: { household: encodeRows('household', [household]) }, cursor: 4 }),
+    )).rejects.toThrow('QuotaExceededError');
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(await readCursors()).toEqual({ [township]: 6, [scope]: 3 });
+    failing.mockRestore();
+    spy.mockRestore();
+  });
 });
 
 describe('dropScopesExcept', () => {
