@@ -57,6 +57,8 @@ export interface BootstrapResult {
 
 export async function bootstrapInChromium(opts: {
   url: string; username: string; password: string; expect: { households: number; persons: number; entries: number }; timeoutMs?: number;
+  /** Chromium's CPU slow-down factor (DevTools' throttling), to stand in for a cheap phone; 1 = none. */
+  cpuSlowdown?: number;
 }): Promise<BootstrapResult> {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'cunxin-bench-profile-'));
   const context = await chromium.launchPersistentContext(profile, {
@@ -70,6 +72,10 @@ export async function bootstrapInChromium(opts: {
     // Functions passed to page.evaluate are compiled by tsx, which may wrap them in __name(…).
     await context.addInitScript('globalThis.__name = (f) => f;');
     const page = context.pages()[0] ?? (await context.newPage());
+    if ((opts.cpuSlowdown ?? 1) > 1) {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: opts.cpuSlowdown! });
+    }
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
     let firstSyncAt = 0;
