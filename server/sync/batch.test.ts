@@ -4,10 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql, type KyselyPlugin, type RootOperationNode } from 'kysely';
 import { uuidv7 } from 'uuidv7';
-import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
+import { testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import {
-  count, entryCreate, entryWithdraw, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World,
+  count, entryCreate, entryWithdraw, postSync, request, openSyncWorld, testApp, testDeps, type TestApp, type World,
 } from './test-fixture';
 
 /** Counts the COMMITs sent through this Kysely instance (writeTransaction's SQLite path sends its own). */
@@ -29,14 +29,8 @@ describe.each(await testDialects())('a pushed batch is one transaction on %s', (
   let t: TestDatabase;
   let w: World;
   let app: TestApp;
-  beforeEach(async () => {
-    t = await createTestDatabase(dialect);
-    w = await seedWorld(t);
-    app = testApp(testDeps(t), w.users);
-  });
-  afterEach(async () => {
-    await t.drop();
-  });
+  beforeEach(async () => ({ t, w, app } = await openSyncWorld(dialect)));
+  afterEach(() => t.drop());
 
   it.runIf(dialect === 'sqlite')('commits a 300-item batch once', async () => {
     const counter = commitCounter();

@@ -1,22 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
+import { testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
 import { listOpenConflicts } from './repo/households';
-import { count, personUpdate, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World } from './test-fixture';
+import { count, personUpdate, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
 
 describe.each(await testDialects())('person.update merge on %s', (dialect) => {
   let t: TestDatabase;
   let w: World;
   let app: TestApp;
-  beforeEach(async () => {
-    t = await createTestDatabase(dialect);
-    w = await seedWorld(t);
-    app = testApp(testDeps(t), w.users);
-  });
-  afterEach(async () => {
-    await t.drop();
-  });
+  beforeEach(async () => ({ t, w, app } = await openSyncWorld(dialect)));
+  afterEach(() => t.drop());
 
   const person = () => t.db.selectFrom('persons').selectAll().where('id', '=', w.p1).executeTakeFirstOrThrow();
 

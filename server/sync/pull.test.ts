@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
+import { testDialects, type TestDatabase } from '../test/databases';
 import { recordChanges } from '../db/changes';
 import { writeTransaction } from '../db/transaction';
 import type { PulledEntity, ScopeChanges, SyncResponse } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { entryCreate, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World } from './test-fixture';
+import { entryCreate, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
 
 const pageOf = (res: SyncResponse, scope: string): ScopeChanges => res.changes.find((c) => c.scope === scope)!;
 
@@ -14,14 +14,8 @@ describe.each(await testDialects())('POST /api/sync pull on %s', (dialect) => {
   let t: TestDatabase;
   let w: World;
   let app: TestApp;
-  beforeEach(async () => {
-    t = await createTestDatabase(dialect);
-    w = await seedWorld(t);
-    app = testApp(testDeps(t), w.users);
-  });
-  afterEach(async () => {
-    await t.drop();
-  });
+  beforeEach(async () => ({ t, w, app } = await openSyncWorld(dialect)));
+  afterEach(() => t.drop());
 
   it('bootstraps a phone with its scopes only, persons without ID numbers', async () => {
     const { json } = await postSync(app, 'collector', request([], { cursors: { [scopeOfVillage(w.v2)]: 0 } }));

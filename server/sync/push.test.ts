@@ -1,22 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
-import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
+import { testDialects, type TestDatabase } from '../test/databases';
 import {
-  T0, count, entryCreate, entryWithdraw, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World,
+  T0, count, entryCreate, entryWithdraw, postSync, request, openSyncWorld, type TestApp, type World,
 } from './test-fixture';
 
 describe.each(await testDialects())('POST /api/sync push on %s', (dialect) => {
   let t: TestDatabase;
   let w: World;
   let app: TestApp;
-  beforeEach(async () => {
-    t = await createTestDatabase(dialect);
-    w = await seedWorld(t);
-    app = testApp(testDeps(t), w.users);
-  });
-  afterEach(async () => {
-    await t.drop();
-  });
+  beforeEach(async () => ({ t, w, app } = await openSyncWorld(dialect)));
+  afterEach(() => t.drop());
 
   it('applies an entry: entry, event, change and idempotency row in one go', async () => {
     const m = entryCreate(w);
@@ -188,14 +182,8 @@ describe.each(await testDialects())('POST /api/sync envelope on %s', (dialect) =
   let t: TestDatabase;
   let w: World;
   let app: TestApp;
-  beforeEach(async () => {
-    t = await createTestDatabase(dialect);
-    w = await seedWorld(t);
-    app = testApp(testDeps(t), w.users);
-  });
-  afterEach(async () => {
-    await t.drop();
-  });
+  beforeEach(async () => ({ t, w, app } = await openSyncWorld(dialect)));
+  afterEach(() => t.drop());
 
   it('tells an old app to update (426) and applies nothing', async () => {
     for (const old of [{ protocol: 0 }, { schema: 0 }]) {

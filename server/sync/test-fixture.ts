@@ -12,7 +12,8 @@ import { piiKeysFrom, protectIdNumber } from '../security/pii';
 import { onError } from '../http/errors';
 import { jsonOnly, limitBody } from '../http/api-guards';
 import { recordChanges } from '../db/changes';
-import type { TestDatabase } from '../test/databases';
+import { createTestDatabase, type TestDatabase } from '../test/databases';
+import type { Dialect } from '../db/connect';
 import { syncRoutes } from './routes';
 
 export const T0 = new Date('2025-06-15T04:00:00.000Z'); // 12:00 in China
@@ -115,6 +116,15 @@ export function testApp(deps: Deps, users: Record<string, SessionUser>) {
 }
 
 export type TestApp = ReturnType<typeof testApp>;
+
+/** What most sync tests start from: a fresh database, the world seeded in it, the app over it. */
+export interface SyncWorld { t: TestDatabase; w: World; app: TestApp }
+
+export async function openSyncWorld(dialect: Dialect): Promise<SyncWorld> {
+  const t = await createTestDatabase(dialect);
+  const w = await seedWorld(t);
+  return { t, w, app: testApp(testDeps(t), w.users) };
+}
 
 export async function postSync(app: TestApp, user: string | null, body: unknown): Promise<{ status: number; json: SyncResponse & { error?: { code: string; message: string } } }> {
   const res = await app.request('/api/sync', {
