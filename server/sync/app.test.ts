@@ -5,7 +5,7 @@ import { uuidv7 } from 'uuidv7';
 import { testDialects } from '../test/databases';
 import { createFixture, type Fixture, type FixtureUser } from '../test/fixtures';
 import type { SyncRequest, SyncResponse } from '../../shared/protocol/sync';
-import { PROTOCOL_VERSION, SCHEMA_VERSION, scopeOfVillage } from '../../shared/protocol/sync';
+import { PROTOCOL_VERSION, SCHEMA_VERSION, scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
 
 describe.each(await testDialects())('POST /api/sync in the app on %s', (dialect) => {
@@ -46,6 +46,23 @@ describe.each(await testDialects())('POST /api/sync in the app on %s', (dialect)
     const pulled = await sync('collector', { cursors });
     const page = pulled.json.changes.find((c) => c.scope === scope)!;
     expect(decodeRows('entry', page.tables.entry!)).toEqual([expect.objectContaining({ id: entryId, state: 'approved' })]);
+  });
+
+  it('bootstraps a new phone with the whole fixture world of its village and township', async () => {
+    const entryId = await fx.addEntry();
+    const { status, json } = await sync('collector', {});
+    expect(status).toBe(200);
+    const page = (scope: string) => json.changes.find((c) => c.scope === scope)!;
+    const village = page(scopeOfVillage(fx.ids.v1));
+    expect(decodeRows('village', village.tables.village!).map((v) => v.id)).toEqual([fx.ids.v1]);
+    expect(decodeRows('household', village.tables.household!).map((h) => h.id)).toEqual([fx.ids.h1]);
+    expect(decodeRows('person', village.tables.person!).map((p) => p.id).sort()).toEqual([fx.ids.p1, fx.ids.p2].sort());
+    expect(decodeRows('entry', village.tables.entry!).map((e) => e.id)).toEqual([entryId]);
+    const township = page(scopeOfTownship(fx.ids.t1));
+    expect(decodeRows('catalogVersion', township.tables.catalogVersion!).map((c) => c.id)).toEqual([fx.ids.cv1]);
+    expect(decodeRows('indicator', township.tables.indicator!).length).toBeGreaterThan(10);
+    // Nothing of the other township or of villages the collector does not serve.
+    expect(json.changes.map((c) => c.scope).sort()).toEqual([scopeOfTownship(fx.ids.t1), scopeOfVillage(fx.ids.v1)].sort());
   });
 
   it('refuses anonymous callers (401) and residents (403) behind the real guards', async () => {

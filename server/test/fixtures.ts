@@ -1,7 +1,8 @@
 // A small world for API tests: township T1 with villages V1 and V2, township T2 with V3, one
 // household per village (H1 has two members), the default catalogue published in both townships,
 // one user per role (and a second committee member for two-person approvals), and a clock that
-// tests can move. Every test file builds its own with createFixture(dialect).
+// tests can move. Every row is logged in `changes` (as every writer must), so a phone's pull
+// sees the world. Every test file builds its own with createFixture(dialect).
 //
 //   const fx = await createFixture(dialect);
 //   const res = await fx.request('committee', 'GET', `/api/review/queue?villageId=${fx.ids.v1}`);
@@ -22,6 +23,10 @@ import { hashSecret } from '../auth/password';
 import { openSession } from '../auth/login';
 import { sessionCookieName } from '../auth/session-token';
 import { DEFAULT_INDICATORS } from '../../shared/domain/catalog-default';
+import type { PulledEntity } from '../../shared/protocol/sync';
+import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
+import { recordChanges } from '../db/changes';
+import { writeTransaction } from '../db/transaction';
 
 export const TEST_PASSWORD = 'cunxin-Test-2025';
 export const TEST_PIN = '246810';
@@ -106,12 +111,14 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
       device_id: 'test-device', device_seq: 0, state: e.state ?? 'submitted', reverses: null, notice_id: null,
       content_hash: id, client_created_at: at, created_at: at, updated_at: at,
     }).execute();
+    await logChanges(deps, scopeOfVillage(e.villageId ?? village.village_id), 'entry', [id]);
     return id;
   };
   const addHousehold = async (villageId: string, householdNo: string, headName = '测试户') => {
     const id = uuidv7();
     const at = deps.now().toISOString();
     await deps.db.insertInto('households').values({ id, village_id: villageId, household_no: householdNo, head_name: headName, phone: null, created_at: at, updated_at: at }).execute();
+    await logChanges(deps, scopeOfVillage(villageId), 'household', [id]);
     return id;
   };
   const addConflict: Fixture['addConflict'] = async (c = {}) => {
@@ -131,6 +138,11 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
     cookie, request, addEntry, addHousehold, addConflict,
     close: () => database.drop(),
   };
+}
+
+/** Logs rows in the pull log (server/db/changes.ts), as every writer must, so phones pull them. */
+async function logChanges(deps: Deps, scope: string, entity: PulledEntity, ids: readonly string[]): Promise<void> {
+  await writeTransaction(deps, (trx) => recordChanges(trx, scope, entity, ids));
 }
 
 async function insertWorld(deps: Deps): Promise<FixtureIds> {
@@ -164,11 +176,18 @@ async function insertWorld(deps: Deps): Promise<FixtureIds> {
   ]).execute();
   for (const [cv, township] of [[ids.cv1, ids.t1], [ids.cv2, ids.t2]] as const) {
     await db.insertInto('catalog_versions').values({ id: cv, township_id: township, version: 1, name: '2025年版', effective_from: '2025-01-01', published_at: now }).execute();
-    await db.insertInto('indicators').values(DEFAULT_INDICATORS.map((ind) => ({
+    const indicators = await db.insertInto('indicators').values(DEFAULT_INDICATORS.map((ind) => ({
       id: id(), catalog_version_id: cv, code: ind.code, category: ind.category, name_zh: ind.nameZh, name_en: ind.nameEn,
       sign: ind.sign, points_min: ind.pointsMin, points_max: ind.pointsMax, cap_count: ind.capCount, cap_period: ind.capPeriod,
       evidence_required: ind.evidenceRequired ? 1 : 0, subject: ind.subject, recorder_roles: ind.recorderRoles.join(','), sort: ind.sort,
-    }))).execute();
+    }))).returning('id').execute();
+    await logChanges(deps, scopeOfTownship(township), 'catalogVersion', [cv]);
+    await logChanges(deps, scopeOfTownship(township), 'indicator', indicators.map((i) => i.id));
+  }
+  for (const [v, households, persons] of [[ids.v1, [ids.h1], [ids.p1, ids.p2]], [ids.v2, [ids.h2], []], [ids.v3, [ids.h3], []]] as const) {
+    await logChanges(deps, scopeOfVillage(v), 'village', [v]);
+    await logChanges(deps, scopeOfVillage(v), 'household', households);
+    await logChanges(deps, scopeOfVillage(v), 'person', persons);
   }
 
   const users = Object.fromEntries(Object.keys(FIXTURE_ROLES).map((k) => [k, id()])) as Record<FixtureUser, string>;
