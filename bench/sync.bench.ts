@@ -45,14 +45,17 @@ async function main(): Promise<void> {
   const data = await createBenchData('cunxin-bench-');
   const raw = await createBenchData('cunxin-bench-raw-');
   const rowwise = await createBenchData('cunxin-bench-rowwise-');
+  // The raw inserts go into databases seeded exactly like the server's (the same villages, the
+  // same ids): index sizes decide what an insert costs, so both sides write into the same database.
+  const seedEverywhere = async (opts: Parameters<typeof seedVillageForBench>[1]) => {
+    await seedVillageForBench(raw.deps, opts);
+    await seedVillageForBench(rowwise.deps, opts);
+    return seedVillageForBench(data.deps, opts);
+  };
   const ingestVillages: BenchVillage[] = [];
-  for (let i = 0; i < INGEST_DEVICES; i++) {
-    ingestVillages.push(await seedVillageForBench(data.deps, { households: 200, entries: 0, seed: 100 + i }));
-    await seedVillageForBench(raw.deps, { households: 200, entries: 0, seed: 100 + i }); // the same ids
-    await seedVillageForBench(rowwise.deps, { households: 200, entries: 0, seed: 100 + i });
-  }
-  const pushVillage = await seedVillageForBench(data.deps, { households: 300, entries: 0, seed: 200 });
-  const big = await seedVillageForBench(data.deps, { households: 500, entries: 20_000, seed: 7 });
+  for (let i = 0; i < INGEST_DEVICES; i++) ingestVillages.push(await seedEverywhere({ households: 200, entries: 0, seed: 100 + i }));
+  const pushVillage = await seedEverywhere({ households: 300, entries: 0, seed: 200 });
+  const big = await seedEverywhere({ households: 500, entries: 20_000, seed: 7 });
   const rosters = await Promise.all(ingestVillages.map((v) => loadRoster(data.deps.db, v.villageId, v.catalogVersionId, v.collector.userId)));
   const pushRoster = await loadRoster(data.deps.db, pushVillage.villageId, pushVillage.catalogVersionId, pushVillage.collector.userId);
   await data.database.close();
