@@ -14,6 +14,8 @@ const envSchema = z.object({
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   NODE_ENV: z.string().default('development'),
+  /** SQLite: pushed batches are written on a thread of their own (server/sync/writer/); 0 turns it off. */
+  SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
 });
 
 export interface Config {
@@ -25,6 +27,7 @@ export interface Config {
   piiKeyHex: string | null;
   cookieSecure: boolean;
   sessionDays: number;
+  syncWriterThread: boolean;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -40,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiKeyHex: parsed.PII_KEY ?? null,
     cookieSecure: parsed.COOKIE_SECURE === '1',
     sessionDays: parsed.SESSION_DAYS,
+    syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
   };
 }

@@ -5,6 +5,7 @@ import type { Dialect } from './db/connect';
 import type { Config } from './config';
 import type { PiiKeys } from './security/pii';
 import type { Role } from '../shared/domain/roles';
+import type { BatchRunner } from './sync/batch-job';
 
 export interface Deps {
   db: Kysely<Database>;
@@ -13,6 +14,11 @@ export interface Deps {
   pii: PiiKeys;
   /** Injected clock, so tests can move time (notice windows, session expiry). */
   now: () => Date;
+  /**
+   * Who runs a pushed batch's write transaction: the SQLite writer thread when the server started
+   * one (server/sync/writer/), else this thread (server/sync/push.ts inThisThread).
+   */
+  batchRunner?: BatchRunner;
 }
 
 /** The user behind the session, with the scope the server derives from its own tables. */

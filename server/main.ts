@@ -15,6 +15,7 @@ import type { Deps } from './context';
 import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleNotices } from './routes/notices/settle';
+import { writerThreadFor } from './sync/writer/writer-thread';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -42,12 +43,14 @@ async function main(): Promise<void> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const applied = await migrateToLatest(database.db);
   if (applied.length) console.log(`数据库迁移 / migrations applied: ${applied.join(', ')}`);
+  const writer = writerThreadFor(config, database.dialect);
   const deps: Deps = {
     db: database.db,
     dialect: database.dialect,
     config,
     pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)),
     now: () => new Date(),
+    batchRunner: writer ?? undefined,
   };
 
   ensureClientBuilt();
@@ -89,7 +92,9 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      database.close().then(() => process.exit(0), () => process.exit(1));
+      Promise.resolve(writer?.close())
+        .then(() => database.close())
+        .then(() => process.exit(0), () => process.exit(1));
     });
     if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
   };

@@ -17,8 +17,8 @@ export interface ApplyContext {
   /** Server time of the push (the injected clock), never the device's. */
   now: Date;
   mutationId: string;
-  /** The mutation's canonical content (mutationContent in shared/sync/result-rules.ts). */
-  content: string;
+  /** entry.create: the entry's content hash, computed before the transaction (entryContentHash). */
+  entryHash: string | null;
   cache: BatchCache;
   /** Entry writes, and the reads that depend on the batch's own writes (see entry-writes.ts). */
   writes: EntryWrites;

@@ -32,7 +32,7 @@ export function entryContentHash(p: EntryCreatePayload, mutationContent?: string
 
 export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload, meta: { deviceSeq: number; at: string }): Promise<Applied> {
   const { user, cache } = ctx;
-  const contentHash = entryContentHash(p, ctx.content);
+  const contentHash = ctx.entryHash ?? entryContentHash(p);
 
   // Already there (pushed before under another mutation id, e.g. re-queued after a reinstall):
   // checked first, because the rules below would now count the entry against itself.

@@ -166,7 +166,7 @@ export class BufferedWrites implements EntryWrites {
     if (rows.length > 0) {
       const inserted = await repo.insertEntries(this.trx, this.dialect, rows);
       // Fewer: another PostgreSQL transaction inserted one of these entry ids since the preload.
-      if (inserted.size !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
+      if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
     for (const u of this.updates.values()) {

@@ -40,7 +40,8 @@ import { mutationSchema } from '../../shared/protocol/sync';
 import { classifyInsert, dedupeBatch, isFutureTimestamp, mutationContent } from '../../shared/sync/result-rules';
 import { RuleFailure, toResult, type Outcome } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
-import { applyEntryCreate, applyEntryWithdraw } from './apply-entry';
+import { applyEntryCreate, applyEntryWithdraw, entryContentHash } from './apply-entry';
+import type { BatchItem, BatchJob, BatchOutcome, BatchRunner, OwnRows } from './batch-job';
 import { applyHouseholdUpdate } from './apply-household';
 import { applyPersonUpdate } from './apply-person';
 import { BatchCache } from './batch-cache';
@@ -51,10 +52,8 @@ import {
   type NewMutation, type StoredMutation,
 } from './repo/mutations';
 
-type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now'>;
-
-/** Change numbers of rows the pushing phone already holds as they are: scope → `entity id` → seq. */
-export type OwnRows = Map<string, Map<string, number>>;
+type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now' | 'batchRunner'>;
+export type { OwnRows } from './batch-job';
 
 export interface PushResult {
   /** One answer per mutation the phone sent (or none for items left for a retry). */
@@ -69,10 +68,10 @@ export async function pushMutations(
   raw: readonly unknown[],
 ): Promise<PushResult> {
   const answers: (MutationResult | null)[] = raw.map(() => null);
-  const valid: { index: number; m: Mutation; content: string }[] = [];
+  const valid: (BatchItem & { index: number; content: string })[] = [];
   raw.forEach((item, index) => {
     const parsed = mutationSchema.safeParse(item);
-    if (parsed.success) valid.push({ index, m: parsed.data, content: mutationContent(parsed.data) });
+    if (parsed.success) valid.push({ index, ...hashed(parsed.data) });
     else answers[index] = toResult(rawId(item), { status: 'rejected', code: 'invalid_mutation', message: describeIssue(parsed.error.issues[0]) });
   });
 
@@ -85,7 +84,8 @@ export async function pushMutations(
   if (ordered.length > 0) {
     let outcomes: (Outcome | undefined)[] = [];
     try {
-      ({ outcomes, ownRows } = await writeTransaction(deps, (trx) => applyBatch(trx, deps, user, deviceId, ordered)));
+      const job: BatchJob = { user, deviceId, items: ordered.map(({ m, contentHash, entryHash }) => ({ m, contentHash, entryHash })), nowMs: deps.now().getTime() };
+      ({ outcomes, ownRows } = await (deps.batchRunner ?? inThisThread(deps)).run(job));
     } catch (err) {
       // Nothing of the batch was committed (the commit failed, the database went away, or
       // PostgreSQL kept deadlocking): no item is answered, the phone sends them all again.
@@ -106,12 +106,32 @@ export async function pushMutations(
   return { results: answers.filter((a): a is MutationResult => a !== null), ownRows };
 }
 
+/** A mutation's canonical content and hashes: pure work, done before the transaction. */
+function hashed(m: Mutation): BatchItem & { content: string } {
+  const content = mutationContent(m);
+  return { m, content, contentHash: sha256(content), entryHash: m.kind === 'entry.create' ? entryContentHash(m.payload, content) : null };
+}
+
+/** Runs a batch job's write transaction on this thread's connection (PostgreSQL, tests). */
+export function inThisThread(deps: Pick<Deps, 'db' | 'dialect'>): BatchRunner {
+  return { run: (job) => runBatchJob(deps, job) };
+}
+
+/** The write transaction of one batch; the SQLite writer thread runs this too (writer/worker.ts). */
+export function runBatchJob(deps: Pick<Deps, 'db' | 'dialect'>, job: BatchJob): Promise<BatchOutcome> {
+  const now = new Date(job.nowMs);
+  const jobDeps = { db: deps.db, dialect: deps.dialect, now: () => now };
+  return writeTransaction(jobDeps, (trx) => applyBatch(trx, jobDeps, job.user, job.deviceId, job.items));
+}
+
+type BatchDeps = Pick<Deps, 'db' | 'dialect' | 'now'>;
+
 /**
  * The body of the batch's write transaction; it may run more than once (PostgreSQL retries), so
  * everything it reports is built here, from this run only. One outcome per mutation, undefined
  * from the first item that hit an unexpected error on.
  */
-async function applyBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<BatchOutcome> {
+async function applyBatch(trx: WriteTrx, deps: BatchDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<BatchOutcome> {
   const batch = await openBatch(trx, deps, user, deviceId, items);
   try {
     return await withSavepoint(trx, 'sync_buffered', () => runBuffered(batch));
@@ -122,35 +142,29 @@ async function applyBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, devi
   return runItemByItem(await openBatch(trx, deps, user, deviceId, items));
 }
 
-/** One outcome per item (undefined from an unexpected error on), and the batch's own rows. */
-interface BatchOutcome { outcomes: (Outcome | undefined)[]; ownRows: OwnRows }
-
-/** A valid mutation with its canonical content (mutationContent), computed once. */
-interface BatchItem { m: Mutation; content: string }
-
 interface Batch {
   trx: WriteTrx;
-  deps: PushDeps;
+  deps: BatchDeps;
   user: SessionUser;
   deviceId: string;
   now: Date;
   ms: readonly Mutation[];
-  contents: readonly string[];
+  items: readonly BatchItem[];
   claims: (NewMutation & { entityId: string })[];
   cache: BatchCache;
 }
 
-async function openBatch(trx: WriteTrx, deps: PushDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<Batch> {
+async function openBatch(trx: WriteTrx, deps: BatchDeps, user: SessionUser, deviceId: string, items: readonly BatchItem[]): Promise<Batch> {
   // One server time for the batch: it arrived, and commits, as one.
   const now = deps.now();
   const ms = items.map((i) => i.m);
-  const claims = items.map(({ m, content }) => ({
-    id: m.id, userId: user.id, deviceId, deviceSeq: m.deviceSeq, kind: m.kind, contentHash: sha256(content),
+  const claims = items.map(({ m, contentHash }) => ({
+    id: m.id, userId: user.id, deviceId, deviceSeq: m.deviceSeq, kind: m.kind, contentHash,
     receivedAt: now.toISOString(), entityId: entityOf(m),
   }));
   const cache = new BatchCache(trx, deps.dialect);
   await cache.preload(ms);
-  return { trx, deps, user, deviceId, now, ms, contents: items.map((i) => i.content), claims, cache };
+  return { trx, deps, user, deviceId, now, ms, items, claims, cache };
 }
 
 async function runBuffered(b: Batch): Promise<BatchOutcome> {
@@ -245,7 +259,7 @@ async function applyItem(b: Batch, writes: EntryWrites & { discardItem?(): void 
   const m = b.ms[k];
   const ctx: ApplyContext = {
     trx: b.trx, dialect: b.deps.dialect, user: b.user, deviceId: b.deviceId, now: b.now, mutationId: m.id,
-    content: b.contents[k], cache: b.cache, writes,
+    entryHash: b.items[k].entryHash, cache: b.cache, writes,
     logChange: (scope, entity, id, senderHolds) => effects.logChange(scope, entity, id, senderHolds),
     afterItem: (fn) => effects.afterItem(fn),
   };

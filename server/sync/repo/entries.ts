@@ -219,14 +219,23 @@ const ENTRY_COLUMNS = [
 ] as const;
 const EVENT_COLUMNS = ['id', 'entry_id', 'village_id', 'from_state', 'to_state', 'actor_id', 'reason', 'at'] as const;
 
-/** Inserts entries (with the given state); returns the ids actually inserted (ON CONFLICT DO NOTHING). */
-export async function insertEntries(trx: Trx, dialect: Dialect, rows: readonly (NewEntry & { state: string; updatedAt: string })[]): Promise<Set<string>> {
+/**
+ * Inserts entries (with the given state) that the caller looked up in this transaction and did not
+ * find. Returns how many went in. SQLite: a plain INSERT (the transaction holds the only write
+ * lock, so nobody can have inserted one since; a duplicate would fail the statement). PostgreSQL:
+ * ON CONFLICT DO NOTHING, as another transaction may have inserted one of these ids meanwhile.
+ */
+export async function insertEntries(trx: Trx, dialect: Dialect, rows: readonly (NewEntry & { state: string; updatedAt: string })[]): Promise<number> {
   const values = rows.map((e) => [
     e.id, e.villageId, e.householdId, e.personId, e.catalogVersionId, e.indicatorCode, e.occurredOn, e.points, e.note,
     e.recorderId, e.deviceId, e.deviceSeq, e.state, e.reverses, null, e.contentHash, e.clientCreatedAt, e.now, e.updatedAt,
   ]);
+  if (dialect === 'sqlite') {
+    await insertRows(trx, dialect, 'entries', ENTRY_COLUMNS, values, '', WRITE_CHUNK);
+    return rows.length;
+  }
   const out = await insertRows<{ id: string }>(trx, dialect, 'entries', ENTRY_COLUMNS, values, 'on conflict (id) do nothing returning id', WRITE_CHUNK);
-  return new Set(out.map((r) => r.id));
+  return out.length;
 }
 
 export async function insertEntryEvents(trx: Trx, dialect: Dialect, events: readonly NewEntryEvent[]): Promise<void> {
