@@ -119,7 +119,7 @@ async function benchIngest(server: BenchServer, raw: BenchData, rowwise: BenchDa
   const mutations = rosters.map((r, i) => makeEntryMutations(r, perDevice, now, i + 1));
   const devices = await Promise.all(villages.map(async (v) => new BenchDevice(server.url, await login(server.url, v.collector.username, v.collector.password))));
   await Promise.all(devices.map((d) => d.catchUp()));
-  await Promise.all(devices.map((d, i) => d.push(mutations[i].slice(0, WARMUP_PER_DEVICE))));
+  await Promise.all(devices.map((d, i) => d.push(d.prepare(mutations[i].slice(0, WARMUP_PER_DEVICE)))));
   // The raw side warms up on the same rows, into its own database.
   await rawInsert(raw.database.db, rawBatches(mutations, rosters, devices, 0, WARMUP_PER_DEVICE, now));
   await rawInsertRowwise(rowwise.database.db, rawBatches(mutations, rosters, devices, 0, WARMUP_PER_DEVICE, now));
@@ -135,6 +135,7 @@ async function benchIngest(server: BenchServer, raw: BenchData, rowwise: BenchDa
   for (let r = 0; r < INGEST_ROUNDS; r++) {
     const from = WARMUP_PER_DEVICE + r * INGEST_PER_ROUND;
     const batches = rawBatches(mutations, rosters, devices, from, from + INGEST_PER_ROUND, now);
+    const bodies = devices.map((d, i) => d.prepare(mutations[i].slice(from, from + INGEST_PER_ROUND)));
     const cpu0 = process.cpuUsage();
     let t0 = performance.now();
     await rawInsert(raw.database.db, batches);
@@ -146,7 +147,7 @@ async function benchIngest(server: BenchServer, raw: BenchData, rowwise: BenchDa
     rowwiseMs += performance.now() - t0;
     const server0 = await server.cpuMs();
     t0 = performance.now();
-    const runs = await Promise.all(devices.map((d, i) => d.push(mutations[i].slice(from, from + INGEST_PER_ROUND))));
+    const runs = await Promise.all(devices.map((d, i) => d.push(bodies[i])));
     endpointMs += performance.now() - t0;
     serverCpuMs += (await server.cpuMs()) - server0;
     entries += INGEST_DEVICES * INGEST_PER_ROUND;
@@ -182,7 +183,7 @@ async function benchPush(server: BenchServer, village: BenchVillage, roster: Vil
   const times: number[] = [];
   for (let r = 0; r < PUSH_RUNS + PUSH_WARMUP; r++) {
     await server.takeExchanges();
-    const run = await device.push(all.slice(r * PUSH_ITEMS, (r + 1) * PUSH_ITEMS), PUSH_ITEMS);
+    const run = await device.push(device.prepare(all.slice(r * PUSH_ITEMS, (r + 1) * PUSH_ITEMS), PUSH_ITEMS));
     if (run.applied !== PUSH_ITEMS || run.requests !== 1) throw new Error(`push run ${r}: ${JSON.stringify(run)}`);
     const [first] = await server.takeExchanges();
     if (r >= PUSH_WARMUP) times.push(first.ms);

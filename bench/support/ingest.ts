@@ -2,6 +2,8 @@
 // devices at once, each with its own session), and the same rows written by a plain batched
 // insert (entries + entry_events + changes, one transaction per batch), for the ratio.
 import crypto from 'node:crypto';
+import http from 'node:http';
+import zlib from 'node:zlib';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { uuidv7 } from 'uuidv7';
 import type { Database } from '../../server/db/schema';
@@ -67,41 +69,75 @@ export function makeEntryMutations(roster: VillageRoster, n: number, now: Date, 
 
 export interface DeviceRun { applied: number; other: number; requests: number }
 
+/** A device's batches, each already serialized: building a body is the phone's work, not the server's. */
+export type PreparedBatches = string[];
+
+// The simulated phones share the machine's two cores with the server, so they should take as
+// little of them as possible: plain node:http with keep-alive (fetch costs several times more per
+// request) and bodies serialized before the clock starts. Only the cursors are added per request.
+const agent = new http.Agent({ keepAlive: true });
+
 /**
- * One phone: pulls once to get its cursors (not timed by the caller's clock if `warm` is awaited
- * first), then pushes its mutations in batches, with its cursors, reading every answer.
+ * One phone: pulls once to get its cursors, then pushes its mutations in batches, with its
+ * cursors, reading every answer as the phone does (gunzip, JSON, results, new cursors).
  */
 export class BenchDevice {
   readonly deviceId = uuidv7();
   cursors: Record<string, number> = {};
   constructor(private readonly url: string, private readonly cookie: string) {}
 
-  async sync(mutations: Mutation[]): Promise<SyncResponse> {
-    const res = await fetch(`${this.url}/api/sync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: this.cookie, 'accept-encoding': 'gzip' },
-      body: JSON.stringify({ protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, deviceId: this.deviceId, mutations, cursors: this.cursors }),
-    });
-    if (res.status !== 200) throw new Error(`sync answered ${res.status}: ${await res.text()}`);
-    const answer = (await res.json()) as SyncResponse;
+  /** Splits mutations into batches of `batch` and serializes each (untimed by the caller). */
+  prepare(mutations: Mutation[], batch = CLIENT_BATCH): PreparedBatches {
+    const out: PreparedBatches = [];
+    for (let i = 0; i < mutations.length; i += batch) out.push(JSON.stringify(mutations.slice(i, i + batch)));
+    return out;
+  }
+
+  /** One POST /api/sync with already serialized mutations ('[]' for a pull only). */
+  async sync(mutationsJson = '[]'): Promise<SyncResponse> {
+    const body = `{"protocol":${PROTOCOL_VERSION},"schema":${SCHEMA_VERSION},"deviceId":"${this.deviceId}",` +
+      `"cursors":${JSON.stringify(this.cursors)},"mutations":${mutationsJson}}`;
+    const { status, text } = await this.post(body);
+    if (status !== 200) throw new Error(`sync answered ${status}: ${text}`);
+    const answer = JSON.parse(text) as SyncResponse;
     for (const page of answer.changes) this.cursors[page.scope] = page.cursor;
     return answer;
   }
 
   /** Pulls until nothing is left (the phone's bootstrap). */
   async catchUp(): Promise<void> {
-    while ((await this.sync([])).hasMore);
+    while ((await this.sync()).hasMore);
   }
 
-  async push(mutations: Mutation[], batch = CLIENT_BATCH): Promise<DeviceRun> {
+  async push(batches: PreparedBatches): Promise<DeviceRun> {
     const run: DeviceRun = { applied: 0, other: 0, requests: 0 };
-    for (let i = 0; i < mutations.length; i += batch) {
-      const answer = await this.sync(mutations.slice(i, i + batch));
+    for (const batch of batches) {
+      const answer = await this.sync(batch);
       run.requests++;
       for (const r of answer.results) if (r.status === 'applied') run.applied++; else run.other++;
-      while (answer.hasMore && (await this.sync([])).hasMore) run.requests++;
+      while (answer.hasMore && (await this.sync()).hasMore) run.requests++;
     }
     return run;
+  }
+
+  private post(body: string): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(`${this.url}/api/sync`, {
+        method: 'POST', agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), cookie: this.cookie, 'accept-encoding': 'gzip' },
+      }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          const text = (res.headers['content-encoding'] === 'gzip' ? zlib.gunzipSync(raw) : raw).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, text });
+        });
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 }
 
