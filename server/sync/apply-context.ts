@@ -16,6 +16,8 @@ export interface ApplyContext {
   deviceId: string;
   /** Server time of the push (the injected clock), never the device's. */
   now: Date;
+  /** The same, as stored (ISO 8601), computed once per batch. */
+  nowIso: string;
   mutationId: string;
   /** entry.create: the entry's content hash, computed before the transaction (entryContentHash). */
   entryHash: string | null;

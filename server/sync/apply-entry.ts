@@ -69,10 +69,13 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     await checkCapRule(ctx, p, indicator);
   }
 
-  const now = ctx.now.toISOString();
+  const now = ctx.nowIso;
+  // Field by field, not `{ ...p, … }`: spreading the parsed payload costs microseconds per entry.
   const inserted = await ctx.writes.insertEntry({
-    ...p, id: p.entryId, villageId: household.villageId, recorderId: user.id, deviceId: ctx.deviceId,
-    deviceSeq: meta.deviceSeq, contentHash, clientCreatedAt: meta.at, now,
+    id: p.entryId, villageId: household.villageId, householdId: p.householdId, personId: p.personId,
+    catalogVersionId: p.catalogVersionId, indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points,
+    note: p.note, recorderId: user.id, deviceId: ctx.deviceId, deviceSeq: meta.deviceSeq, reverses: p.reverses,
+    contentHash, clientCreatedAt: meta.at, now,
   });
   if (!inserted) {
     // Inserted concurrently under another mutation id since our check (PostgreSQL waited for it).
@@ -133,7 +136,7 @@ export async function applyEntryWithdraw(ctx: ApplyContext, p: EntryWithdrawPayl
   if (entry.state === 'withdrawn') return { outcome: { status: 'duplicate', code: 'already_withdrawn' }, entityId: entry.id };
   if (entry.state !== 'submitted') throw rejected('not_withdrawable', '记录已进入审核，不能撤回');
 
-  const now = ctx.now.toISOString();
+  const now = ctx.nowIso;
   if (!(await ctx.writes.setEntryState(entry.id, 'submitted', 'withdrawn', now))) {
     throw new Error(`entry ${entry.id} changed state under a lock`);
   }

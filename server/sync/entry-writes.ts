@@ -162,7 +162,7 @@ export class BufferedWrites implements EntryWrites {
 
   /** Writes what the kept items wrote. Throws RetryItemByItem when the database disagrees. */
   async flush(): Promise<void> {
-    const rows = [...this.newEntries.values()].map((e) => ({ ...e.row, state: e.state, updatedAt: e.updatedAt }));
+    const rows = [...this.newEntries.values()];
     if (rows.length > 0) {
       const inserted = await repo.insertEntries(this.trx, this.dialect, rows);
       // Fewer: another PostgreSQL transaction inserted one of these entry ids since the preload.

@@ -148,6 +148,7 @@ interface Batch {
   user: SessionUser;
   deviceId: string;
   now: Date;
+  nowIso: string;
   ms: readonly Mutation[];
   items: readonly BatchItem[];
   claims: (NewMutation & { entityId: string })[];
@@ -158,13 +159,14 @@ async function openBatch(trx: WriteTrx, deps: BatchDeps, user: SessionUser, devi
   // One server time for the batch: it arrived, and commits, as one.
   const now = deps.now();
   const ms = items.map((i) => i.m);
+  const receivedAt = now.toISOString();
   const claims = items.map(({ m, contentHash }) => ({
     id: m.id, userId: user.id, deviceId, deviceSeq: m.deviceSeq, kind: m.kind, contentHash,
-    receivedAt: now.toISOString(), entityId: entityOf(m),
+    receivedAt, entityId: entityOf(m),
   }));
   const cache = new BatchCache(trx, deps.dialect);
   await cache.preload(ms);
-  return { trx, deps, user, deviceId, now, ms, items, claims, cache };
+  return { trx, deps, user, deviceId, now, nowIso: receivedAt, ms, items, claims, cache };
 }
 
 async function runBuffered(b: Batch): Promise<BatchOutcome> {
@@ -258,7 +260,7 @@ function answerForTaken(stored: StoredMutation | null, user: SessionUser, conten
 async function applyItem(b: Batch, writes: EntryWrites & { discardItem?(): void }, effects: ItemEffects, k: number, savepoint: boolean): Promise<Applied> {
   const m = b.ms[k];
   const ctx: ApplyContext = {
-    trx: b.trx, dialect: b.deps.dialect, user: b.user, deviceId: b.deviceId, now: b.now, mutationId: m.id,
+    trx: b.trx, dialect: b.deps.dialect, user: b.user, deviceId: b.deviceId, now: b.now, nowIso: b.nowIso, mutationId: m.id,
     entryHash: b.items[k].entryHash, cache: b.cache, writes,
     logChange: (scope, entity, id, senderHolds) => effects.logChange(scope, entity, id, senderHolds),
     afterItem: (fn) => effects.afterItem(fn),

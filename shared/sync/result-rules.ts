@@ -12,12 +12,14 @@ import { MAX_FUTURE_SKEW_MS, MUTATION_STATUSES } from '../protocol/sync';
  * itself has no JSON form (undefined): hashing "nothing" is a bug, not a value.
  */
 export function canonicalJson(value: unknown): string {
-  const out = encode(value, new Set());
+  const out = encode(value, []);
   if (out === undefined) throw new TypeError('canonicalJson: value has no JSON representation');
   return out;
 }
 
-function encode(input: unknown, stack: Set<object>): string | undefined {
+// Hashed for every pushed mutation, so written for speed: one string built by appending, and the
+// objects being encoded kept in a small array (nesting is shallow) rather than a Set per call.
+function encode(input: unknown, stack: object[]): string | undefined {
   let v = input;
   if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') {
     v = (v as { toJSON: () => unknown }).toJSON();
@@ -31,20 +33,28 @@ function encode(input: unknown, stack: Set<object>): string | undefined {
     case 'undefined': case 'function': case 'symbol': return undefined;
   }
   const obj = v as object;
-  if (stack.has(obj)) throw new TypeError('canonicalJson: cyclic structure');
-  stack.add(obj);
-  try {
-    if (Array.isArray(obj)) return `[${obj.map((x) => encode(x, stack) ?? 'null').join(',')}]`;
+  if (stack.includes(obj)) throw new TypeError('canonicalJson: cyclic structure');
+  stack.push(obj);
+  let out: string;
+  if (Array.isArray(obj)) {
+    out = '[';
+    for (let i = 0; i < obj.length; i++) out += (i > 0 ? ',' : '') + (encode(obj[i], stack) ?? 'null');
+    out += ']';
+  } else {
     const rec = obj as Record<string, unknown>;
-    const parts: string[] = [];
-    for (const k of Object.keys(rec).sort()) {
+    const keys = Object.keys(rec).sort();
+    out = '{';
+    let first = true;
+    for (const k of keys) {
       const e = encode(rec[k], stack);
-      if (e !== undefined) parts.push(`${JSON.stringify(k)}:${e}`);
+      if (e === undefined) continue;
+      out += (first ? '' : ',') + JSON.stringify(k) + ':' + e;
+      first = false;
     }
-    return `{${parts.join(',')}}`;
-  } finally {
-    stack.delete(obj);
+    out += '}';
   }
+  stack.pop();
+  return out;
 }
 
 /**

@@ -225,10 +225,10 @@ const EVENT_COLUMNS = ['id', 'entry_id', 'village_id', 'from_state', 'to_state',
  * lock, so nobody can have inserted one since; a duplicate would fail the statement). PostgreSQL:
  * ON CONFLICT DO NOTHING, as another transaction may have inserted one of these ids meanwhile.
  */
-export async function insertEntries(trx: Trx, dialect: Dialect, rows: readonly (NewEntry & { state: string; updatedAt: string })[]): Promise<number> {
-  const values = rows.map((e) => [
+export async function insertEntries(trx: Trx, dialect: Dialect, rows: readonly { row: NewEntry; state: string; updatedAt: string }[]): Promise<number> {
+  const values = rows.map(({ row: e, state, updatedAt }) => [
     e.id, e.villageId, e.householdId, e.personId, e.catalogVersionId, e.indicatorCode, e.occurredOn, e.points, e.note,
-    e.recorderId, e.deviceId, e.deviceSeq, e.state, e.reverses, null, e.contentHash, e.clientCreatedAt, e.now, e.updatedAt,
+    e.recorderId, e.deviceId, e.deviceSeq, state, e.reverses, null, e.contentHash, e.clientCreatedAt, e.now, updatedAt,
   ]);
   if (dialect === 'sqlite') {
     await insertRows(trx, dialect, 'entries', ENTRY_COLUMNS, values, '', WRITE_CHUNK);
