@@ -31,6 +31,10 @@
 //   one (sync_apply) around the apply, so a refusal or constraint undoes exactly that item and an
 //   unexpected error pins exactly the item that caused it.
 // household.update and person.update items write directly in both ways, each in its own savepoints.
+//
+// Where the transaction runs: validation and hashing happen here, then the batch goes as a plain
+// job (batch-job.ts) to deps.batchRunner — on SQLite the server's writer thread (writer/), which
+// writes while this thread serves other requests — or, without one, to this thread's connection.
 import type { SessionUser } from '../context';
 import type { Deps } from '../context';
 import { writeTransaction, withSavepoint, type WriteTrx } from '../db/transaction';

@@ -67,6 +67,14 @@ describe.runIf(HAS_SQLITE)('the SQLite writer thread', () => {
     expect(await count(t, 'entries')).toBe(1);
   });
 
+  it('answers nothing once closed (the server is stopping): the phone keeps its items', async () => {
+    await writer.close();
+    const late = await postSync(app, 'collector', request([entryCreate(w)]));
+    expect(late.status).toBe(200);
+    expect(late.json.results).toEqual([]);
+    expect(await count(t, 'entries')).toBe(0);
+  });
+
   it('shares the database with writers on the main thread', async () => {
     const pushes = Array.from({ length: 5 }, () => postSync(app, 'collector', request([entryCreate(w), entryCreate(w)])));
     const mainWrites = Array.from({ length: 5 }, (_, i) => writeTransaction(testDeps(t), async (trx) => {

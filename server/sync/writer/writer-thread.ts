@@ -24,10 +24,12 @@ export class WriterThread implements BatchRunner {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly waiting = new Map<number, Waiting>();
+  private closing = false;
 
   constructor(private readonly sqlitePath: string) {}
 
   run(job: BatchJob): Promise<BatchOutcome> {
+    if (this.closing) return Promise.reject(new Error('writer thread closed'));
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
     return new Promise<BatchOutcome>((resolve, reject) => {
@@ -38,6 +40,7 @@ export class WriterThread implements BatchRunner {
 
   /** Lets the jobs already sent finish, then ends the thread. */
   async close(): Promise<void> {
+    this.closing = true;
     const worker = this.worker;
     if (!worker) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
