@@ -8,14 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig } from './config';
-import { openDatabase } from './db/connect';
-import { migrateToLatest } from './db/migrate';
-import { loadOrCreateMasterKey, piiKeysFrom } from './security/pii';
-import type { Deps } from './context';
+import { openServerDeps } from './boot';
 import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleNotices } from './routes/notices/settle';
-import { writerThreadFor } from './sync/writer/writer-thread';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -40,18 +36,9 @@ function addresses(port: number, host: string): string[] {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  const applied = await migrateToLatest(database.db);
-  if (applied.length) console.log(`数据库迁移 / migrations applied: ${applied.join(', ')}`);
-  const writer = writerThreadFor(config, database.dialect);
-  const deps: Deps = {
-    db: database.db,
-    dialect: database.dialect,
-    config,
-    pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)),
-    now: () => new Date(),
-    batchRunner: writer ?? undefined,
-  };
+  const opened = await openServerDeps(config);
+  const { deps, migrationsApplied } = opened;
+  if (migrationsApplied.length) console.log(`数据库迁移 / migrations applied: ${migrationsApplied.join(', ')}`);
 
   ensureClientBuilt();
   const seed = await seedDemoIfEmpty(deps);
@@ -92,9 +79,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      Promise.resolve(writer?.close())
-        .then(() => database.close())
-        .then(() => process.exit(0), () => process.exit(1));
+      opened.close().then(() => process.exit(0), () => process.exit(1));
     });
     if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
   };

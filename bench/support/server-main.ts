@@ -8,26 +8,17 @@
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../server/config';
-import { openDatabase } from '../../server/db/connect';
-import { migrateToLatest } from '../../server/db/migrate';
-import { piiKeysFrom, loadOrCreateMasterKey } from '../../server/security/pii';
-import type { Deps } from '../../server/context';
+import { openServerDeps } from '../../server/boot';
 import { createApp, serveClient } from '../../server/app';
-import { writerThreadFor } from '../../server/sync/writer/writer-thread';
 
 export interface SyncExchange { ms: number; bytes: number; status: number; gzip: boolean }
 
 async function main(): Promise<void> {
-  const config = { ...loadConfig(), cookieSecure: false };
-  const database = openDatabase({ databaseUrl: null, sqlitePath: config.sqlitePath });
-  await migrateToLatest(database.db);
-  // As in production (server/main.ts): pushed batches are written on the SQLite writer thread.
-  const writer = writerThreadFor(config, database.dialect);
-  const deps: Deps = {
-    db: database.db, dialect: database.dialect, config,
-    pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)), now: () => new Date(),
-    batchRunner: writer ?? undefined,
-  };
+  // As in production (server/main.ts, server/boot.ts), the writer thread included; always the
+  // SQLite file the benchmark seeded.
+  const config = { ...loadConfig(), cookieSecure: false, databaseUrl: null };
+  const opened = await openServerDeps(config);
+  const { deps } = opened;
   const app = createApp(deps);
   serveClient(app, process.argv[2]);
   const exchanges: SyncExchange[] = [];
@@ -53,7 +44,7 @@ async function main(): Promise<void> {
     console.log(`bench server listening on ${info.port}`);
   });
   const stop = () => {
-    server.close(() => { void Promise.resolve(writer?.close()).then(() => database.close()).then(() => process.exit(0)); });
+    server.close(() => { void opened.close().then(() => process.exit(0)); });
     setTimeout(() => process.exit(0), 5000).unref();
     if ('closeAllConnections' in server) (server as { closeAllConnections(): void }).closeAllConnections();
   };

@@ -9,10 +9,7 @@
 import { serve } from '@hono/node-server';
 import { uuidv7 } from 'uuidv7';
 import { loadConfig } from '../../config';
-import { openDatabase } from '../../db/connect';
-import { migrateToLatest } from '../../db/migrate';
-import { loadOrCreateMasterKey, piiKeysFrom } from '../../security/pii';
-import type { Deps } from '../../context';
+import { openServerDeps } from '../../boot';
 import { createApp } from '../../app';
 import { seedDemoIfEmpty } from '../../seed/demo';
 
@@ -52,15 +49,7 @@ function forgetIds(inner: (req: Request) => Response | Promise<Response>) {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
-  await migrateToLatest(database.db);
-  const deps: Deps = {
-    db: database.db,
-    dialect: database.dialect,
-    config,
-    pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)),
-    now: () => new Date(),
-  };
+  const { deps } = await openServerDeps(config);
   await seedDemoIfEmpty(deps);
   const app = createApp(deps);
   serve({ fetch: forgetIds((req) => app.fetch(req)), port: config.port, hostname: config.host }, (info) => {

@@ -1,0 +1,39 @@
+// What every server process opens before it serves (server/main.ts, the benchmark's server, the
+// crash harness's broken variant): the database, migrated; the PII keys; the clock; and on SQLite
+// the writer thread for pushed batches (server/sync/writer/). close() ends them in order.
+import type { Config } from './config';
+import type { Deps } from './context';
+import { openDatabase } from './db/connect';
+import { migrateToLatest } from './db/migrate';
+import { loadOrCreateMasterKey, piiKeysFrom } from './security/pii';
+import { writerThreadFor } from './sync/writer/writer-thread';
+
+export interface OpenedServer {
+  deps: Deps;
+  /** Names of the migrations this start applied (none when the database was current). */
+  migrationsApplied: string[];
+  /** Lets the writer thread finish what it was sent, then closes the database. */
+  close(): Promise<void>;
+}
+
+export async function openServerDeps(config: Config): Promise<OpenedServer> {
+  const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
+  const migrationsApplied = await migrateToLatest(database.db);
+  const writer = writerThreadFor(config, database.dialect);
+  const deps: Deps = {
+    db: database.db,
+    dialect: database.dialect,
+    config,
+    pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)),
+    now: () => new Date(),
+    batchRunner: writer ?? undefined,
+  };
+  return {
+    deps,
+    migrationsApplied,
+    async close() {
+      await writer?.close();
+      await database.close();
+    },
+  };
+}
