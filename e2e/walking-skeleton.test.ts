@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
-import { until } from './support/sync-helpers';
+import { recordEntry, until } from './support/sync-helpers';
 import {
   DESKTOP, PHONE, goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person,
 } from './support/browser';
@@ -111,18 +111,6 @@ async function staffLogin(page: Page, user: { username: string; password: string
   await page.locator(t('login-password')).fill(user.password);
   await page.locator(t('login-submit')).click();
   await page.locator(t('login-username')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-}
-
-/** From the household page: new entry → pick the indicator → note → save → back on the household. */
-async function recordEntry(page: Page, ind: Indicator, note: string): Promise<void> {
-  await page.locator(t('new-entry')).first().click();
-  const item = page.locator(`${t('indicator-item')}[data-code="${ind.code}"]`);
-  await item.waitFor({ timeout: UI_TIMEOUT });
-  await item.click();
-  await page.locator(t('entry-note')).fill(note);
-  await page.locator(t('entry-save')).click();
-  await page.locator(t('entry-save')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-  await page.locator(t('new-entry')).first().waitFor({ timeout: UI_TIMEOUT });
 }
 
 async function clickConfirmDialog(page: Page): Promise<void> {
@@ -240,7 +228,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
     await page.goBack();
     await page.locator(t('new-entry')).first().waitFor({ timeout: UI_TIMEOUT });
 
-    await recordEntry(page, recorded[0], 'e2e：参加村志愿服务（在线）');
+    await recordEntry(page, recorded[0].code, 'e2e：参加村志愿服务（在线）');
     // Online: the runner sends it on its own, shortly after the local write.
     await until('pending count after the online entry', () => pendingCount(page), 0, SYNC_TIMEOUT);
     await until('new entries of the household on the server', async () => (await newInQueue()).length, 1, SYNC_TIMEOUT);
@@ -253,7 +241,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
     await waitForServiceWorker(page);
     await goOffline(collector.context);
     await until('navigator.onLine', () => page.evaluate(() => navigator.onLine), false);
-    await recordEntry(page, recorded[1], 'e2e：第二条（离线记录）');
+    await recordEntry(page, recorded[1].code, 'e2e：第二条（离线记录）');
     await until('pending count offline', () => pendingCount(page), 1);
     expect(await outboxRows(page)).toBe(1);
     expect(await page.locator(t('sync-status')).getAttribute('data-state')).toBe('offline');
