@@ -5,6 +5,7 @@ import vantZhCN from 'vant/es/locale/lang/zh-CN';
 import vantEnUS from 'vant/es/locale/lang/en-US';
 import zhCN from './zh-CN';
 import en from './en';
+import { withFeatures } from './features';
 
 export const LOCALES = ['zh-CN', 'en'] as const;
 export type AppLocale = (typeof LOCALES)[number];
@@ -25,7 +26,7 @@ export function createAppI18n(locale: AppLocale = storedLocale()) {
     legacy: false,
     locale,
     fallbackLocale: 'zh-CN',
-    messages: { 'zh-CN': zhCN, en },
+    messages: { 'zh-CN': withFeatures(zhCN, 'zh-CN'), en: withFeatures(en, 'en') },
   });
   applyVantLocale(locale);
   return i18n;
