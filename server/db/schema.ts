@@ -78,6 +78,17 @@ export interface SyncConflictTable {
 }
 export interface ChangeTable { entity: string; entity_id: string; scope: string; seq: number; op: string }
 
+// ---- due-review (issue 12, migration 0004): basis, state reason, revisions of resubmitted entries
+/** 0004 columns of entries (declared apart so the block above stays as it was). */
+export interface EntryReviewColumns {
+  basis_kind: string | null; basis_text: string | null; state_reason: Generated<string>; revision: Generated<number>;
+}
+export interface EntryRevisionTable {
+  id: string; entry_id: string; revision: number; person_id: string | null; catalog_version_id: string;
+  indicator_code: string; occurred_on: string; points: number; note: string; state_reason: string;
+  replaced_by: string; replaced_at: string;
+}
+
 export interface Database {
   townships: TownshipTable;
   villages: VillageTable;
@@ -86,7 +97,7 @@ export interface Database {
   catalog_versions: CatalogVersionTable;
   indicators: IndicatorTable;
   notices: NoticeTable;
-  entries: EntryTable;
+  entries: EntryTable & EntryReviewColumns;
   entry_events: EntryEventTable;
   users: UserTable;
   user_villages: UserVillageTable;
@@ -97,4 +108,5 @@ export interface Database {
   household_field_versions: HouseholdFieldVersionTable;
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
+  entry_revisions: EntryRevisionTable;
 }

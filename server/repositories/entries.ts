@@ -7,20 +7,20 @@ import { forUpdateIfSupported } from './locks';
 export const ENTRY_COLS = [
   'entries.id', 'entries.village_id', 'entries.household_id', 'entries.person_id', 'entries.catalog_version_id',
   'entries.indicator_code', 'entries.occurred_on', 'entries.points', 'entries.note', 'entries.recorder_id',
-  'entries.state', 'entries.reverses', 'entries.created_at',
+  'entries.state', 'entries.reverses', 'entries.created_at', 'entries.state_reason', 'entries.revision',
 ] as const;
 
 type EntryRow = {
   id: string; village_id: string; household_id: string; person_id: string | null; catalog_version_id: string;
   indicator_code: string; occurred_on: string; points: number; note: string; recorder_id: string; state: string;
-  reverses: string | null; created_at: string;
+  reverses: string | null; created_at: string; state_reason: string; revision: number;
 };
 
 export const toEntry = (r: EntryRow): EntryDto => ({
   id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id,
   catalogVersionId: r.catalog_version_id, indicatorCode: r.indicator_code, occurredOn: r.occurred_on,
   points: r.points, note: r.note, recorderId: r.recorder_id, state: r.state as EntryState, reverses: r.reverses,
-  createdAt: r.created_at,
+  createdAt: r.created_at, stateReason: r.state_reason, revision: r.revision,
 });
 
 const yearRange = (year: number) => [`${year}-01-01`, `${year}-12-31`] as const;

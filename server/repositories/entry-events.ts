@@ -6,6 +6,8 @@ import type { Queryable } from './queryable';
 import type { EntryState } from '../../shared/domain/entry-state';
 import { recordChanges } from '../db/changes';
 import { scopeOfVillage } from '../../shared/protocol/sync';
+import { transition, type EntryEventKind, type TransitionActor } from '../../shared/domain/entry-transitions';
+import { AppError } from '../http/errors';
 
 /** Actor of changes the server makes on its own (a notice window ending). */
 export const SYSTEM_ACTOR = 'system';
@@ -68,7 +70,10 @@ export interface Transition {
   villageId: string;
   entryIds: readonly string[];
   from: EntryState;
-  to: EntryState;
+  /** The arrow of the shared transition table (shared/domain/entry-transitions.ts); it decides `to`. */
+  event: EntryEventKind;
+  /** Who draws it, as the table knows actors; `actorId` is the user (or SYSTEM_ACTOR). */
+  actor: TransitionActor;
   actorId: string;
   reason: string;
   at: string;
@@ -76,23 +81,54 @@ export interface Transition {
 }
 
 /**
- * Moves entries of one village from one state to another, with an event per entry and a change
+ * Moves entries of one village along one arrow of the transition table, with an event per entry,
+ * the reason kept on the entry (state_reason: phones and the household read why), and a change
  * row per entry (so phones learn of it on their next pull), all in the caller's transaction.
- * Only rows still in `from` move; the caller has locked and checked them.
+ * Only rows still in `from` move; the caller has locked and checked them. An arrow the table does
+ * not have is refused here too (409), whoever calls. Returns the state the entries went to.
+ *
+ * Reversals (domain.md: effective → reversed only by a new reversing entry): when entries become
+ * effective, the entries they reverse become `reversed` in the same transaction.
  */
-export async function transitionEntries(trx: Queryable, t: Transition): Promise<void> {
-  if (t.entryIds.length === 0) return;
+export async function transitionEntries(trx: Queryable, t: Transition): Promise<EntryState> {
+  const r = transition(t.from, t.event, t.actor);
+  if (!r.ok) throw new AppError(r.code === 'invalid_state' ? 409 : 403, r.code, r.message);
+  const to = r.to;
+  if (t.entryIds.length === 0) return to;
   for (let i = 0; i < t.entryIds.length; i += 400) {
     const ids = t.entryIds.slice(i, i + 400);
     await trx
       .updateTable('entries')
-      .set({ state: t.to, updated_at: t.at, ...(t.noticeId ? { notice_id: t.noticeId } : {}) })
+      .set({ state: to, state_reason: t.reason, updated_at: t.at, ...(t.noticeId ? { notice_id: t.noticeId } : {}) })
       .where('id', 'in', ids)
       .where('state', '=', t.from)
       .execute();
   }
   await insertEvents(trx, t.entryIds.map((entryId) => ({
-    entryId, villageId: t.villageId, fromState: t.from, toState: t.to, actorId: t.actorId, reason: t.reason, at: t.at,
+    entryId, villageId: t.villageId, fromState: t.from, toState: to, actorId: t.actorId, reason: t.reason, at: t.at,
   })));
   await recordChanges(trx, scopeOfVillage(t.villageId), 'entry', t.entryIds);
+  if (to === 'effective') await reverseOriginals(trx, t);
+  return to;
+}
+
+/** The originals of reversing entries that just became effective: effective → reversed. */
+async function reverseOriginals(trx: Queryable, t: Transition): Promise<void> {
+  const originals: string[] = [];
+  for (let i = 0; i < t.entryIds.length; i += 400) {
+    const rows = await trx.selectFrom('entries').select('reverses')
+      .where('id', 'in', t.entryIds.slice(i, i + 400)).where('reverses', 'is not', null).execute();
+    for (const row of rows) if (row.reverses) originals.push(row.reverses);
+  }
+  if (originals.length === 0) return;
+  const live = await trx.selectFrom('entries').select(['id', 'village_id'])
+    .where('id', 'in', originals).where('state', '=', 'effective').orderBy('id').execute();
+  const byVillage = new Map<string, string[]>();
+  for (const row of live) byVillage.set(row.village_id, [...(byVillage.get(row.village_id) ?? []), row.id]);
+  for (const [villageId, entryIds] of byVillage) {
+    await transitionEntries(trx, {
+      villageId, entryIds, from: 'effective', event: 'reverse', actor: 'system', actorId: SYSTEM_ACTOR,
+      reason: '冲正记录已生效', at: t.at,
+    });
+  }
 }

@@ -4,6 +4,8 @@
 import type { EntryDto, HouseholdDto, PersonDto } from '../../shared/protocol/tables';
 import type { EntryState } from '../../shared/domain/entry-state';
 import type { Standing } from '../../shared/domain/points';
+import type { Basis } from '../../shared/domain/review-rules';
+import type { EntryEventWithActor, EntryRevisionDto } from '../repositories/review';
 
 export type { VillageDto, IndicatorDto, CatalogVersionDto, EntryDto, HouseholdDto, PersonDto } from '../../shared/protocol/tables';
 export type { NoticeDto } from '../repositories/notices';
@@ -27,7 +29,30 @@ export interface HouseholdDetail {
   history: EntryHistoryItem[];
 }
 
+/** A photo of an entry (field-media adds them; empty until an entry carries photos). */
+export interface EvidenceDto { hash: string; url: string; takenAt: string }
+
 export type ReviewItem = EntryDto & {
   householdNo: string; headName: string; indicatorNameZh: string; recorderName: string;
   approvals: number; approvalsNeeded: number;
+  /** Who has given a first approval (a deduction waits for a second, different member). */
+  approverIds: string[];
+  isDeduction: boolean;
+  /** The stated basis of a deduction (guardrail 2), once its first approver gave it. */
+  basis: Basis | null;
+  evidence: EvidenceDto[];
+  /** For a reversing entry: the entry it takes back, shown beside it. */
+  reversesEntry: { id: string; indicatorNameZh: string; points: number; occurredOn: string; state: EntryState } | null;
 };
+
+/** GET /api/review/entries/:entryId/history: everything that happened to an entry. */
+export interface EntryHistory {
+  entry: EntryDto & { basis: Basis | null };
+  events: EntryEventWithActor[];
+  /** Earlier versions replaced by a correction after a return, oldest first. */
+  revisions: EntryRevisionDto[];
+  /** The entry this one reverses, and the entries that reverse this one: a reversal pair. */
+  reverses: EntryDto | null;
+  reversedBy: EntryDto[];
+  approvalsNeeded: number;
+}

@@ -1,9 +1,10 @@
 // Complete row shapes of the seeded tables: every column present (no database defaults), so the
 // bulk writers can bind rows by name on SQLite and by column arrays on PostgreSQL.
 import type { Selectable } from 'kysely';
-import type { Database } from '../db/schema';
+import type { Database, EntryReviewColumns } from '../db/schema';
 
-export type Row<T extends keyof Database> = Selectable<Database[T]>;
+/** Seeds leave the review columns of 0004 (basis, state reason, revision) to their database defaults. */
+export type Row<T extends keyof Database> = T extends 'entries' ? Omit<Selectable<Database['entries']>, keyof EntryReviewColumns> : Selectable<Database[T]>;
 
 export type TownshipRow = Row<'townships'>;
 export type VillageRow = Row<'villages'>;

@@ -12,7 +12,7 @@ const V = '0190a000-0000-7000-8000-00000000000v'.replace('v', 'a');
 const entry = (over: Partial<EntryDto>): EntryDto => ({
   id: '0190a000-0001-7000-8000-000000000001', villageId: V, householdId: '0190a000-0000-7000-8000-0000000000b1', personId: null,
   catalogVersionId: '0190a000-0000-7000-8000-0000000000c1', indicatorCode: 'B02', occurredOn: '2025-06-14', points: 5, note: '',
-  recorderId: '0190a000-0000-7000-8000-0000000000d1', state: 'submitted', reverses: null, createdAt: '2025-06-15T04:00:00.000Z', ...over,
+  recorderId: '0190a000-0000-7000-8000-0000000000d1', state: 'submitted', reverses: null, createdAt: '2025-06-15T04:00:00.000Z', stateReason: '', revision: 1, ...over,
 });
 
 describe('encodeRows / decodeRows', () => {

@@ -25,6 +25,10 @@ export interface EntryDto {
   id: string; villageId: string; householdId: string; personId: string | null;
   catalogVersionId: string; indicatorCode: string; occurredOn: string; points: number; note: string;
   recorderId: string; state: EntryState; reverses: string | null; createdAt: string;
+  /** Why the entry is in its state: the reason of its last state change (a return, a rejection), else ''. */
+  stateReason: string;
+  /** 1 when recorded; +1 per correction resubmitted after a return (earlier versions are kept on the server). */
+  revision: number;
 }
 export interface CatalogVersionDto {
   id: string; townshipId: string; version: number; name: string; effectiveFrom: string; status: string;
@@ -60,7 +64,7 @@ export const PULLED_SCHEMA: { [K in PulledEntity]: { readonly [C in keyof Pulled
   entry: {
     id: 'uuid', villageId: 'uuid', householdId: 'uuid', personId: 'uuid', catalogVersionId: 'uuid',
     indicatorCode: 'text', occurredOn: 'date', points: 'int', note: 'text', recorderId: 'uuid', state: 'text',
-    reverses: 'uuid', createdAt: 'time',
+    reverses: 'uuid', createdAt: 'time', stateReason: 'text', revision: 'int',
   },
   catalogVersion: { id: 'uuid', townshipId: 'uuid', version: 'int', name: 'text', effectiveFrom: 'date', status: 'text' },
   indicator: {

@@ -21,7 +21,7 @@ const household: HouseholdDto = {
 const entry = (id: string, state: EntryDto['state'] = 'submitted'): EntryDto => ({
   id, villageId: VILLAGE, householdId: HOUSEHOLD, personId: null, catalogVersionId: CATALOG,
   indicatorCode: 'B02', occurredOn: '2025-03-01', points: 5, note: '', recorderId: USER, state,
-  reverses: null, createdAt: '2025-03-01T08:00:00.000Z',
+  reverses: null, createdAt: '2025-03-01T08:00:00.000Z', stateReason: '', revision: 1,
 });
 const E1 = '0190a000-0000-7000-8000-0000000000e1';
 const E2 = '0190a000-0000-7000-8000-0000000000e2';

@@ -13,7 +13,7 @@ const H2 = '0190a000-0000-7000-8000-0000000000a2';
 const row = (id: string, over: Partial<EntryDto> = {}): EntryDto => ({
   id, villageId: VILLAGE, householdId: HOUSEHOLD, personId: null, catalogVersionId: CATALOG,
   indicatorCode: 'B02', occurredOn: '2025-03-01', points: 5, note: '', recorderId: USER, state: 'submitted',
-  reverses: null, createdAt: '2025-03-01T08:00:00.000Z', ...over,
+  reverses: null, createdAt: '2025-03-01T08:00:00.000Z', stateReason: '', revision: 1, ...over,
 });
 const id = (n: number) => `0190a000-0000-7000-8000-${String(n).padStart(12, '0')}`;
 const store = (rows: EntryDto[]) => db.transaction('rw', [db.meta, db.entries, db.householdEntries], () => storePulledEntries(rows));

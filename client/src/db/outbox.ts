@@ -51,6 +51,8 @@ export async function enqueueEntryCreate(
     state: 'queued',
     reverses: input.reverses ?? null,
     createdAt: at,
+    stateReason: '',
+    revision: 1,
     syncIssue: null,
   };
   return db.transaction('rw', [db.meta, db.entries, db.outbox], async () => {

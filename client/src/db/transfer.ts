@@ -54,6 +54,9 @@ const entrySchema = z.object({
   state: z.string(),
   reverses: uuid.nullable(),
   createdAt: z.string(),
+  // Files written before issue 12 lack these.
+  stateReason: z.string().max(500).default(''),
+  revision: z.number().int().min(1).default(1),
   syncIssue: issueSchema.nullable().optional(),
 });
 
@@ -130,7 +133,7 @@ function entryForFile(e: LocalEntry): LocalEntry {
     id: e.id, villageId: e.villageId, householdId: e.householdId, personId: e.personId,
     catalogVersionId: e.catalogVersionId, indicatorCode: e.indicatorCode, occurredOn: e.occurredOn,
     points: e.points, note: e.note, recorderId: e.recorderId, state: e.state, reverses: e.reverses,
-    createdAt: e.createdAt, syncIssue: e.syncIssue ?? null,
+    createdAt: e.createdAt, stateReason: e.stateReason ?? '', revision: e.revision ?? 1, syncIssue: e.syncIssue ?? null,
   };
 }
 
@@ -230,6 +233,6 @@ function entryFromPayload(p: EntryCreate, villageId: string | null, userId: stri
     id: p.entryId, villageId: villageId ?? '', householdId: p.householdId, personId: p.personId,
     catalogVersionId: p.catalogVersionId, indicatorCode: p.indicatorCode, occurredOn: p.occurredOn,
     points: p.points, note: p.note, recorderId: userId, state: 'queued', reverses: p.reverses,
-    createdAt: at, syncIssue: null,
+    createdAt: at, stateReason: '', revision: 1, syncIssue: null,
   };
 }

@@ -43,7 +43,7 @@ export const noticeRoutes = new Hono<AppEnv>()
       if (ids.length === 0) throw conflict('nothing_to_publicize', '没有待公示的已审核记录');
       await insertNotice(trx, notice);
       await transitionEntries(trx, {
-        villageId, entryIds: ids, from: 'approved', to: 'publicized', actorId: user.id, reason: '', at: notice.startsAt, noticeId: notice.id,
+        villageId, entryIds: ids, from: 'approved', event: 'publicize', actor: 'committee', actorId: user.id, reason: '', at: notice.startsAt, noticeId: notice.id,
       });
       return ids.length;
     });

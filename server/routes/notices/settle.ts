@@ -19,7 +19,7 @@ export async function settleDueNotices(deps: TransactionDeps, now: Date, village
       // Objected entries stay where they are until the objection is resolved.
       const ids = await listEntryIdsOfNotice(trx, notice.id, 'publicized');
       await transitionEntries(trx, {
-        villageId: notice.villageId, entryIds: ids, from: 'publicized', to: 'effective',
+        villageId: notice.villageId, entryIds: ids, from: 'publicized', event: 'settle', actor: 'system',
         actorId: SYSTEM_ACTOR, reason: '公示期满无异议', at,
       });
       await closeNotice(trx, notice.id);

@@ -1,31 +1,38 @@
 // The committee's decision on a submitted entry, as a pure function of the entry, who has approved
 // it so far, and the request. Rules (domain.md, docs/api.md):
-// - only submitted entries are decided (else 409 invalid_state);
+// - the arrow must exist in the shared transition table (else 409 invalid_state) and reject and
+//   return need a reason (400 reason_required);
 // - a recorder never decides on their own entry (403 own_entry);
-// - reject and return need a reason (400 reason_required);
-// - a deduction needs a non-empty note as its basis (409 evidence_required) and two distinct
-//   approvers: the first approval leaves it submitted.
+// - a deduction (guardrail 2) needs evidence (409 evidence_required), a stated basis — a village
+//   rule or an official finding — (409 basis_required; the first approver states it, the second
+//   confirms it) and two distinct approvers: the first approval leaves it submitted.
 import type { EntryDto } from '../../../shared/protocol/tables';
 import type { EntryState } from '../../../shared/domain/entry-state';
-import { AppError, badRequest, conflict } from '../../http/errors';
+import { approvalsNeeded, hasEvidence, isDeduction, validBasis, type Basis } from '../../../shared/domain/review-rules';
+import { AppError, conflict } from '../../http/errors';
+import { requireTransition } from '../../http/transition';
 
 export type Decision = 'approve' | 'reject' | 'return';
 
+export interface Reviewable extends Pick<EntryDto, 'state' | 'recorderId' | 'points' | 'note' | 'reverses'> {
+  basis: Basis | null;
+  evidence: readonly unknown[];
+}
+
 export type Outcome =
-  | { kind: 'transition'; to: EntryState }
-  /** First of two approvals of a deduction: recorded, state unchanged. */
-  | { kind: 'first_approval' };
+  | { kind: 'transition'; to: EntryState; basis: Basis | null }
+  /** First of two approvals of a deduction: recorded, state unchanged; the basis is stored. */
+  | { kind: 'first_approval'; basis: Basis };
 
-export const approvalsNeeded = (entry: Pick<EntryDto, 'points'>) => (entry.points < 0 ? 2 : 1);
+export { approvalsNeeded };
 
-export function decide(entry: EntryDto, approvers: readonly string[], actorId: string, decision: Decision, reason: string): Outcome {
-  if (entry.state !== 'submitted') throw conflict('invalid_state', `该记录当前状态为「${entry.state}」，不能审核`);
+export function decide(entry: Reviewable, approvers: readonly string[], actorId: string, decision: Decision, reason: string, basis: Basis | null = null): Outcome {
+  const to = requireTransition(entry.state, decision, 'committee', reason);
   if (entry.recorderId === actorId) throw new AppError(403, 'own_entry', '不能审核自己录入的记录');
-  if (decision !== 'approve') {
-    if (reason.trim() === '') throw badRequest('reason_required', decision === 'reject' ? '驳回须填写理由' : '退回须填写理由');
-    return { kind: 'transition', to: decision === 'reject' ? 'rejected' : 'returned' };
-  }
-  if (entry.points < 0 && entry.note.trim() === '') throw conflict('evidence_required', '扣分记录须写明依据和证据后才能审核通过');
+  if (decision !== 'approve' || !isDeduction(entry)) return { kind: 'transition', to, basis: entry.basis };
+  if (!hasEvidence(entry)) throw conflict('evidence_required', '扣分记录须有证据（照片或书面说明）才能审核通过');
+  const stated = entry.basis ?? (validBasis(basis) ? { kind: basis.kind, text: basis.text.trim() } : null);
+  if (!stated) throw conflict('basis_required', '扣分须写明依据：村规民约条款或有关部门的处理决定');
   if (approvers.includes(actorId)) throw conflict('already_approved', '您已审核同意，需另一位审核人同意');
-  return approvers.length + 1 >= approvalsNeeded(entry) ? { kind: 'transition', to: 'approved' } : { kind: 'first_approval' };
+  return approvers.length + 1 >= approvalsNeeded(entry) ? { kind: 'transition', to, basis: stated } : { kind: 'first_approval', basis: stated };
 }

@@ -9,8 +9,9 @@ describe.each(await testDialects())('review on %s', (dialect) => {
   beforeAll(async () => { fx = await createFixture(dialect); });
   afterAll(async () => { await fx.close(); });
 
-  const decide = (user: 'committee' | 'committee2' | 'admin' | 'collector', entryId: string, decision: string, reason = '') =>
-    fx.request(user, 'POST', `/api/review/entries/${entryId}/decisions`, { decision, reason });
+  const BASIS = { kind: 'village_rule', text: '村规民约第5条' };
+  const decide = (user: 'committee' | 'committee2' | 'admin' | 'collector', entryId: string, decision: string, reason = '', basis: unknown = BASIS) =>
+    fx.request(user, 'POST', `/api/review/entries/${entryId}/decisions`, { decision, reason, basis });
   const events = (entryId: string) =>
     fx.deps.db.selectFrom('entry_events').select(['from_state', 'to_state', 'actor_id', 'reason']).where('entry_id', '=', entryId).orderBy('at').orderBy('id').execute();
   const changeOf = (entryId: string) =>
@@ -69,13 +70,42 @@ describe.each(await testDialects())('review on %s', (dialect) => {
     expect([a.status, b.status]).toEqual([200, 200]);
     const ev = await events(id);
     expect(ev.map((e) => e.to_state).sort()).toEqual(['approved', 'submitted']);
+    const row = await fx.deps.db.selectFrom('entries').select(['state', 'basis_kind']).where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ state: 'approved', basis_kind: 'village_rule' });
   });
 
-  it('refuses to approve a deduction without a stated basis', async () => {
-    const id = await fx.addEntry({ points: -5, note: '  ' });
-    const res = await decide('committee', id, 'approve');
+  it('lets only one of two members deciding a positive entry at once change its state', async () => {
+    const id = await fx.addEntry({ points: 5 });
+    const [a, b] = await Promise.all([decide('committee', id, 'approve'), decide('committee2', id, 'reject', '重复录入')]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const loser = a.status === 409 ? a : b;
+    expect((await loser.json()).error.code).toBe('invalid_state');
+    const ev = await events(id);
+    expect(ev).toHaveLength(1);
+    const row = await fx.deps.db.selectFrom('entries').select('state').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.state).toBe(ev[0].to_state);
+  });
+
+  it('guardrail 2: a deduction needs evidence, a stated basis and two different approvers', async () => {
+    const noEvidence = await fx.addEntry({ points: -5, note: '  ' });
+    const res = await decide('committee', noEvidence, 'approve');
     expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe('evidence_required');
+
+    const id = await fx.addEntry({ points: -5 });
+    for (const basis of [null, { kind: 'village_rule', text: ' ' }, { kind: 'hearsay', text: '听说的' }]) {
+      const r = await decide('committee', id, 'approve', '', basis);
+      expect([400, 409]).toContain(r.status);
+      expect(['basis_required', 'invalid_body']).toContain((await r.json()).error.code);
+    }
+    const first = await decide('committee', id, 'approve', '', { kind: 'official_finding', text: '镇综合执法队处罚决定书〔2025〕12号' });
+    expect(await first.json()).toMatchObject({ entry: { state: 'submitted', basis: { kind: 'official_finding' } }, approvals: 1, approvalsNeeded: 2 });
+    expect((await decide('committee', id, 'approve')).status).toBe(409);
+    // The second approver confirms the stated basis; it need not state it again.
+    const second = await decide('committee2', id, 'approve', '', null);
+    expect((await second.json()).entry).toMatchObject({ state: 'approved', basis: { kind: 'official_finding', text: '镇综合执法队处罚决定书〔2025〕12号' } });
+    const ev = await events(id);
+    expect(new Set(ev.map((e) => e.actor_id)).size).toBe(2);
   });
 
   it('needs a reason to reject or return', async () => {
@@ -89,6 +119,8 @@ describe.each(await testDialects())('review on %s', (dialect) => {
     expect(ok.status).toBe(200);
     expect((await ok.json()).entry.state).toBe('rejected');
     expect((await events(id))[0]).toMatchObject({ to_state: 'rejected', reason: '与事实不符' });
+    const stored = await fx.deps.db.selectFrom('entries').select('state_reason').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(stored.state_reason).toBe('与事实不符');
 
     const returned = await fx.addEntry({ points: 5 });
     const r = await decide('admin', returned, 'return', '请补充照片');

@@ -67,7 +67,7 @@ async function entries(db: Db, ids: readonly string[]): Promise<PulledRows<'entr
     db.selectFrom('entries')
       .select([
         'id', 'village_id', 'household_id', 'person_id', 'catalog_version_id', 'indicator_code', 'occurred_on',
-        'points', 'note', 'recorder_id', 'state', 'reverses', 'created_at',
+        'points', 'note', 'recorder_id', 'state', 'reverses', 'created_at', 'state_reason', 'revision',
       ])
       .where('id', 'in', c).execute());
   return new Map(rows.map((r) => [r.id, {
@@ -76,7 +76,7 @@ async function entries(db: Db, ids: readonly string[]): Promise<PulledRows<'entr
       id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id,
       catalogVersionId: r.catalog_version_id, indicatorCode: r.indicator_code, occurredOn: r.occurred_on,
       points: r.points, note: r.note, recorderId: r.recorder_id, state: r.state as EntryState,
-      reverses: r.reverses, createdAt: r.created_at,
+      reverses: r.reverses, createdAt: r.created_at, stateReason: r.state_reason, revision: r.revision,
     },
   }]));
 }
