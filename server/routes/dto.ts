@@ -23,7 +23,8 @@ export interface EntryHistoryItem { entryId: string; fromState: EntryState | nul
 export interface HouseholdDetail {
   household: HouseholdDto;
   persons: PersonDto[];
-  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string })[];
+  /** `reversedBy`: the entry that reverses this one (issue 12: a reversal pair is shown together). */
+  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string; reversedBy: string | null })[];
   standing: StandingDto;
   /** Extension of docs/api.md: every state change of the household's entries (domain.md). */
   history: EntryHistoryItem[];

@@ -1,7 +1,9 @@
-// entry.create and entry.withdraw. Rules are checked before anything is written; a refusal
+// entry.create, entry.withdraw and entry.resubmit. Rules are checked before anything is written; a refusal
 // throws a RuleFailure (the push stores it as the mutation's answer and rolls the step back).
 import { newId } from './ids';
-import type { EntryCreatePayload, EntryWithdrawPayload } from '../../shared/protocol/sync';
+import type { EntryCreatePayload, EntryResubmitPayload, EntryWithdrawPayload } from '../../shared/protocol/sync';
+import type { EntryState } from '../../shared/domain/entry-state';
+import { findTransition, transition } from '../../shared/domain/entry-transitions';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { canonicalJson } from '../../shared/sync/result-rules';
 import {
@@ -41,33 +43,7 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
 
   const household = await cache.household(p.householdId);
   if (!household || !canWriteVillage(user, household.villageId)) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
-
-  if (!isRealDate(p.occurredOn)) throw rejected('invalid_date', '日期无效');
-  if (isFutureDate(p.occurredOn, ctx.now.getTime())) throw rejected('future_time', '发生日期不能晚于今天');
-
-  const catalog = await cache.catalogVersion(p.catalogVersionId);
-  if (!catalog || catalog.townshipId !== household.townshipId || catalog.status === 'draft') {
-    throw rejected('catalog_unknown', '指标目录版本无效，请同步后重试');
-  }
-  const indicator = await cache.indicator(p.catalogVersionId, p.indicatorCode);
-  if (!indicator) throw rejected('indicator_unknown', '该指标不存在于此目录版本');
-  if (user.role !== 'admin' && !indicator.recorderRoles.includes(user.role)) {
-    throw forbiddenItem('role_may_not_record', '您的角色不能记录该指标');
-  }
-
-  if (p.personId !== null) {
-    if ((await cache.personHousehold(p.personId)) !== p.householdId) throw rejected('person_unknown', '该村民不属于此户');
-  } else if (indicator.subject === 'person') {
-    throw rejected('person_required', '该指标需要选择村民');
-  }
-
-  if (p.reverses !== null) {
-    await checkReversal(ctx, p);
-  } else {
-    const pointsCode = validateEntryPoints(indicator, p.points);
-    if (pointsCode) throw rejected(pointsCode, ENTRY_POINTS_MESSAGES[pointsCode]);
-    await checkCapRule(ctx, p, indicator);
-  }
+  await checkEntryContent(ctx, household, p);
 
   const now = ctx.nowIso;
   // Field by field, not `{ ...p, … }`: spreading the parsed payload costs microseconds per entry.
@@ -96,6 +72,39 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   return { outcome: { status: 'applied' }, entityId: p.entryId };
 }
 
+type EntryContent = Pick<EntryCreatePayload, 'householdId' | 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'reverses'>;
+
+/** The rules on an entry's content, the same for a new entry and a corrected one (entry.resubmit). */
+async function checkEntryContent(ctx: ApplyContext, household: repo.HouseholdForWrite, p: EntryContent): Promise<void> {
+  const { user, cache } = ctx;
+  if (!isRealDate(p.occurredOn)) throw rejected('invalid_date', '日期无效');
+  if (isFutureDate(p.occurredOn, ctx.now.getTime())) throw rejected('future_time', '发生日期不能晚于今天');
+
+  const catalog = await cache.catalogVersion(p.catalogVersionId);
+  if (!catalog || catalog.townshipId !== household.townshipId || catalog.status === 'draft') {
+    throw rejected('catalog_unknown', '指标目录版本无效，请同步后重试');
+  }
+  const indicator = await cache.indicator(p.catalogVersionId, p.indicatorCode);
+  if (!indicator) throw rejected('indicator_unknown', '该指标不存在于此目录版本');
+  if (user.role !== 'admin' && !indicator.recorderRoles.includes(user.role)) {
+    throw forbiddenItem('role_may_not_record', '您的角色不能记录该指标');
+  }
+
+  if (p.personId !== null) {
+    if ((await cache.personHousehold(p.personId)) !== p.householdId) throw rejected('person_unknown', '该村民不属于此户');
+  } else if (indicator.subject === 'person') {
+    throw rejected('person_required', '该指标需要选择村民');
+  }
+
+  if (p.reverses !== null) {
+    await checkReversal(ctx, p);
+  } else {
+    const pointsCode = validateEntryPoints(indicator, p.points);
+    if (pointsCode) throw rejected(pointsCode, ENTRY_POINTS_MESSAGES[pointsCode]);
+    await checkCapRule(ctx, p, indicator);
+  }
+}
+
 function sameEntryOrConflict(ctx: ApplyContext, existing: repo.EntryBrief, contentHash: string): Applied {
   if (existing.contentHash === contentHash && existing.recorderId === ctx.user.id) {
     return { outcome: { status: 'duplicate', code: 'entry_exists' }, entityId: existing.id };
@@ -107,14 +116,17 @@ function sameEntryOrConflict(ctx: ApplyContext, existing: repo.EntryBrief, conte
  * A correcting entry takes back an earlier entry of the same household exactly (points negated);
  * the indicator's sign and range do not apply to it. One live correction per entry.
  */
-async function checkReversal(ctx: ApplyContext, p: EntryCreatePayload): Promise<void> {
+async function checkReversal(ctx: ApplyContext, p: EntryContent): Promise<void> {
   const target = await ctx.cache.entry(p.reverses!);
   if (!target || target.householdId !== p.householdId) throw rejected('reverses_unknown', '要更正的记录不存在或不属于此户');
+  // Only an effective entry is reversed (effective → reversed in the transition table); before
+  // that, it is withdrawn, rejected or objected to instead.
+  if (!findTransition(target.state as EntryState, 'reverse')) throw rejected('not_reversible', '只有已生效的记录可以冲正；未生效的记录请撤回或在公示期内提出异议');
   if (p.points !== -target.points) throw rejected('reverse_points', '更正记录的分值必须与原记录相反');
   if (await ctx.writes.hasLiveReversal(target.id, LIVE_STATES)) throw rejected('already_reversed', '该记录已有更正记录');
 }
 
-async function checkCapRule(ctx: ApplyContext, p: EntryCreatePayload, indicator: repo.IndicatorRules): Promise<void> {
+async function checkCapRule(ctx: ApplyContext, p: EntryContent, indicator: repo.IndicatorRules): Promise<void> {
   if (indicator.capCount === null || !isCapPeriod(indicator.capPeriod)) return;
   const { from, to } = periodBounds(indicator.capPeriod, p.occurredOn);
   // The cap counts per subject: the person for person indicators, else the household.
@@ -134,17 +146,54 @@ export async function applyEntryWithdraw(ctx: ApplyContext, p: EntryWithdrawPayl
   if (entry.recorderId !== user.id) throw forbiddenItem('not_recorder', '只有记录人可以撤回');
   // Withdrawn already (another withdraw of the same entry): the intent holds, acknowledge it.
   if (entry.state === 'withdrawn') return { outcome: { status: 'duplicate', code: 'already_withdrawn' }, entityId: entry.id };
-  if (entry.state !== 'submitted') throw rejected('not_withdrawable', '记录已进入审核，不能撤回');
+  // The shared table: a submitted or returned entry can be withdrawn by its recorder. The code stays
+  // not_withdrawable (phones know it); the message is the table's.
+  const step = transition(entry.state as EntryState, 'withdraw', 'recorder');
+  if (!step.ok) throw rejected('not_withdrawable', step.message);
 
   const now = ctx.nowIso;
-  if (!(await ctx.writes.setEntryState(entry.id, 'submitted', 'withdrawn', now))) {
+  if (!(await ctx.writes.setEntryState(entry.id, entry.state, step.to, now, p.reason))) {
     throw new Error(`entry ${entry.id} changed state under a lock`);
   }
   await ctx.writes.insertEntryEvent({
-    id: newId(), entryId: entry.id, villageId: entry.villageId, from: 'submitted', to: 'withdrawn',
+    id: newId(), entryId: entry.id, villageId: entry.villageId, from: entry.state, to: step.to,
     actorId: user.id, reason: p.reason, at: now,
   });
   ctx.logChange(scopeOfVillage(entry.villageId), 'entry', entry.id);
-  ctx.afterItem(() => cache.rememberEntry({ ...entry, state: 'withdrawn' }));
+  ctx.afterItem(() => cache.rememberEntry({ ...entry, state: step.to }));
+  return { outcome: { status: 'applied' }, entityId: entry.id };
+}
+
+/**
+ * entry.resubmit: the recorder corrects a returned entry. The entry keeps its id; its earlier
+ * content goes to entry_revisions (with the return reason), the corrected content replaces it,
+ * its revision goes up by one and it is submitted for review again. `revision` must be the one
+ * that was returned: a second correction made from an older copy is a conflict.
+ */
+export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayload): Promise<Applied> {
+  const { user, cache } = ctx;
+  const entry = await cache.entry(p.entryId);
+  if (!entry) throw rejected('entry_unknown', '记录不存在');
+  if (!canWriteVillage(user, entry.villageId)) throw forbiddenItem('out_of_scope', '该记录不在您负责的村');
+  if (entry.recorderId !== user.id) throw forbiddenItem('not_recorder', '只有记录人可以修改后重新提交');
+  const step = transition(entry.state as EntryState, 'resubmit', 'recorder');
+  if (!step.ok) throw rejected(step.code, step.message);
+  const current = await ctx.writes.entryRevision(entry.id);
+  if (current !== p.revision) throw conflictItem('stale_revision', '这条记录已被修改过，请同步后再改');
+  const household = await cache.household(entry.householdId);
+  if (!household) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
+  await checkEntryContent(ctx, household, { ...p, householdId: entry.householdId, reverses: null });
+
+  const now = ctx.nowIso;
+  await ctx.writes.reviseEntry({
+    id: entry.id, revision: p.revision, personId: p.personId, catalogVersionId: p.catalogVersionId,
+    indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points, note: p.note, now, revisionId: newId(), mutationId: ctx.mutationId,
+  });
+  await ctx.writes.insertEntryEvent({
+    id: newId(), entryId: entry.id, villageId: entry.villageId, from: entry.state, to: step.to,
+    actorId: user.id, reason: `修改后重新提交（第 ${p.revision + 1} 版）`, at: now,
+  });
+  ctx.logChange(scopeOfVillage(entry.villageId), 'entry', entry.id);
+  ctx.afterItem(() => cache.rememberEntry({ ...entry, state: step.to, points: p.points }));
   return { outcome: { status: 'applied' }, entityId: entry.id };
 }

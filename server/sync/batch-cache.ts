@@ -40,7 +40,7 @@ export class BatchCache {
         if (m.payload.reverses) entries.add(m.payload.reverses);
         if (m.payload.personId) persons.add(m.payload.personId);
         catalogs.add(m.payload.catalogVersionId);
-      } else if (m.kind === 'entry.withdraw') {
+      } else if (m.kind === 'entry.withdraw' || m.kind === 'entry.resubmit') {
         entries.add(m.payload.entryId);
       }
     }

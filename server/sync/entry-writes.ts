@@ -24,8 +24,12 @@ export interface EntryWrites {
   /** False when an entry with this id exists (the caller compares content). */
   insertEntry(e: repo.NewEntry): Promise<boolean>;
   insertEntryEvent(ev: repo.NewEntryEvent): Promise<void>;
-  /** Compare-and-set of an entry's state: false when it was no longer `from`. */
-  setEntryState(id: string, from: string, to: string, now: string): Promise<boolean>;
+  /** Compare-and-set of an entry's state (and its state reason): false when it was no longer `from`. */
+  setEntryState(id: string, from: string, to: string, now: string, reason?: string): Promise<boolean>;
+  /** The entry's current revision (entry.resubmit). */
+  entryRevision(id: string): Promise<number | null>;
+  /** Keeps the entry's current content as a revision and writes the corrected one (entry.resubmit). */
+  reviseEntry(r: repo.EntryRevise): Promise<void>;
   /** Entries of the subject and indicator in one of `states`, occurred in [from, to]. */
   countCapSlots(subject: CapSubject, indicatorCode: string, states: readonly string[], from: string, to: string): Promise<number>;
   hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
@@ -38,14 +42,16 @@ export class DirectWrites implements EntryWrites {
   constructor(private readonly trx: WriteTrx) {}
   insertEntry(e: repo.NewEntry) { return repo.insertEntry(this.trx, e); }
   insertEntryEvent(ev: repo.NewEntryEvent) { return repo.insertEntryEvent(this.trx, ev); }
-  setEntryState(id: string, from: string, to: string, now: string) { return repo.setEntryState(this.trx, id, from, to, now); }
+  setEntryState(id: string, from: string, to: string, now: string, reason = '') { return repo.setEntryState(this.trx, id, from, to, now, reason); }
+  entryRevision(id: string) { return repo.entryRevision(this.trx, id); }
+  reviseEntry(r: repo.EntryRevise) { return repo.reviseEntry(this.trx, r); }
   countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string) {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
 }
 
-interface StateChange { id: string; from: string; to: string; now: string }
+interface StateChange { id: string; from: string; to: string; now: string; reason: string }
 
 const capKey = (column: string, id: string, code: string) => `${column}|${id}|${code}`;
 
@@ -111,10 +117,19 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEvents.push(ev);
   }
 
-  async setEntryState(id: string, from: string, to: string, now: string): Promise<boolean> {
+  async setEntryState(id: string, from: string, to: string, now: string, reason = ''): Promise<boolean> {
     // The caller read the state from the batch's view (locked rows plus kept writes): it holds.
-    this.pendingStates.push({ id, from, to, now });
+    this.pendingStates.push({ id, from, to, now, reason });
     return true;
+  }
+
+  // Corrections are rare: a batch with one runs item by item rather than buffering content changes.
+  async entryRevision(): Promise<number | null> {
+    throw new RetryItemByItem('entry.resubmit runs item by item');
+  }
+
+  async reviseEntry(): Promise<void> {
+    throw new RetryItemByItem('entry.resubmit runs item by item');
   }
 
   async countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string): Promise<number> {
@@ -170,7 +185,7 @@ export class BufferedWrites implements EntryWrites {
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
     for (const u of this.updates.values()) {
-      if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now))) throw new RetryItemByItem(`entry ${u.id} changed state`);
+      if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now, u.reason))) throw new RetryItemByItem(`entry ${u.id} changed state`);
     }
   }
 }

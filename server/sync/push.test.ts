@@ -140,6 +140,8 @@ describe.each(await testDialects())('POST /api/sync push on %s', (dialect) => {
     const original = entryCreate(w);
     const originalId = (original.payload as { entryId: string }).entryId;
     await postSync(app, 'collector', request([original]));
+    // Only an effective entry can be reversed (the transition table); its review is not under test here.
+    await t.db.updateTable('entries').set({ state: 'effective' }).where('id', '=', originalId).execute();
     const { json } = await postSync(app, 'collector', request([
       entryCreate(w, { reverses: uuidv7(), points: -5 }),
       entryCreate(w, { reverses: originalId, points: -5, householdId: w.h1b }),

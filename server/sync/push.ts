@@ -44,7 +44,7 @@ import { mutationSchema } from '../../shared/protocol/sync';
 import { classifyInsert, dedupeBatch, isFutureTimestamp, mutationContent } from '../../shared/sync/result-rules';
 import { RuleFailure, toResult, type Outcome } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
-import { applyEntryCreate, applyEntryWithdraw, entryContentHash } from './apply-entry';
+import { applyEntryCreate, applyEntryResubmit, applyEntryWithdraw, entryContentHash } from './apply-entry';
 import type { BatchItem, BatchJob, BatchOutcome, BatchRunner, OwnRows } from './batch-job';
 import { applyHouseholdUpdate } from './apply-household';
 import { applyPersonUpdate } from './apply-person';
@@ -363,6 +363,7 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
   switch (m.kind) {
     case 'entry.create': return applyEntryCreate(ctx, m.payload, m);
     case 'entry.withdraw': return applyEntryWithdraw(ctx, m.payload);
+    case 'entry.resubmit': return applyEntryResubmit(ctx, m.payload);
     case 'household.update': return applyHouseholdUpdate(ctx, m.payload);
     case 'person.update': return applyPersonUpdate(ctx, m.payload);
   }

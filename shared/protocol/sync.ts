@@ -35,6 +35,23 @@ export type EntryCreatePayload = z.infer<typeof entryCreatePayload>;
 export const entryWithdrawPayload = z.object({ entryId: uuid, reason: z.string().max(500) });
 export type EntryWithdrawPayload = z.infer<typeof entryWithdrawPayload>;
 
+/**
+ * A returned entry corrected by its recorder (issue 12): the corrected fields, and the revision
+ * that was returned (EntryDto.revision). The household and the id stay; the server keeps the
+ * earlier version and submits the entry for review again.
+ */
+export const entryResubmitPayload = z.object({
+  entryId: uuid,
+  revision: z.number().int().min(1),
+  personId: uuid.nullable(),
+  catalogVersionId: uuid,
+  indicatorCode: z.string().min(1).max(40),
+  occurredOn: isoDate,
+  points: z.number().int().min(-1000).max(1000),
+  note: z.string().max(500),
+});
+export type EntryResubmitPayload = z.infer<typeof entryResubmitPayload>;
+
 /** Field-level edit of a household: only the changed fields, and the version they were based on. */
 export const householdUpdatePayload = z.object({
   householdId: uuid,
@@ -73,6 +90,8 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   z.object({ ...mutationBase, kind: z.literal('household.update'), payload: householdUpdatePayload }),
   // Additive kind (PROTOCOL_VERSION unchanged): a server without it rejects the item, not the batch.
   z.object({ ...mutationBase, kind: z.literal('person.update'), payload: personUpdatePayload }),
+  // Additive kind (issue 12): a returned entry corrected and submitted again.
+  z.object({ ...mutationBase, kind: z.literal('entry.resubmit'), payload: entryResubmitPayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];

@@ -35,10 +35,13 @@ export const householdRoutes = new Hono<AppEnv>()
       listEntriesOfHousehold(deps.db, household.id),
       listEventsOfHousehold(deps.db, household.id),
     ]);
+    // A reversal reverses an entry of the same household, so the pairing is within this list.
+    const reversedBy = new Map<string, string>();
+    for (const e of entries) if (e.reverses && !['rejected', 'withdrawn'].includes(e.state)) reversedBy.set(e.reverses, e.id);
     const body: HouseholdDetail = {
       household,
       persons,
-      entries,
+      entries: entries.map((e) => ({ ...e, reversedBy: reversedBy.get(e.id) ?? null })),
       standing: {
         year: own.year, base: own.base, effective: own.effective, pending: own.pending, standing: own.standing,
         projected: own.projected, maxDeduction: own.maxDeduction, stars: own.stars,

@@ -121,10 +121,44 @@ export async function insertEntry(trx: Trx, e: NewEntry): Promise<boolean> {
   return r !== undefined;
 }
 
-/** Compare-and-set of an entry's state: false when it was no longer `from`. */
-export async function setEntryState(trx: Trx, id: string, from: string, to: string, now: string): Promise<boolean> {
-  const r = await trx.updateTable('entries').set({ state: to, updated_at: now }).where('id', '=', id).where('state', '=', from).executeTakeFirst();
+/** Compare-and-set of an entry's state and state reason: false when it was no longer `from`. */
+export async function setEntryState(trx: Trx, id: string, from: string, to: string, now: string, reason = ''): Promise<boolean> {
+  const r = await trx.updateTable('entries').set({ state: to, state_reason: reason, updated_at: now }).where('id', '=', id).where('state', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+export async function entryRevision(trx: Trx, id: string): Promise<number | null> {
+  const r = await trx.selectFrom('entries').select('revision').where('id', '=', id).executeTakeFirst();
+  return r ? r.revision : null;
+}
+
+export interface EntryRevise {
+  id: string; revision: number; personId: string | null; catalogVersionId: string; indicatorCode: string;
+  occurredOn: string; points: number; note: string; now: string; revisionId: string;
+  /** The entry.resubmit mutation that replaced this content. */
+  mutationId: string;
+}
+
+/**
+ * entry.resubmit: the entry's current content (and why it was returned) goes to entry_revisions,
+ * the corrected content replaces it, revision + 1, state submitted. The caller checked the state
+ * and the revision under the batch's locks.
+ */
+export async function reviseEntry(trx: Trx, r: EntryRevise): Promise<void> {
+  const old = await trx.selectFrom('entries')
+    .select(['person_id', 'catalog_version_id', 'indicator_code', 'occurred_on', 'points', 'note', 'state_reason'])
+    .where('id', '=', r.id).executeTakeFirstOrThrow();
+  await trx.insertInto('entry_revisions').values({
+    id: r.revisionId, entry_id: r.id, revision: r.revision, person_id: old.person_id, catalog_version_id: old.catalog_version_id,
+    indicator_code: old.indicator_code, occurred_on: old.occurred_on, points: old.points, note: old.note,
+    state_reason: old.state_reason, replaced_by: r.mutationId, replaced_at: r.now,
+  }).execute();
+  const u = await trx.updateTable('entries').set({
+    person_id: r.personId, catalog_version_id: r.catalogVersionId, indicator_code: r.indicatorCode, occurred_on: r.occurredOn,
+    points: r.points, note: r.note, state: 'submitted', state_reason: '', revision: r.revision + 1, basis_kind: null, basis_text: null,
+    updated_at: r.now,
+  }).where('id', '=', r.id).where('revision', '=', r.revision).executeTakeFirst();
+  if (Number(u.numUpdatedRows) !== 1) throw new Error(`entry ${r.id} changed revision under a lock`);
 }
 
 export async function insertEntryEvent(
