@@ -18,18 +18,20 @@ describe('noticeHouseholds', () => {
     row({ entryId: 'a', householdId: 'h10', householdNo: '10', headName: '钱七', points: -5 }),
     row({ entryId: 'b', householdId: 'h2', householdNo: '2', headName: '李四', points: 3, occurredOn: '2025-06-03' }),
     row({ entryId: 'c', householdId: 'h2', householdNo: '2', headName: '李四', points: -3, occurredOn: '2025-06-02' }),
+    row({ entryId: 'd', householdId: 'h2', householdNo: '2', headName: '李四', points: 2, occurredOn: '2025-06-01' }),
   ];
-  it('groups by household in numeric order, entries by date, with totals', () => {
+  it('by default puts deductions in blocks with the household number only, after the named block', () => {
     const blocks = noticeHouseholds(rows, { namesOnDeductions: false });
-    expect(blocks.map((b) => [b.householdNo, b.total, b.entries.map((e) => e.entryId)])).toEqual([['2', 0, ['c', 'b']], ['10', -5, ['a']]]);
+    expect(blocks.map((b) => [b.householdNo, b.headName, b.total, b.entries.map((e) => e.entryId)])).toEqual([
+      ['2', '李四', 5, ['d', 'b']], ['2', null, -3, ['c']], ['10', null, -5, ['a']],
+    ]);
+    expect(JSON.stringify(blocks.filter((b) => b.entries.some((e) => e.points < 0)))).not.toMatch(/李四|钱七/);
   });
-  it('names no household on a deduction row by default; a household with only deductions is shown by number', () => {
-    const blocks = noticeHouseholds(rows, { namesOnDeductions: false });
-    expect(blocks.map((b) => b.headName)).toEqual(['李四', null]);
-    expect(blocks[0].entries.map((e) => e.showName)).toEqual([false, true]);
-  });
-  it('names them where the village rules allow', () => {
-    expect(noticeHouseholds(rows, { namesOnDeductions: true }).map((b) => b.headName)).toEqual(['李四', '钱七']);
+  it('keeps one named block per household where the village rules allow names on deductions', () => {
+    const blocks = noticeHouseholds(rows, { namesOnDeductions: true });
+    expect(blocks.map((b) => [b.householdNo, b.headName, b.total, b.entries.map((e) => e.entryId)])).toEqual([
+      ['2', '李四', 2, ['d', 'c', 'b']], ['10', '钱七', -5, ['a']],
+    ]);
   });
 });
 

@@ -32,27 +32,27 @@ export interface NoticeHouseholdBlock {
 
 /**
  * Groups a notice's entries by household (in household-number order). Guardrail 4 (no black lists):
- * a deduction row does not carry the household's name unless the village's rules say so; a
- * household that has only deductions is then shown by its number alone.
+ * unless the village's rules say so, a deduction is not shown next to a name: a household's
+ * deductions form a block of their own that carries the household number only (headName null),
+ * after its named block of positive entries.
  */
 export function noticeHouseholds(rows: readonly NoticeEntryRow[], opts: { namesOnDeductions: boolean }): NoticeHouseholdBlock[] {
-  const byHousehold = new Map<string, { no: string; name: string; entries: NoticeHouseholdBlock['entries'] }>();
+  const blocks = new Map<string, { householdId: string; no: string; name: string | null; entries: NoticeHouseholdBlock['entries'] }>();
   for (const r of rows) {
-    let h = byHousehold.get(r.householdId);
-    if (!h) byHousehold.set(r.householdId, (h = { no: r.householdNo, name: r.headName, entries: [] }));
-    h.entries.push({
-      entryId: r.entryId, indicatorNameZh: r.indicatorNameZh, points: r.points, occurredOn: r.occurredOn, state: r.state,
-      showName: r.points >= 0 || opts.namesOnDeductions,
-    });
+    const showName = r.points >= 0 || opts.namesOnDeductions;
+    const key = `${r.householdId}|${showName ? 'named' : 'number'}`;
+    let b = blocks.get(key);
+    if (!b) blocks.set(key, (b = { householdId: r.householdId, no: r.householdNo, name: showName ? r.headName : null, entries: [] }));
+    b.entries.push({ entryId: r.entryId, indicatorNameZh: r.indicatorNameZh, points: r.points, occurredOn: r.occurredOn, state: r.state, showName });
   }
-  return [...byHousehold.entries()]
-    .map(([householdId, h]) => ({
-      householdId, householdNo: h.no,
-      headName: h.entries.some((e) => e.showName) ? h.name : null,
-      entries: h.entries.sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.entryId.localeCompare(b.entryId)),
-      total: h.entries.reduce((s, e) => s + e.points, 0),
+  return [...blocks.values()]
+    .map((b) => ({
+      householdId: b.householdId, householdNo: b.no, headName: b.name,
+      entries: b.entries.sort((x, y) => x.occurredOn.localeCompare(y.occurredOn) || x.entryId.localeCompare(y.entryId)),
+      total: b.entries.reduce((sum, e) => sum + e.points, 0),
     }))
-    .sort((a, b) => a.householdNo.localeCompare(b.householdNo, 'zh-CN', { numeric: true }) || a.householdId.localeCompare(b.householdId));
+    .sort((a, b) => a.householdNo.localeCompare(b.householdNo, 'zh-CN', { numeric: true }) || a.householdId.localeCompare(b.householdId)
+      || Number(b.headName !== null) - Number(a.headName !== null));
 }
 
 export const OBJECTION_RESOLUTIONS = ['upheld', 'dismissed', 'amended'] as const;
