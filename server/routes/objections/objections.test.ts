@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture, TEST_ID_NUMBER } from '../../test/fixtures';
 import { settleNotices } from '../notices/settle';
+import { MAX_LINK_FILINGS_PER_ADDRESS } from './public-routes';
 
 const DAY = 24 * 3600 * 1000;
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -249,5 +250,24 @@ describe.each(await testDialects())('notices and objections on %s', (dialect) =>
     fx.clock.advance(1000);
     expect(await standing()).toBe(before - 10); // window over, no objection: effective
     expect(await stateOf(id)).toBe('effective');
+  });
+
+  it('limits filings through the link per client address (429), not a logged-in resident', async () => {
+    const id = await fx.addEntry({ points: 5, state: 'approved' });
+    const { notice, token } = await publish(7);
+    let refusedAt = 0;
+    for (let i = 1; i <= MAX_LINK_FILINGS_PER_ADDRESS + 1 && !refusedAt; i++) {
+      const res = await fx.request(null, 'POST', `/api/public/notices/${token}/objections`, { entryId: id, grounds: `第${i}条异议` });
+      if (res.status === 429) {
+        expect((await res.json()).error.code).toBe('too_many_objections');
+        refusedAt = i;
+      } else expect(res.status).toBe(201);
+    }
+    expect(refusedAt).toBeGreaterThan(0);
+    expect(refusedAt).toBeLessThanOrEqual(MAX_LINK_FILINGS_PER_ADDRESS + 1);
+    await json(await fx.request('resident', 'POST', `/api/notices/${notice.id}/objections`, { entryId: id, grounds: '登录村民的异议' }), 201);
+    // A quarter hour later the address may file again.
+    fx.clock.advance(16 * 60 * 1000);
+    await json(await fx.request(null, 'POST', `/api/public/notices/${token}/objections`, { entryId: id, grounds: '稍后的异议' }), 201);
   });
 });

@@ -15,6 +15,17 @@ import { hashToken, isWellFormedToken, receiptPagePath } from '../notices/link-t
 import { fileObjection, validateFiler } from './file';
 import { toObjectionDto } from './dto';
 import type { Queryable } from '../../repositories/queryable';
+import { AppError } from '../../http/errors';
+import { clientAddress } from '../../http/client-address';
+import { addFailure, countRecentFailures } from '../../repositories/login-attempts';
+
+/**
+ * Filings through the link per client address and quarter hour. Generous (a village office or a
+ * carrier's NAT puts many people behind one address) but it stops a script from burying the
+ * committee's list. Counted in the login-attempts table, so several server processes share it.
+ */
+export const MAX_LINK_FILINGS_PER_ADDRESS = 30;
+const FILING_WINDOW_MS = 15 * 60 * 1000;
 
 const fileBody = z.object({
   entryId: z.string().min(1).max(64), grounds: z.string().max(2000),
@@ -40,6 +51,13 @@ export const publicObjectionRoutes = new Hono<AppEnv>()
     const noticeId = await noticeOfToken(deps.db, c.req.param('token'));
     const body = c.req.valid('json');
     const filer = validateFiler(body);
+    const key = `objection-ip:${clientAddress(c)}`;
+    const now = deps.now();
+    const since = new Date(now.getTime() - FILING_WINDOW_MS).toISOString();
+    if ((await countRecentFailures(deps.db, key, since)) >= MAX_LINK_FILINGS_PER_ADDRESS) {
+      throw new AppError(429, 'too_many_objections', '提交过于频繁，请稍后再试，或直接向村委会反映');
+    }
+    await addFailure(deps.db, key, now.toISOString(), since);
     const r = await fileObjection(deps, { noticeId, entryId: body.entryId, grounds: body.grounds, filer: { kind: 'link', ...filer } });
     return c.json({ objection: { id: r.id, status: 'pending', createdAt: r.createdAt }, receipt: r.receipt, receiptPath: receiptPagePath(r.receipt!) }, 201);
   })
