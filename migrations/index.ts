@@ -5,10 +5,12 @@ import * as m0001 from './0001_init';
 import * as m0002 from './0002_sync_merge';
 import * as m0003 from './0003_person_field_versions';
 import * as m0004 from './0004_due_review';
+import * as m0005 from './0005_notice_objections';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_sync_merge': m0002,
   '0003_person_field_versions': m0003,
   '0004_due_review': m0004,
+  '0005_notice_objections': m0005,
 };

@@ -19,6 +19,9 @@ import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
+import { noticeDetailRoutes } from './routes/notices/notice-routes';
+import { objectionRoutes } from './routes/objections/routes';
+import { publicObjectionRoutes } from './routes/objections/public-routes';
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -43,7 +46,10 @@ export function createApp(deps: Deps) {
     .route('/api/catalog', catalogRoutes)
     .route('/api/sync', syncRoutes)
     .route('/api/review', reviewRoutes)
-    .route('/api/township', rankingRoutes);
+    .route('/api/township', rankingRoutes)
+    .route('/api/notices', noticeDetailRoutes)
+    .route('/api/objections', objectionRoutes)
+    .route('/api/public', publicObjectionRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

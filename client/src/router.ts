@@ -15,6 +15,7 @@ declare module 'vue-router' {
 
 const VILLAGE_WORK: readonly Role[] = ['collector', 'committee', 'admin'];
 const REVIEW: readonly Role[] = ['committee', 'admin'];
+const REVIEW_AND_TOWNSHIP: readonly Role[] = ['committee', 'admin', 'township'];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -45,6 +46,24 @@ export const routes: RouteRecordRaw[] = [
   { path: '/outbox', redirect: '/sync' },
   { path: '/review', name: 'review', component: () => import('./views/committee/ReviewQueueView.vue'), meta: { roles: REVIEW } },
   { path: '/notices', name: 'notices', component: () => import('./views/committee/NoticeView.vue'), meta: { roles: REVIEW } },
+  {
+    path: '/notices/:noticeId',
+    name: 'notice',
+    component: () => import('./views/committee/NoticeDetailView.vue'),
+    props: true,
+    meta: { roles: REVIEW_AND_TOWNSHIP },
+  },
+  {
+    path: '/notices/:noticeId/sheet',
+    name: 'notice-sheet',
+    component: () => import('./views/committee/NoticeSheetView.vue'),
+    props: true,
+    meta: { roles: REVIEW_AND_TOWNSHIP },
+  },
+  { path: '/objections', name: 'objections', component: () => import('./views/committee/ObjectionListView.vue'), meta: { roles: REVIEW_AND_TOWNSHIP } },
+  // What a notice's QR code opens, and the receipt link of an objection: no login needed.
+  { path: '/o/receipt/:receipt', name: 'objection-receipt', component: () => import('./views/public/ObjectionReceiptView.vue'), props: true, meta: { public: true } },
+  { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },

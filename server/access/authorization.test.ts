@@ -9,6 +9,8 @@ import { createFixture, type Fixture, type FixtureUser } from '../test/fixtures'
 import { assertEveryRouteHasRule, routeRules, routesWithoutRule, type AccessRule } from './rules';
 import { allow, ANY_ROLE } from './rules';
 import type { AppEnv } from '../context';
+import { uuidv7 } from 'uuidv7';
+import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -23,6 +25,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let fx: Fixture;
   let entries: { e1: string; e2: string; e3: string };
   let conflicts: { c1: string; c2: string; c3: string };
+  let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   beforeAll(async () => {
     fx = await createFixture(dialect);
     entries = {
@@ -35,19 +38,24 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       c2: await fx.addConflict({ householdId: fx.ids.h2 }),
       c3: await fx.addConflict({ householdId: fx.ids.h3 }),
     };
+    notices = {
+      v1: await addNoticeWithObjection(fx, fx.ids.v1, fx.ids.h1),
+      v2: await addNoticeWithObjection(fx, fx.ids.v2, fx.ids.h2),
+      v3: await addNoticeWithObjection(fx, fx.ids.v3, fx.ids.h3),
+    };
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1 } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
   const inScope = (caller: Exclude<Caller, null>, rule: AccessRule, v: ReturnType<typeof variants>[number]) =>
-    rule.scope === 'household' && caller === 'resident' ? v.name === 'own' : readableVillages(caller).includes(v.village);
+    (rule.scope === 'household' || rule.scope === 'notice') && caller === 'resident' ? v.name === 'own' : readableVillages(caller).includes(v.village);
 
   it('every route has a rule, and every documented route exists and vice versa', () => {
     expect(routesWithoutRule(fx.app)).toEqual([]);
@@ -60,7 +68,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId)/.test(path) || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId)/.test(path) || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;
@@ -87,7 +95,40 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(100);
   });
+
+  it('a QR token opens its own notice only: a token for notice A cannot see or object to notice B', async () => {
+    const a = notices.v1;
+    const b = notices.v2;
+    const seen = await fx.request(null, 'GET', `/api/public/notices/${a.token}`);
+    expect(seen.status).toBe(200);
+    expect((await seen.json()).notice.id).toBe(a.noticeId);
+    // A's token with B's entry: not on this notice.
+    const cross = await fx.request(null, 'POST', `/api/public/notices/${a.token}/objections`, { entryId: b.entryId, grounds: '跨公示的异议' });
+    expect(cross.status).toBe(404);
+    // A notice id, a token of the wrong shape, or a token one character off is no key.
+    for (const t of [a.noticeId, 'x', `${a.token.slice(0, -1)}${a.token.endsWith('A') ? 'B' : 'A'}`]) {
+      expect((await fx.request(null, 'GET', `/api/public/notices/${encodeURIComponent(t)}`)).status).toBe(404);
+    }
+    expect((await fx.request(null, 'GET', `/api/public/objections/${a.token}`)).status).toBe(404);
+  });
 });
+
+/** A notice in a village with one entry on it and one pending objection, and its QR token (as the server derives it). */
+async function addNoticeWithObjection(fx: Fixture, villageId: string, householdId: string) {
+  const at = fx.deps.now().toISOString();
+  const noticeId = uuidv7();
+  const entryId = await fx.addEntry({ householdId, state: 'objected' });
+  await fx.deps.db.insertInto('notices').values({ id: noticeId, village_id: villageId, starts_at: at, ends_at: new Date(fx.deps.now().getTime() + 7 * 86400_000).toISOString(), status: 'open', created_by: fx.ids.users.committee, created_at: at }).execute();
+  await fx.deps.db.updateTable('entries').set({ notice_id: noticeId }).where('id', '=', entryId).execute();
+  const token = noticeLinkToken(fx.deps.pii, noticeId);
+  await fx.deps.db.insertInto('notice_links').values({ notice_id: noticeId, token_hash: hashToken(token), period_from: null, period_to: null }).execute();
+  const objectionId = uuidv7();
+  await fx.deps.db.insertInto('objections').values({
+    id: objectionId, notice_id: noticeId, entry_id: entryId, village_id: villageId, household_id: householdId, filed_by: null,
+    filer_household_id: null, filer_name: null, filer_phone: null, grounds: '测试异议', status: 'pending', receipt_hash: null, created_at: at,
+  }).execute();
+  return { noticeId, objectionId, token, entryId };
+}
 
 describe('route rule registry', () => {
   it('finds a route added without a rule, and such a route fails closed', async () => {

@@ -12,6 +12,7 @@ import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
 import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
+import { assertNotice, assertObjection } from './notice-guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -21,9 +22,11 @@ import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVil
  * - village: `:villageId` (or `?villageId=` with villageFrom 'query') must be in scope, else 404;
  * - household: `:householdId` must be the resident's own / in a staff member's villages, else 404;
  * - entry: `:entryId` must belong to a village in scope, else 404;
- * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404.
+ * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404;
+ * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
+ * - objection: `:objectionId` must belong to a village in scope (staff only), else 404.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -65,6 +68,12 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'conflict':
         await assertConflict(db, user, c.req.param('conflictId') ?? '');
+        break;
+      case 'notice':
+        await assertNotice(db, user, c.req.param('noticeId') ?? '');
+        break;
+      case 'objection':
+        await assertObjection(db, user, c.req.param('objectionId') ?? '');
         break;
     }
     return next();

@@ -109,4 +109,17 @@ export interface Database {
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
   entry_revisions: EntryRevisionTable;
+  notice_links: NoticeLinkTable;
+  village_notice_settings: VillageNoticeSettingTable;
+  objections: ObjectionTable;
+}
+
+// Public notice, objections and settlement (migration 0005).
+export interface NoticeLinkTable { notice_id: string; token_hash: string; period_from: string | null; period_to: string | null }
+export interface VillageNoticeSettingTable { village_id: string; names_on_deductions: number; updated_by: string; updated_at: string }
+export interface ObjectionTable {
+  id: string; notice_id: string; entry_id: string; village_id: string; household_id: string;
+  filed_by: string | null; filer_household_id: string | null; filer_name: string | null; filer_phone: string | null;
+  grounds: string; status: Generated<string>; resolution_reason: string | null; resolved_by: string | null;
+  resolved_at: string | null; replacement_entry_id: string | null; receipt_hash: string | null; created_at: string;
 }

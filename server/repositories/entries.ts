@@ -86,14 +86,23 @@ export async function listSubmittedEntries(db: Queryable, villageId: string): Pr
 }
 
 /** Ids of a village's entries in a state, locked on PostgreSQL so that two notices cannot take the same entry. */
-export async function listEntryIdsInState(db: Queryable, villageId: string, state: EntryState, opts: { lock?: boolean } = {}): Promise<string[]> {
-  const qb = db.selectFrom('entries').select('id').where('village_id', '=', villageId).where('state', '=', state).orderBy('id');
+export async function listEntryIdsInState(
+  db: Queryable, villageId: string, state: EntryState, opts: { lock?: boolean; occurredFrom?: string; occurredTo?: string } = {},
+): Promise<string[]> {
+  let qb = db.selectFrom('entries').select('id').where('village_id', '=', villageId).where('state', '=', state).orderBy('id');
+  if (opts.occurredFrom) qb = qb.where('occurred_on', '>=', opts.occurredFrom);
+  if (opts.occurredTo) qb = qb.where('occurred_on', '<=', opts.occurredTo);
   const rows = await (opts.lock ? forUpdateIfSupported(db, qb) : qb).execute();
   return rows.map((r) => r.id);
 }
 
+/** A notice's entries in a state (index entries_notice_state). */
+export function entryIdsOfNoticeQuery(db: Queryable, noticeId: string, state: EntryState) {
+  return db.selectFrom('entries').select('id').where('notice_id', '=', noticeId).where('state', '=', state).orderBy('id');
+}
+
 export async function listEntryIdsOfNotice(db: Queryable, noticeId: string, state: EntryState): Promise<string[]> {
-  const rows = await forUpdateIfSupported(db, db.selectFrom('entries').select('id').where('notice_id', '=', noticeId).where('state', '=', state).orderBy('id')).execute();
+  const rows = await forUpdateIfSupported(db, entryIdsOfNoticeQuery(db, noticeId, state)).execute();
   return rows.map((r) => r.id);
 }
 

@@ -33,20 +33,41 @@ export async function listNoticesOfVillage(db: Queryable, villageId: string): Pr
   }));
 }
 
-/** Open notices whose window has ended, optionally of one village. */
-export async function listDueNotices(db: Queryable, now: string, villageId?: string): Promise<{ id: string; villageId: string }[]> {
+/** Open notices whose window has ended, oldest first (index notices_status_ends / notices_village). */
+export function dueNoticesQuery(db: Queryable, now: string, opts: { villageId?: string; limit?: number } = {}) {
   let qb = db.selectFrom('notices').select(['id', 'village_id']).where('status', '=', 'open').where('ends_at', '<=', now);
-  if (villageId) qb = qb.where('village_id', '=', villageId);
-  const rows = await qb.orderBy('ends_at').execute();
+  if (opts.villageId) qb = qb.where('village_id', '=', opts.villageId);
+  qb = qb.orderBy('ends_at').orderBy('id');
+  return opts.limit ? qb.limit(opts.limit) : qb;
+}
+
+export async function listDueNotices(db: Queryable, now: string, opts: { villageId?: string; limit?: number } = {}): Promise<{ id: string; villageId: string }[]> {
+  const rows = await dueNoticesQuery(db, now, opts).execute();
   return rows.map((r) => ({ id: r.id, villageId: r.village_id }));
 }
 
-/** Locks an open notice (PostgreSQL) so that two settlers (timer, a read) do not both close it. */
-export async function lockOpenNotice(db: Queryable, id: string): Promise<boolean> {
-  const row = await forUpdateIfSupported(db, db.selectFrom('notices').select('id').where('id', '=', id).where('status', '=', 'open')).executeTakeFirst();
-  return row !== undefined;
+/**
+ * Claims a due notice for settlement: a conditional UPDATE (open and ended → closed) in the
+ * caller's transaction. Of two settlers (processes, connections) only one changes the row: on
+ * PostgreSQL the second waits for the first's row lock, re-reads the row and finds it closed.
+ */
+export function claimDueNoticeQuery(db: Queryable, id: string, now: string) {
+  return db.updateTable('notices').set({ status: 'closed' }).where('id', '=', id).where('status', '=', 'open').where('ends_at', '<=', now);
 }
 
-export async function closeNotice(db: Queryable, id: string): Promise<void> {
-  await db.updateTable('notices').set({ status: 'closed' }).where('id', '=', id).execute();
+export async function claimDueNotice(db: Queryable, id: string, now: string): Promise<boolean> {
+  const r = await claimDueNoticeQuery(db, id, now).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
+
+export interface NoticeRecord { id: string; villageId: string; startsAt: string; endsAt: string; status: string; createdBy: string; createdAt: string }
+
+/** A notice, locked on PostgreSQL when asked (objection filing reads the window under the lock). */
+export async function findNotice(db: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<NoticeRecord | null> {
+  const qb = db.selectFrom('notices').select(['id', 'village_id', 'starts_at', 'ends_at', 'status', 'created_by', 'created_at']).where('id', '=', id);
+  const r = await (opts.lock ? forUpdateIfSupported(db, qb) : qb).executeTakeFirst();
+  return r ? { id: r.id, villageId: r.village_id, startsAt: r.starts_at, endsAt: r.ends_at, status: r.status, createdBy: r.created_by, createdAt: r.created_at } : null;
+}
+
+/** Whether a notice's objection window is open at `now` (status open and not yet ended). */
+export const isWindowOpen = (n: Pick<NoticeRecord, 'status' | 'endsAt'>, now: string): boolean => n.status === 'open' && n.endsAt > now;

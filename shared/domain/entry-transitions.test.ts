@@ -17,6 +17,7 @@ const LEGAL: [EntryState, EntryEventKind, TransitionActor, EntryState][] = [
   ['publicized', 'settle', 'system', 'effective'],
   ['publicized', 'object', 'objector', 'objected'],
   ['objected', 'dismiss', 'committee', 'effective'],
+  ['objected', 'reinstate', 'committee', 'publicized'],
   ['objected', 'uphold', 'committee', 'rejected'],
   ['objected', 'amend', 'committee', 'amended'],
   ['effective', 'reverse', 'system', 'reversed'],
@@ -79,7 +80,7 @@ describe('entry transition table', () => {
   it('lists what an actor may do from a state', () => {
     expect(eventsFrom('submitted', 'committee')).toEqual(['approve', 'reject', 'return']);
     expect(eventsFrom('returned', 'recorder')).toEqual(['resubmit', 'withdraw']);
-    expect(eventsFrom('objected', 'committee')).toEqual(['dismiss', 'uphold', 'amend']);
+    expect(eventsFrom('objected', 'committee')).toEqual(['dismiss', 'reinstate', 'uphold', 'amend']);
   });
 
   it('says in Chinese why a refusal happened', () => {

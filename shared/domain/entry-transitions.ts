@@ -11,12 +11,13 @@
 //   publicized → effective                           system (window closed, no objection pending)
 //   publicized → objected                            an objector (resident / holder of the notice link)
 //   objected   → effective | rejected | amended      committee (dismissed | upheld | amended)
+//   objected   → publicized                          committee (dismissed while the window still runs)
 //   effective  → reversed                            system (its reversing entry became effective)
 import type { EntryState } from './entry-state';
 
 /** What happens to an entry; one name per arrow of the diagram. */
 export const ENTRY_EVENTS = [
-  'approve', 'reject', 'return', 'withdraw', 'resubmit', 'publicize', 'settle', 'object', 'dismiss', 'uphold', 'amend', 'reverse',
+  'approve', 'reject', 'return', 'withdraw', 'resubmit', 'publicize', 'settle', 'object', 'dismiss', 'reinstate', 'uphold', 'amend', 'reverse',
 ] as const;
 export type EntryEventKind = (typeof ENTRY_EVENTS)[number];
 
@@ -49,6 +50,7 @@ export const ENTRY_TRANSITIONS: readonly TransitionRule[] = [
   { from: 'publicized', event: 'settle', to: 'effective', actors: ['system'], reasonRequired: false },
   { from: 'publicized', event: 'object', to: 'objected', actors: ['objector'], reasonRequired: true },
   { from: 'objected', event: 'dismiss', to: 'effective', actors: ['committee'], reasonRequired: true },
+  { from: 'objected', event: 'reinstate', to: 'publicized', actors: ['committee'], reasonRequired: true },
   { from: 'objected', event: 'uphold', to: 'rejected', actors: ['committee'], reasonRequired: true },
   { from: 'objected', event: 'amend', to: 'amended', actors: ['committee'], reasonRequired: true },
   { from: 'effective', event: 'reverse', to: 'reversed', actors: ['system'], reasonRequired: false },
@@ -62,7 +64,7 @@ export const ENTRY_STATE_ZH: Record<EntryState, string> = {
 
 export const ENTRY_EVENT_ZH: Record<EntryEventKind, string> = {
   approve: '审核通过', reject: '驳回', return: '退回修改', withdraw: '撤回', resubmit: '重新提交', publicize: '公示',
-  settle: '公示期满生效', object: '提出异议', dismiss: '驳回异议', uphold: '异议成立', amend: '更正分值', reverse: '冲正',
+  settle: '公示期满生效', object: '提出异议', dismiss: '驳回异议', reinstate: '驳回异议并继续公示', uphold: '异议成立', amend: '更正分值', reverse: '冲正',
 };
 
 const ACTOR_ZH: Record<TransitionActor, string> = {

@@ -1,32 +1,61 @@
 // Ending public-notice windows: publicized entries without a pending objection become effective
-// (domain.md "Entry life cycle"). Runs on a timer (main.ts) and before entries are read, so that a
-// household never sees a stale "待生效" after its window has closed.
+// (domain.md "Entry life cycle"); entries with a pending objection stay `objected` until it is
+// resolved (objections/resolve.ts). Runs in the background (settle-timer.ts, never awaited at
+// start-up) and for one village before its entries are read, so that a household never sees a
+// stale "待生效" after its window has closed.
+//
+// In small indexed steps: one notice per transaction (claimed with a conditional UPDATE, so that of
+// several server processes exactly one settles it), a bounded number of notices per call.
 import { writeTransaction, type TransactionDeps } from '../../db/transaction';
-import { closeNotice, listDueNotices, lockOpenNotice } from '../../repositories/notices';
+import { claimDueNotice, listDueNotices } from '../../repositories/notices';
 import { listEntryIdsOfNotice } from '../../repositories/entries';
 import { SYSTEM_ACTOR, transitionEntries } from '../../repositories/entry-events';
+import type { WriteTrx } from '../../db/transaction';
+
+export interface SettleOptions {
+  /** Only this village's notices (a read of the village settles its own ended windows). */
+  villageId?: string;
+  /** At most this many notices in this call; the rest wait for the next call. */
+  limit?: number;
+}
+
+export interface SettleResult { notices: number; entries: number; more: boolean }
+
+/** The transition publicized → effective of one claimed notice's entries, in the caller's transaction. */
+export async function makeNoticeEntriesEffective(trx: WriteTrx, notice: { id: string; villageId: string }, at: string): Promise<number> {
+  const ids = await listEntryIdsOfNotice(trx, notice.id, 'publicized');
+  await transitionEntries(trx, {
+    villageId: notice.villageId, entryIds: ids, from: 'publicized', event: 'settle', actor: 'system',
+    actorId: SYSTEM_ACTOR, reason: '公示期满无异议', at,
+  });
+  return ids.length;
+}
+
+/** Settles one due notice if no one else has; returns how many entries became effective (null: not ours). */
+export async function settleNotice(deps: TransactionDeps, notice: { id: string; villageId: string }, at: string): Promise<number | null> {
+  return writeTransaction(deps, async (trx) => {
+    if (!(await claimDueNotice(trx, notice.id, at))) return null; // another process settled it
+    return makeNoticeEntriesEffective(trx, notice, at);
+  });
+}
+
+/** Settles due notices (of one village, at most `limit`); says whether more may be waiting. */
+export async function settleDue(deps: TransactionDeps, now: Date, opts: SettleOptions = {}): Promise<SettleResult> {
+  const at = now.toISOString();
+  const due = await listDueNotices(deps.db, at, opts);
+  const result: SettleResult = { notices: 0, entries: 0, more: opts.limit !== undefined && due.length >= opts.limit };
+  for (const notice of due) {
+    const n = await settleNotice(deps, notice, at);
+    if (n === null) continue;
+    result.notices++;
+    result.entries += n;
+  }
+  return result;
+}
 
 /** Settles every due notice (optionally of one village); returns how many entries became effective. */
 export async function settleDueNotices(deps: TransactionDeps, now: Date, villageId?: string): Promise<number> {
-  const at = now.toISOString();
-  const due = await listDueNotices(deps.db, at, villageId);
-  let settled = 0;
-  for (const notice of due) {
-    // One transaction per notice: a big township settles in small steps, and one failure does not
-    // hold back the others.
-    settled += await writeTransaction(deps, async (trx) => {
-      if (!(await lockOpenNotice(trx, notice.id))) return 0; // someone else settled it meanwhile
-      // Objected entries stay where they are until the objection is resolved.
-      const ids = await listEntryIdsOfNotice(trx, notice.id, 'publicized');
-      await transitionEntries(trx, {
-        villageId: notice.villageId, entryIds: ids, from: 'publicized', event: 'settle', actor: 'system',
-        actorId: SYSTEM_ACTOR, reason: '公示期满无异议', at,
-      });
-      await closeNotice(trx, notice.id);
-      return ids.length;
-    });
-  }
-  return settled;
+  return (await settleDue(deps, now, { villageId })).entries;
 }
 
 export const settleNotices = settleDueNotices;
