@@ -6,6 +6,7 @@ import type { Queryable } from './queryable';
 import type { EntryState } from '../../shared/domain/entry-state';
 import { recordChanges } from '../db/changes';
 import { scopeOfVillage } from '../../shared/protocol/sync';
+import { applyTransitionTally, loadTallyFacts } from './tallies';
 
 /** Actor of changes the server makes on its own (a notice window ending). */
 export const SYSTEM_ACTOR = 'system';
@@ -82,6 +83,8 @@ export interface Transition {
  */
 export async function transitionEntries(trx: Queryable, t: Transition): Promise<void> {
   if (t.entryIds.length === 0) return;
+  // What the tallies need, read before the update (its updated_at is the approval time).
+  const facts = await loadTallyFacts(trx, t.entryIds, t.from);
   for (let i = 0; i < t.entryIds.length; i += 400) {
     const ids = t.entryIds.slice(i, i + 400);
     await trx
@@ -95,4 +98,6 @@ export async function transitionEntries(trx: Queryable, t: Transition): Promise<
     entryId, villageId: t.villageId, fromState: t.from, toState: t.to, actorId: t.actorId, reason: t.reason, at: t.at,
   })));
   await recordChanges(trx, scopeOfVillage(t.villageId), 'entry', t.entryIds);
+  // After the change counter's lock (recordChanges), as the tallies' recomputation locks it too.
+  await applyTransitionTally(trx, facts, t.to, t.at);
 }

@@ -3,7 +3,9 @@
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/schema';
 
-export type Row<T extends keyof Database> = Selectable<Database[T]>;
+/** 0006's added columns (cadence, day cap, basis kind) keep their database defaults in seeded rows. */
+type LeftToDefaults = 'cadence' | 'recorder_day_cap' | 'basis_kind';
+export type Row<T extends keyof Database> = Omit<Selectable<Database[T]>, LeftToDefaults>;
 
 export type TownshipRow = Row<'townships'>;
 export type VillageRow = Row<'villages'>;

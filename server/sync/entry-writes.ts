@@ -17,6 +17,13 @@ import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
 import * as repo from './repo/entries';
 import { isRealDate } from './time';
+import { applyTallyDelta, applyTransitionTally, loadTallyFacts, type TallyChange } from '../repositories/tallies';
+import type { EntryState } from '../../shared/domain/entry-state';
+import type { TallyEntry } from '../../shared/domain/tally';
+
+const tallyEntryOf = (e: repo.NewEntry): TallyEntry => ({
+  id: e.id, villageId: e.villageId, householdId: e.householdId, points: e.points, occurredOn: e.occurredOn, createdAt: e.now,
+});
 
 export type CapSubject = { column: 'household_id' | 'person_id'; id: string };
 
@@ -36,9 +43,19 @@ export class RetryItemByItem extends Error {}
 
 export class DirectWrites implements EntryWrites {
   constructor(private readonly trx: WriteTrx) {}
-  insertEntry(e: repo.NewEntry) { return repo.insertEntry(this.trx, e); }
+  async insertEntry(e: repo.NewEntry) {
+    const inserted = await repo.insertEntry(this.trx, e);
+    // In the item's savepoint: an item rolled back takes its tally change with it.
+    if (inserted) await applyTallyDelta(this.trx, [{ entry: tallyEntryOf(e), from: null, to: 'submitted', at: e.now }]);
+    return inserted;
+  }
   insertEntryEvent(ev: repo.NewEntryEvent) { return repo.insertEntryEvent(this.trx, ev); }
-  setEntryState(id: string, from: string, to: string, now: string) { return repo.setEntryState(this.trx, id, from, to, now); }
+  async setEntryState(id: string, from: string, to: string, now: string) {
+    const facts = await loadTallyFacts(this.trx, [id], from as EntryState);
+    const changed = await repo.setEntryState(this.trx, id, from, to, now);
+    if (changed) await applyTransitionTally(this.trx, facts, to as EntryState, now);
+    return changed;
+  }
   countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string) {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }
@@ -169,8 +186,15 @@ export class BufferedWrites implements EntryWrites {
       if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
-    for (const u of this.updates.values()) {
+    const updates = [...this.updates.values()];
+    const facts = new Map((await loadTallyFacts(this.trx, updates.map((u) => u.id))).map((f) => [f.id, f]));
+    const tally: TallyChange[] = rows.map(({ row, state }) => ({ entry: tallyEntryOf(row), from: null, to: state as EntryState, at: row.now }));
+    for (const u of updates) {
       if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now))) throw new RetryItemByItem(`entry ${u.id} changed state`);
+      const f = facts.get(u.id);
+      if (f) tally.push({ entry: f, from: u.from as EntryState, to: u.to as EntryState, at: u.now, approvedAt: u.from === 'approved' ? f.updatedAt : null });
     }
+    // The batch's tally change as one set-wise write, in the batch's transaction.
+    await applyTallyDelta(this.trx, tally);
   }
 }
