@@ -36,6 +36,8 @@ export interface EntryWrites {
   /** Entries of the subject and indicator in one of `states`, occurred in [from, to]. */
   countCapSlots(subject: CapSubject, indicatorCode: string, states: readonly string[], from: string, to: string): Promise<number>;
   hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
+  /** The recorder's entries in one of `states` with this occurred-on date (the per-day cap). */
+  countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number>;
 }
 
 /** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
@@ -60,6 +62,7 @@ export class DirectWrites implements EntryWrites {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
+  countRecorderDay(recorderId: string, date: string, states: readonly string[]) { return repo.countRecorderDay(this.trx, recorderId, date, states); }
 }
 
 interface StateChange { id: string; from: string; to: string; now: string }
@@ -83,8 +86,12 @@ export class BufferedWrites implements EntryWrites {
 
   constructor(private readonly trx: WriteTrx, private readonly dialect: Dialect) {}
 
+  /** The recorder's entries on the batch's dates (loaded only when a township has a day cap). */
+  private recorderDay: { recorderId: string; dates: Set<string>; rows: { id: string; occurredOn: string; state: string }[] } | null = null;
+
   /** Loads the cap-relevant entries of every subject the batch's capped entries count against. */
-  async preload(ms: readonly Mutation[], cache: BatchCache): Promise<void> {
+  async preload(ms: readonly Mutation[], cache: BatchCache, recorderId?: string): Promise<void> {
+    if (recorderId !== undefined) await this.preloadRecorderDay(ms, cache, recorderId);
     const codes = new Set<string>();
     const households = new Set<string>();
     const persons = new Set<string>();
@@ -108,6 +115,25 @@ export class BufferedWrites implements EntryWrites {
     if (codes.size === 0) return;
     const rows = await repo.listCapRows(this.trx, { codes: [...codes], householdIds: [...households], personIds: [...persons], from, to });
     for (const r of rows) this.index(r);
+  }
+
+  private async preloadRecorderDay(ms: readonly Mutation[], cache: BatchCache, recorderId: string): Promise<void> {
+    const dates = new Set<string>();
+    for (const m of ms) {
+      if (m.kind !== 'entry.create' || !isRealDate(m.payload.occurredOn)) continue;
+      const h = await cache.household(m.payload.householdId);
+      if (h && (await cache.entryRules(h.townshipId)).recorderDayCap !== null) dates.add(m.payload.occurredOn);
+    }
+    if (dates.size === 0) return;
+    this.recorderDay = { recorderId, dates, rows: await repo.listRecorderDayRows(this.trx, recorderId, [...dates]) };
+  }
+
+  async countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number> {
+    const rd = this.recorderDay;
+    if (!rd || rd.recorderId !== recorderId || !rd.dates.has(date)) throw new RetryItemByItem(`recorder day ${date} not preloaded`);
+    let n = rd.rows.filter((r) => r.occurredOn === date && states.includes(this.states.get(r.id) ?? r.state)).length;
+    for (const e of this.newEntries.values()) if (e.row.recorderId === recorderId && e.row.occurredOn === date && states.includes(e.state)) n++;
+    return n;
   }
 
   /** Files a row under the keys that were preloaded (a row reached twice is filed once per key). */
