@@ -6,6 +6,7 @@ import * as m0002 from './0002_sync_merge';
 import * as m0003 from './0003_person_field_versions';
 import * as m0004 from './0004_due_review';
 import * as m0005 from './0005_notice_objections';
+import * as m0006 from './0006_tallies_catalog';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_person_field_versions': m0003,
   '0004_due_review': m0004,
   '0005_notice_objections': m0005,
+  '0006_tallies_catalog': m0006,
 };

@@ -15,6 +15,7 @@ import { villageRoutes } from './routes/villages/routes';
 import { noticeRoutes } from './routes/notices/routes';
 import { householdRoutes } from './routes/households/routes';
 import { catalogRoutes } from './routes/catalog/routes';
+import { catalogVersionRoutes } from './routes/catalog/versions';
 import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
@@ -44,6 +45,7 @@ export function createApp(deps: Deps) {
     .route('/api/conflicts', conflictRoutes)
     .route('/api/households', householdRoutes)
     .route('/api/catalog', catalogRoutes)
+    .route('/api/catalog', catalogVersionRoutes)
     .route('/api/sync', syncRoutes)
     .route('/api/review', reviewRoutes)
     .route('/api/township', rankingRoutes)

@@ -1,6 +1,6 @@
 // Row types of every table, as Kysely sees them. Snake_case stays here and in repositories;
 // repositories map rows to camelCase DTOs (shared/ types) before anything leaves the server layer.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface TownshipTable {
   id: string; code: string; name: string;
@@ -88,14 +88,43 @@ export interface EntryRevisionTable {
   indicator_code: string; occurred_on: string; points: number; note: string; state_reason: string;
   replaced_by: string; replaced_at: string;
 }
+// ---- 0006 tallies, periods, anomalies, catalogue (issue 12: due-tally) ----------------------
+type Counter = Generated<number>;
+export interface TallyHouseholdTable {
+  household_id: string; year: number; village_id: string;
+  effective_points: Counter; positive_points: Counter; deduction_points: Counter; big_deductions: Counter;
+  effective_entries: Counter; live_entries: Counter; participating_entries: Counter; pending_points: Counter;
+}
+export interface TallyDeductionTable { household_id: string; occurred_on: string; village_id: string; points: Counter; big_count: Counter }
+export interface TallyVillageTable {
+  village_id: string; year: number;
+  points_issued: Counter; deduction_points: Counter; live_entries: Counter; effective_entries: Counter;
+  participating_households: Counter; awaiting_review: Counter; awaiting_created_days: Counter;
+  publicized_entries: Counter; publicized_on_time: Counter; objected_entries: Counter;
+}
+export interface TallyVillageMonthTable {
+  village_id: string; month: string; points_issued: Counter; deduction_points: Counter; live_entries: Counter; effective_entries: Counter;
+}
+export interface TallyRebuiltTable { village_id: string; rebuilt_at: string }
+export interface PeriodClosureTable { village_id: string; period_key: string; cadence: string; closed_at: string }
+export interface PeriodSnapshotTable { village_id: string; period_key: string; household_id: string; standing: number; stars: number; on_board: Generated<number> }
+export interface AnomalyFlagTable {
+  id: string; township_id: string; village_id: string | null; kind: string; subject_id: string; day: string | null;
+  score: Generated<number>; reason_zh: string; computed_at: string;
+}
+/** 0006 columns added to existing tables (kept apart so the original interfaces stay as they were). */
+type OptionalNullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+export interface IndicatorTable0006 { basis_kind: OptionalNullable<string> }
+export interface TownshipTable0006 { cadence: Generated<string>; recorder_day_cap: OptionalNullable<number> }
+export interface VillageTable0006 { cadence: OptionalNullable<string> }
 
 export interface Database {
-  townships: TownshipTable;
-  villages: VillageTable;
+  townships: TownshipTable & TownshipTable0006;
+  villages: VillageTable & VillageTable0006;
   households: HouseholdTable;
   persons: PersonTable;
   catalog_versions: CatalogVersionTable;
-  indicators: IndicatorTable;
+  indicators: IndicatorTable & IndicatorTable0006;
   notices: NoticeTable;
   entries: EntryTable & EntryReviewColumns;
   entry_events: EntryEventTable;
@@ -112,6 +141,14 @@ export interface Database {
   notice_links: NoticeLinkTable;
   village_notice_settings: VillageNoticeSettingTable;
   objections: ObjectionTable;
+  tally_households: TallyHouseholdTable;
+  tally_deductions: TallyDeductionTable;
+  tally_villages: TallyVillageTable;
+  tally_village_months: TallyVillageMonthTable;
+  tally_rebuilt: TallyRebuiltTable;
+  period_closures: PeriodClosureTable;
+  period_snapshots: PeriodSnapshotTable;
+  anomaly_flags: AnomalyFlagTable;
 }
 
 // Public notice, objections and settlement (migration 0005).

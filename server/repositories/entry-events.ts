@@ -8,6 +8,7 @@ import { recordChanges } from '../db/changes';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { transition, type EntryEventKind, type TransitionActor } from '../../shared/domain/entry-transitions';
 import { AppError } from '../http/errors';
+import { applyTransitionTally, loadTallyFacts } from './tallies';
 
 /** Actor of changes the server makes on its own (a notice window ending). */
 export const SYSTEM_ACTOR = 'system';
@@ -95,6 +96,8 @@ export async function transitionEntries(trx: Queryable, t: Transition): Promise<
   if (!r.ok) throw new AppError(r.code === 'invalid_state' ? 409 : 403, r.code, r.message);
   const to = r.to;
   if (t.entryIds.length === 0) return to;
+  // What the tallies need, read before the update (its updated_at is the approval time).
+  const facts = await loadTallyFacts(trx, t.entryIds, t.from);
   for (let i = 0; i < t.entryIds.length; i += 400) {
     const ids = t.entryIds.slice(i, i + 400);
     await trx
@@ -108,6 +111,8 @@ export async function transitionEntries(trx: Queryable, t: Transition): Promise<
     entryId, villageId: t.villageId, fromState: t.from, toState: to, actorId: t.actorId, reason: t.reason, at: t.at,
   })));
   await recordChanges(trx, scopeOfVillage(t.villageId), 'entry', t.entryIds);
+  // After the change counter's lock (recordChanges), as the tallies' recomputation locks it too.
+  await applyTransitionTally(trx, facts, to, t.at);
   if (to === 'effective') await reverseOriginals(trx, t);
   return to;
 }

@@ -6,10 +6,11 @@ import type { EntryState } from '../../shared/domain/entry-state';
 import type { Standing } from '../../shared/domain/points';
 import type { Basis } from '../../shared/domain/review-rules';
 import type { EntryEventWithActor, EntryRevisionDto } from '../repositories/review';
+import type { Explanation } from '../../shared/domain/explain';
 
 export type { VillageDto, IndicatorDto, CatalogVersionDto, EntryDto, HouseholdDto, PersonDto } from '../../shared/protocol/tables';
 export type { NoticeDto } from '../repositories/notices';
-export type { VillageRankingRow } from '../../shared/domain/ranking';
+export type { VillageRankingRow, RankedVillage, VillageRates, RankingMetric } from '../../shared/domain/ranking';
 export type { Me } from '../auth/me';
 
 export type HouseholdSummary = HouseholdDto & { standing: number; stars: number; entryCount: number };
@@ -28,6 +29,8 @@ export interface HouseholdDetail {
   standing: StandingDto;
   /** Extension of docs/api.md: every state change of the household's entries (domain.md). */
   history: EntryHistoryItem[];
+  /** Why the standing is what it is, entry by entry, and what would raise it (guardrails 3, 10). */
+  explanation: Explanation;
 }
 
 /** A photo of an entry (field-media adds them; empty until an entry carries photos). */

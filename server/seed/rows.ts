@@ -3,8 +3,14 @@
 import type { Selectable } from 'kysely';
 import type { Database, EntryReviewColumns } from '../db/schema';
 
-/** Seeds leave the review columns of 0004 (basis, state reason, revision) to their database defaults. */
-export type Row<T extends keyof Database> = T extends 'entries' ? Omit<Selectable<Database['entries']>, keyof EntryReviewColumns> : Selectable<Database[T]>;
+/**
+ * Columns added by later migrations that seeds leave to their database defaults: 0004's review
+ * columns (basis, state reason, revision) and 0006's cadence, day cap and basis kind.
+ */
+type LeftToDefaults = 'cadence' | 'recorder_day_cap' | 'basis_kind';
+export type Row<T extends keyof Database> = T extends 'entries'
+  ? Omit<Selectable<Database['entries']>, keyof EntryReviewColumns | LeftToDefaults>
+  : Omit<Selectable<Database[T]>, LeftToDefaults>;
 
 export type TownshipRow = Row<'townships'>;
 export type VillageRow = Row<'villages'>;

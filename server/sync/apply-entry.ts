@@ -7,9 +7,10 @@ import { findTransition, transition } from '../../shared/domain/entry-transition
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { canonicalJson } from '../../shared/sync/result-rules';
 import {
-  CAP_COUNTED_STATES, ENTRY_POINTS_MESSAGES, checkCap, periodBounds, validateEntryPoints,
+  CAP_COUNTED_STATES, ENTRY_POINTS_MESSAGES, checkCap, checkRecorderDayCap, periodBounds, validateEntryPoints,
 } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
+import { versionInForce } from '../../shared/domain/catalog-check';
 import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
@@ -96,12 +97,26 @@ async function checkEntryContent(ctx: ApplyContext, household: repo.HouseholdFor
     throw rejected('person_required', '该指标需要选择村民');
   }
 
+  const rules = await cache.entryRules(household.townshipId);
   if (p.reverses !== null) {
     await checkReversal(ctx, p);
   } else {
+    // The version in force on the day it happened (an entry dated before a newer version's start
+    // uses the older one); the phone picks it with the same shared function.
+    const inForce = versionInForce(rules.versions, p.occurredOn);
+    if (!inForce) throw rejected('catalog_not_in_force', `${p.occurredOn} 没有生效的指标目录`);
+    if (inForce.id !== p.catalogVersionId) {
+      throw rejected('catalog_version_mismatch', `${p.occurredOn} 适用第 ${inForce.version} 版指标目录，请同步后按该版本重新记录`);
+    }
     const pointsCode = validateEntryPoints(indicator, p.points);
     if (pointsCode) throw rejected(pointsCode, ENTRY_POINTS_MESSAGES[pointsCode]);
     await checkCapRule(ctx, p, indicator);
+  }
+  // The township's per-recorder-per-day cap (reversals too: they are entries the recorder makes).
+  if (rules.recorderDayCap !== null) {
+    const used = await ctx.writes.countRecorderDay(user.id, p.occurredOn, LIVE_STATES);
+    const dayCode = checkRecorderDayCap(rules.recorderDayCap, used);
+    if (dayCode) throw rejected(dayCode, ENTRY_POINTS_MESSAGES[dayCode]);
   }
 }
 

@@ -93,6 +93,13 @@ export class BatchCache {
     return this.catalogs.get(id)!;
   }
 
+  private readonly townshipRules = new Map<string, Awaited<ReturnType<typeof repo.findTownshipEntryRules>>>();
+  /** The township's catalogue versions and per-recorder-per-day cap, read once per batch. */
+  async entryRules(townshipId: string): Promise<Awaited<ReturnType<typeof repo.findTownshipEntryRules>>> {
+    if (!this.townshipRules.has(townshipId)) this.townshipRules.set(townshipId, await repo.findTownshipEntryRules(this.trx, townshipId));
+    return this.townshipRules.get(townshipId)!;
+  }
+
   async indicator(catalogVersionId: string, code: string): Promise<repo.IndicatorRules | null> {
     if (!this.indicatorsOf.has(catalogVersionId)) await this.loadIndicators([catalogVersionId]);
     return this.indicators.get(`${catalogVersionId}|${code}`) ?? null;

@@ -17,6 +17,13 @@ import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
 import * as repo from './repo/entries';
 import { isRealDate } from './time';
+import { applyTallyDelta, applyTransitionTally, loadTallyFacts, type TallyChange } from '../repositories/tallies';
+import type { EntryState } from '../../shared/domain/entry-state';
+import type { TallyEntry } from '../../shared/domain/tally';
+
+const tallyEntryOf = (e: repo.NewEntry): TallyEntry => ({
+  id: e.id, villageId: e.villageId, householdId: e.householdId, points: e.points, occurredOn: e.occurredOn, createdAt: e.now,
+});
 
 export type CapSubject = { column: 'household_id' | 'person_id'; id: string };
 
@@ -33,6 +40,8 @@ export interface EntryWrites {
   /** Entries of the subject and indicator in one of `states`, occurred in [from, to]. */
   countCapSlots(subject: CapSubject, indicatorCode: string, states: readonly string[], from: string, to: string): Promise<number>;
   hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
+  /** The recorder's entries in one of `states` with this occurred-on date (the per-day cap). */
+  countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number>;
 }
 
 /** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
@@ -40,15 +49,26 @@ export class RetryItemByItem extends Error {}
 
 export class DirectWrites implements EntryWrites {
   constructor(private readonly trx: WriteTrx) {}
-  insertEntry(e: repo.NewEntry) { return repo.insertEntry(this.trx, e); }
+  async insertEntry(e: repo.NewEntry) {
+    const inserted = await repo.insertEntry(this.trx, e);
+    // In the item's savepoint: an item rolled back takes its tally change with it.
+    if (inserted) await applyTallyDelta(this.trx, [{ entry: tallyEntryOf(e), from: null, to: 'submitted', at: e.now }]);
+    return inserted;
+  }
   insertEntryEvent(ev: repo.NewEntryEvent) { return repo.insertEntryEvent(this.trx, ev); }
-  setEntryState(id: string, from: string, to: string, now: string, reason = '') { return repo.setEntryState(this.trx, id, from, to, now, reason); }
+  async setEntryState(id: string, from: string, to: string, now: string, reason = '') {
+    const facts = await loadTallyFacts(this.trx, [id], from as EntryState);
+    const changed = await repo.setEntryState(this.trx, id, from, to, now, reason);
+    if (changed) await applyTransitionTally(this.trx, facts, to as EntryState, now);
+    return changed;
+  }
   entryRevision(id: string) { return repo.entryRevision(this.trx, id); }
   reviseEntry(r: repo.EntryRevise) { return repo.reviseEntry(this.trx, r); }
   countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string) {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
+  countRecorderDay(recorderId: string, date: string, states: readonly string[]) { return repo.countRecorderDay(this.trx, recorderId, date, states); }
 }
 
 interface StateChange { id: string; from: string; to: string; now: string; reason: string }
@@ -72,8 +92,12 @@ export class BufferedWrites implements EntryWrites {
 
   constructor(private readonly trx: WriteTrx, private readonly dialect: Dialect) {}
 
+  /** The recorder's entries on the batch's dates (loaded only when a township has a day cap). */
+  private recorderDay: { recorderId: string; dates: Set<string>; rows: { id: string; occurredOn: string; state: string }[] } | null = null;
+
   /** Loads the cap-relevant entries of every subject the batch's capped entries count against. */
-  async preload(ms: readonly Mutation[], cache: BatchCache): Promise<void> {
+  async preload(ms: readonly Mutation[], cache: BatchCache, recorderId?: string): Promise<void> {
+    if (recorderId !== undefined) await this.preloadRecorderDay(ms, cache, recorderId);
     const codes = new Set<string>();
     const households = new Set<string>();
     const persons = new Set<string>();
@@ -97,6 +121,25 @@ export class BufferedWrites implements EntryWrites {
     if (codes.size === 0) return;
     const rows = await repo.listCapRows(this.trx, { codes: [...codes], householdIds: [...households], personIds: [...persons], from, to });
     for (const r of rows) this.index(r);
+  }
+
+  private async preloadRecorderDay(ms: readonly Mutation[], cache: BatchCache, recorderId: string): Promise<void> {
+    const dates = new Set<string>();
+    for (const m of ms) {
+      if (m.kind !== 'entry.create' || !isRealDate(m.payload.occurredOn)) continue;
+      const h = await cache.household(m.payload.householdId);
+      if (h && (await cache.entryRules(h.townshipId)).recorderDayCap !== null) dates.add(m.payload.occurredOn);
+    }
+    if (dates.size === 0) return;
+    this.recorderDay = { recorderId, dates, rows: await repo.listRecorderDayRows(this.trx, recorderId, [...dates]) };
+  }
+
+  async countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number> {
+    const rd = this.recorderDay;
+    if (!rd || rd.recorderId !== recorderId || !rd.dates.has(date)) throw new RetryItemByItem(`recorder day ${date} not preloaded`);
+    let n = rd.rows.filter((r) => r.occurredOn === date && states.includes(this.states.get(r.id) ?? r.state)).length;
+    for (const e of this.newEntries.values()) if (e.row.recorderId === recorderId && e.row.occurredOn === date && states.includes(e.state)) n++;
+    return n;
   }
 
   /** Files a row under the keys that were preloaded (a row reached twice is filed once per key). */
@@ -184,8 +227,15 @@ export class BufferedWrites implements EntryWrites {
       if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
-    for (const u of this.updates.values()) {
+    const updates = [...this.updates.values()];
+    const facts = new Map((await loadTallyFacts(this.trx, updates.map((u) => u.id))).map((f) => [f.id, f]));
+    const tally: TallyChange[] = rows.map(({ row, state }) => ({ entry: tallyEntryOf(row), from: null, to: state as EntryState, at: row.now }));
+    for (const u of updates) {
       if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now, u.reason))) throw new RetryItemByItem(`entry ${u.id} changed state`);
+      const f = facts.get(u.id);
+      if (f) tally.push({ entry: f, from: u.from as EntryState, to: u.to as EntryState, at: u.now, approvedAt: u.from === 'approved' ? f.updatedAt : null });
     }
+    // The batch's tally change as one set-wise write, in the batch's transaction.
+    await applyTallyDelta(this.trx, tally);
   }
 }

@@ -176,7 +176,7 @@ async function openBatch(trx: WriteTrx, deps: BatchDeps, user: SessionUser, devi
 async function runBuffered(b: Batch): Promise<BatchOutcome> {
   const { trx, ms, claims } = b;
   const writes = new BufferedWrites(trx, b.deps.dialect);
-  await writes.preload(ms, b.cache);
+  await writes.preload(ms, b.cache, b.user.id);
   const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(ms.length);
   const changes = new ChangeLog();
   const toSave: { id: string; outcome: Outcome; entityId: string | null }[] = [];

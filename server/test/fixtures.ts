@@ -27,6 +27,7 @@ import type { PulledEntity } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { recordChanges } from '../db/changes';
 import { writeTransaction } from '../db/transaction';
+import { applyTallyDelta } from '../repositories/tallies';
 
 export const TEST_PASSWORD = 'cunxin-Test-2025';
 export const TEST_PIN = '246810';
@@ -112,6 +113,11 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
       content_hash: id, client_created_at: at, created_at: at, updated_at: at,
     }).execute();
     await logChanges(deps, scopeOfVillage(e.villageId ?? village.village_id), 'entry', [id]);
+    // Written straight into its state, so the kept tallies learn of it as a recomputation would.
+    await writeTransaction(deps, (trx) => applyTallyDelta(trx, [{
+      entry: { id, villageId: e.villageId ?? village.village_id, householdId, points, occurredOn: e.occurredOn ?? at.slice(0, 10), createdAt: at },
+      from: null, to: e.state ?? 'submitted', at, stateOnly: true,
+    }]));
     return id;
   };
   const addHousehold = async (villageId: string, householdNo: string, headName = '测试户') => {

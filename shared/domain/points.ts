@@ -7,6 +7,7 @@ import { COUNTING_STATES, PENDING_STATES } from './entry-state';
 import type { CapPeriod } from './period';
 import type { StarLevel } from './stars';
 import { periodKey } from './period';
+import { deductionCutoff } from './tally';
 
 export { periodBounds, periodKey } from './period';
 export type { CapPeriod } from './period';
@@ -30,6 +31,11 @@ export interface StandingInput {
   /** When given, only this household's entries are summed (callers may pass a whole village). */
   householdId?: string;
   pendingStates?: readonly EntryState[];
+  /**
+   * 'YYYY-MM-DD' the standing is seen on: effective deductions that happened 12 months or more
+   * before it no longer count (guardrail 3). Omitted: every deduction of the year counts.
+   */
+  asOf?: string;
 }
 
 export interface StandingSummary {
@@ -65,10 +71,12 @@ export function computeStanding(input: StandingInput): StandingSummary {
   let effective = 0;
   let pending = 0;
   let maxDeduction = 0;
+  const cutoff = input.asOf === undefined ? null : deductionCutoff(input.asOf);
   for (const e of input.entries) {
     if (input.householdId !== undefined && e.householdId !== input.householdId) continue;
     if (Number(e.occurredOn.slice(0, 4)) !== input.year) continue;
     if (counting.includes(e.state)) {
+      if (e.points < 0 && cutoff !== null && e.occurredOn <= cutoff) continue; // dropped out (guardrail 3)
       effective += e.points;
       if (e.points < 0) maxDeduction = Math.max(maxDeduction, -e.points);
     } else if (pendingStates.includes(e.state)) {
@@ -84,11 +92,12 @@ export function computeStanding(input: StandingInput): StandingSummary {
 
 export type EntryPointsCode = 'points_not_integer' | 'points_sign' | 'points_range';
 
-export const ENTRY_POINTS_MESSAGES: Record<EntryPointsCode | 'cap_exceeded', string> = {
+export const ENTRY_POINTS_MESSAGES: Record<EntryPointsCode | 'cap_exceeded' | 'recorder_day_cap', string> = {
   points_not_integer: '分值必须是整数',
   points_sign: '分值的正负与指标不符',
   points_range: '分值超出该指标允许的范围',
   cap_exceeded: '该指标在本周期内的记录次数已达上限',
+  recorder_day_cap: '您今天（该日期）录入的记录已达本镇街规定的每日上限',
 };
 
 /**
@@ -140,4 +149,22 @@ export function checkCap(
 ): 'cap_exceeded' | null {
   if (indicator.capCount === null) return null;
   return existingCountInPeriod >= indicator.capCount ? 'cap_exceeded' : null;
+}
+
+/**
+ * The per-recorder-per-day cap (domain.md "Caps"), configurable per township (null: none).
+ * `recordedThatDay` counts the recorder's live entries (CAP_COUNTED_STATES) with the same
+ * occurred-on date; phone and server pass the same count and get the same answer.
+ */
+export function checkRecorderDayCap(dayCap: number | null, recordedThatDay: number): 'recorder_day_cap' | null {
+  if (dayCap === null) return null;
+  return recordedThatDay >= dayCap ? 'recorder_day_cap' : null;
+}
+
+/** How many of a recorder's `entries` use up their day cap on `date`. */
+export function countTowardsRecorderDay(
+  entries: readonly { occurredOn: string; state: LocalEntryState }[],
+  date: string,
+): number {
+  return entries.filter((e) => e.occurredOn === date && CAP_COUNTED_STATES.includes(e.state)).length;
 }

@@ -84,3 +84,96 @@ export function rankVillages(villages: readonly RankingVillageInput[]): VillageR
     || nameOrder.compare(a.villageName, b.villageName)
     || (a.villageId < b.villageId ? -1 : a.villageId > b.villageId ? 1 : 0));
 }
+
+// ---- Rates from kept tallies, a choice of metric, and a sentence per village ------------------
+
+/** The metrics a township may rank by; participation is the default (domain.md). */
+export const RANKING_METRICS = ['participation', 'median', 'star3', 'onTime', 'objection'] as const;
+export type RankingMetric = (typeof RANKING_METRICS)[number];
+export const DEFAULT_RANKING_METRIC: RankingMetric = 'participation';
+
+export const METRIC_LABELS: Record<RankingMetric, string> = {
+  participation: '参与率', median: '户均积分中位数', star3: '三星及以上户占比', onTime: '按时公示率', objection: '异议率',
+};
+
+/** Lower is better only for the objection rate. */
+const LOWER_IS_BETTER: Record<RankingMetric, boolean> = { participation: false, median: false, star3: false, onTime: false, objection: true };
+
+/** One village's figures for the year, as the township compares them. Rates are 0..1 or null (nothing to rate). */
+export interface VillageRates {
+  villageId: string; villageName: string; households: number;
+  participationRate: number; medianStanding: number | null; star3Share: number;
+  noticesOnTimeRate: number | null; objectionRate: number | null;
+  pointsIssued: number; entriesThisYear: number; effectiveEntries: number;
+  /** Entries of the chosen year still awaiting review, and their mean age in days. */
+  pendingReview: number; pendingReviewAgeDays: number | null;
+}
+
+export interface RankedVillage extends VillageRates { rank: number; explanation: string }
+
+export function metricValue(r: VillageRates, m: RankingMetric): number | null {
+  switch (m) {
+    case 'participation': return r.participationRate;
+    case 'median': return r.medianStanding;
+    case 'star3': return r.star3Share;
+    case 'onTime': return r.noticesOnTimeRate;
+    case 'objection': return r.objectionRate;
+  }
+}
+
+export function formatMetric(m: RankingMetric, v: number | null): string {
+  if (v === null) return '无数据';
+  return m === 'median' ? String(Math.round(v * 10) / 10) : `${Math.round(v * 1000) / 10}%`;
+}
+
+/** A village without any entry in the year has nothing to compare: it is listed apart, not ranked last. */
+export const hasDataInYear = (r: VillageRates) => r.entriesThisYear > 0;
+
+function compareBy(m: RankingMetric) {
+  return (a: VillageRates, b: VillageRates) => {
+    const va = metricValue(a, m);
+    const vb = metricValue(b, m);
+    if (va === vb) return 0;
+    if (va === null) return 1;
+    if (vb === null) return -1;
+    return LOWER_IS_BETTER[m] ? va - vb : vb - va;
+  };
+}
+
+/**
+ * Villages with data, ordered by the metric (then participation, median, ★3+ share, pinyin
+ * name, id), competition-ranked ("1224") on the metric, each with a sentence; and those without.
+ */
+export function rankVillageRates(villages: readonly VillageRates[], metric: RankingMetric = DEFAULT_RANKING_METRIC): { ranked: RankedVillage[]; unranked: VillageRates[] } {
+  const withData = villages.filter(hasDataInYear);
+  const unranked = villages.filter((v) => !hasDataInYear(v))
+    .sort((a, b) => nameOrder.compare(a.villageName, b.villageName) || (a.villageId < b.villageId ? -1 : 1));
+  const primary = compareBy(metric);
+  const sorted = [...withData].sort((a, b) => primary(a, b)
+    || compareBy('participation')(a, b) || compareBy('median')(a, b) || compareBy('star3')(a, b)
+    || nameOrder.compare(a.villageName, b.villageName) || (a.villageId < b.villageId ? -1 : a.villageId > b.villageId ? 1 : 0));
+  const values = sorted.map((v) => metricValue(v, metric)).filter((v): v is number => v !== null);
+  const townMedian = median(values);
+  const ranked: RankedVillage[] = [];
+  sorted.forEach((v, i) => {
+    const rank = i > 0 && primary(sorted[i - 1], v) === 0 ? ranked[i - 1].rank : i + 1;
+    ranked.push({ ...v, rank, explanation: explainPlace(v, rank, sorted.length, metric, townMedian) });
+  });
+  return { ranked, unranked };
+}
+
+/** The sentence that explains a village's place: the metric, its value, the township's median, the next figures. */
+export function explainPlace(v: VillageRates, rank: number, count: number, metric: RankingMetric, townMedian: number | null): string {
+  const label = METRIC_LABELS[metric];
+  const value = metricValue(v, metric);
+  let compare = '';
+  if (value !== null && townMedian !== null) {
+    const better = LOWER_IS_BETTER[metric] ? value < townMedian : value > townMedian;
+    const worse = LOWER_IS_BETTER[metric] ? value > townMedian : value < townMedian;
+    compare = better ? `，好于全镇中位数${formatMetric(metric, townMedian)}` : worse ? `，不及全镇中位数${formatMetric(metric, townMedian)}` : '，与全镇中位数持平';
+  }
+  const others = RANKING_METRICS.filter((m) => m !== metric && m !== 'objection' && m !== 'onTime').slice(0, 2)
+    .map((m) => `${METRIC_LABELS[m]}${formatMetric(m, metricValue(v, m))}`).join('，');
+  const backlog = v.pendingReview > 0 ? `；另有${v.pendingReview}条记录待审核` : '';
+  return `${v.villageName}按${label}在${count}个有记录的村中排第${rank}：${label}${formatMetric(metric, value)}${compare}（${others}）${backlog}。`;
+}

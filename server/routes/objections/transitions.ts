@@ -9,6 +9,7 @@ import { insertEvents, transitionEntries } from '../../repositories/entry-events
 import { recordChanges } from '../../db/changes';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
 import { insertReplacementEntry, type EntryOnNotice } from '../../repositories/objections';
+import { applyTallyDelta } from '../../repositories/tallies';
 
 const STATE_ZH: Record<string, string> = {
   submitted: '待审核', approved: '已审核', rejected: '已驳回', returned: '已退回', publicized: '公示中', objected: '有异议',
@@ -48,6 +49,11 @@ export async function replaceAmended(trx: WriteTrx, entry: EntryOnNotice, r: { n
   await transitionEntries(trx, { villageId: entry.villageId, entryIds: [entry.id], from: 'objected', event: 'amend', actor: 'committee', actorId: r.actorId, reason: r.reason, at: r.at });
   const note = `异议更正：原 ${entry.points} 分改为 ${r.points} 分。${r.reason}`.slice(0, 500);
   await insertReplacementEntry(trx, { id: r.newId, old: entry, points: r.points, note, state: r.state, recorderId: r.actorId, at: r.at });
+  // The new entry counts from its first state on, like any entry the tallies see arrive.
+  await applyTallyDelta(trx, [{
+    entry: { id: r.newId, villageId: entry.villageId, householdId: entry.householdId, points: r.points, occurredOn: entry.occurredOn, createdAt: r.at },
+    from: null, to: r.state, at: r.at,
+  }]);
   await insertEvents(trx, [{ entryId: r.newId, villageId: entry.villageId, fromState: null, toState: r.state, actorId: r.actorId, reason: `更正记录 ${entry.id}：${r.reason}`, at: r.at }]);
   await recordChanges(trx, scopeOfVillage(entry.villageId), 'entry', [r.newId]);
 }

@@ -1,4 +1,5 @@
-// GET /api/township/ranking?year=: the township's villages compared by rates, not raw totals.
+// GET /api/township/ranking?year=&metric=: the township's villages compared by rates, not raw
+// totals, from the kept tallies (one row per village and per household; never the ledger).
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../context';
@@ -7,16 +8,16 @@ import { assertTownship, requireUser } from '../../access/guards';
 import { queryParams } from '../../http/validate';
 import { notFound } from '../../http/errors';
 import { findTownship, listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
-import { listHouseholdsOfVillages } from '../../repositories/households';
-import { countSubmittedByVillage, listStandingRows } from '../../repositories/entries';
-import { standingsOf } from '../standings';
-import { chinaYear } from '../clock';
-import { rankVillages, type RankingVillageInput } from '../../../shared/domain/ranking';
+import { countHouseholdsByVillage, countVillagesToRebuild, listVillageTallies } from '../../repositories/tallies';
+import { tallyStandings } from '../standings';
+import { chinaToday, chinaYear } from '../clock';
+import { DEFAULT_RANKING_METRIC, RANKING_METRICS, METRIC_LABELS, rankVillageRates } from '../../../shared/domain/ranking';
+import { villageRates } from './rates';
 
-const rankingQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() });
-
-/** Participation counts an entry that is on its way to counting or counts; withdrawn and refused ones do not. */
-const PARTICIPATING = new Set(['submitted', 'approved', 'publicized', 'objected', 'effective', 'amended', 'reversed']);
+const rankingQuery = z.object({
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  metric: z.enum(RANKING_METRICS).optional(),
+});
 
 export const rankingRoutes = new Hono<AppEnv>()
   .get('/ranking', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), queryParams(rankingQuery), async (c) => {
@@ -25,42 +26,23 @@ export const rankingRoutes = new Hono<AppEnv>()
     const townshipId = assertTownship(user);
     const township = await findTownship(deps.db, townshipId);
     if (!township) throw notFound('镇街不存在');
-    const year = c.req.valid('query').year ?? chinaYear(deps.now());
+    const query = c.req.valid('query');
+    const year = query.year ?? chinaYear(deps.now());
+    const metric = query.metric ?? DEFAULT_RANKING_METRIC;
+    const today = chinaToday(deps.now());
 
     const villages = await listVillagesByIds(deps.db, await listVillageIdsOfTownship(deps.db, townshipId));
     const ids = villages.map((v) => v.id);
-    const [households, rows, submitted] = await Promise.all([
-      listHouseholdsOfVillages(deps.db, ids), listStandingRows(deps.db, ids, year), countSubmittedByVillage(deps.db, ids),
+    const [households, tallies, standings, catchUpPending] = await Promise.all([
+      countHouseholdsByVillage(deps.db, ids), listVillageTallies(deps.db, ids, year),
+      tallyStandings(deps.db, ids, year, township.basePoints, today), countVillagesToRebuild(deps.db, ids),
     ]);
-    const standings = standingsOf(households.map((h) => h.id), rows, year, township.basePoints);
-    const participants = new Set(rows.filter((r) => PARTICIPATING.has(r.state)).map((r) => r.householdId));
-
-    const rowsByVillage = groupBy(rows, (r) => r.villageId);
-    const householdsByVillage = groupBy(households, (h) => h.villageId);
-    const input: RankingVillageInput[] = villages.map((v) => {
-      const own = rowsByVillage.get(v.id) ?? [];
-      return {
-        villageId: v.id,
-        villageName: v.name,
-        households: (householdsByVillage.get(v.id) ?? []).map((h) => {
-          const s = standings.get(h.id);
-          return { standing: s?.standing ?? township.basePoints, stars: s?.stars ?? 1, hasEntryInPeriod: participants.has(h.id) };
-        }),
-        entriesThisYear: own.filter((r) => r.state !== 'withdrawn').length,
-        pendingReview: submitted.get(v.id) ?? 0,
-        effectiveEntries: own.filter((r) => r.state === 'effective').length,
-      };
-    });
-    return c.json({ year, rows: rankVillages(input) }, 200);
+    const rates = villageRates({ villages, households, tallies, standings, base: township.basePoints, today });
+    const { ranked, unranked } = rankVillageRates(rates, metric);
+    return c.json({
+      year, metric, metrics: RANKING_METRICS.map((m) => ({ key: m, label: METRIC_LABELS[m] })),
+      rows: ranked, unranked,
+      /** Villages whose tallies the background catch-up has not rebuilt yet (figures may be incomplete). */
+      catchUpPending,
+    }, 200);
   });
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = out.get(k);
-    if (list) list.push(it);
-    else out.set(k, [it]);
-  }
-  return out;
-}

@@ -309,3 +309,31 @@ export async function listCapRows(
 export async function listReversals(trx: Trx, entryId: string): Promise<{ id: string; state: string }[]> {
   return trx.selectFrom('entries').select(['id', 'state']).where('reverses', '=', entryId).execute();
 }
+
+// ---- catalogue in force and the per-recorder-per-day cap (issue 12) -------------------------
+
+/** A township's catalogue versions (a handful) and its per-recorder-per-day cap. */
+export async function findTownshipEntryRules(trx: Trx, townshipId: string): Promise<{
+  versions: { id: string; version: number; effectiveFrom: string; status: string }[]; recorderDayCap: number | null;
+}> {
+  const versions = await trx.selectFrom('catalog_versions').select(['id', 'version', 'effective_from', 'status']).where('township_id', '=', townshipId).execute();
+  const t = await trx.selectFrom('townships').select('recorder_day_cap').where('id', '=', townshipId).executeTakeFirst();
+  return {
+    versions: versions.map((v) => ({ id: v.id, version: v.version, effectiveFrom: v.effective_from, status: v.status })),
+    recorderDayCap: t?.recorder_day_cap ?? null,
+  };
+}
+
+/** A recorder's entries on some occurred-on dates (through entries_recorder), in any state. */
+export async function listRecorderDayRows(trx: Trx, recorderId: string, dates: readonly string[]): Promise<{ id: string; occurredOn: string; state: string }[]> {
+  if (dates.length === 0) return [];
+  const rows = await trx.selectFrom('entries').select(['id', 'occurred_on', 'state'])
+    .where('recorder_id', '=', recorderId).where('occurred_on', 'in', [...dates]).execute();
+  return rows.map((r) => ({ id: r.id, occurredOn: r.occurred_on, state: r.state }));
+}
+
+export async function countRecorderDay(trx: Trx, recorderId: string, date: string, states: readonly string[]): Promise<number> {
+  const r = await trx.selectFrom('entries').select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('recorder_id', '=', recorderId).where('occurred_on', '=', date).where('state', 'in', [...states]).executeTakeFirstOrThrow();
+  return Number(r.n);
+}

@@ -1,0 +1,146 @@
+// npm run bench:tally — tallies at Pingdu scale (issue 12), on SQLite, through the real app:
+//  - builds the database once with `npm run seed -- --pingdu` under data/bench-pingdu/ (reused
+//    afterwards; BENCH_TALLY_VILLAGES=200 builds and uses data/bench-tally-200/ instead, for the
+//    second size), then migrates it and runs the tallies' catch-up to completion (timed);
+//  - starts the real server (bench/support/server-main.ts: createApp with every guard, real
+//    sessions, WAL, synchronous = FULL) and times how long until it answers;
+//  - logs in as township staff and a committee member and measures, sequentially, p50/p95 of a
+//    township's ranking, a village's household list, a household's page (targets < 50 ms p95) and
+//    the committee's review queue (< 100 ms p95).
+// Prints the figures and ends with one line of JSON.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { openDatabase } from '../server/db/connect';
+import { migrateToLatest } from '../server/db/migrate';
+import { startTallyCatchUp } from '../server/tallies/catch-up';
+import { REPO_ROOT, login } from './support/server';
+
+const VILLAGES = Number(process.env.BENCH_TALLY_VILLAGES ?? 1788);
+const DIR = path.join(REPO_ROOT, 'data', VILLAGES === 1788 ? 'bench-pingdu' : `bench-tally-${VILLAGES}`);
+const PASSWORD = 'cunxin-scale';
+const RUNS = Number(process.env.BENCH_TALLY_RUNS ?? 60);
+const WARMUP = 5;
+const TARGETS = { rankingP95: 50, householdsP95: 50, householdP95: 50, queueP95: 100 };
+
+const log = (line: string) => console.log(line);
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+const r1 = (n: number) => Math.round(n * 10) / 10;
+
+function ensureSeeded(): number {
+  const file = path.join(DIR, 'cunxin.sqlite');
+  const marker = path.join(DIR, 'seeded.json');
+  if (fs.existsSync(marker) && fs.existsSync(file)) return 0;
+  fs.mkdirSync(DIR, { recursive: true });
+  log(`seeding ${VILLAGES} villages into ${path.relative(REPO_ROOT, DIR)} (once; reused by later runs) …`);
+  const t0 = performance.now();
+  const args = VILLAGES === 1788 ? ['--pingdu'] : ['--villages', String(VILLAGES), '--households', '177', '--entries', '3636'];
+  const r = spawnSync('npm', ['run', 'seed', '--', ...args, '--data-dir', DIR, '--reset'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('seed failed');
+  const s = (performance.now() - t0) / 1000;
+  fs.writeFileSync(marker, JSON.stringify({ villages: VILLAGES, seconds: s, at: new Date().toISOString() }));
+  return s;
+}
+
+async function prepare() {
+  const database = openDatabase({ databaseUrl: null, sqlitePath: path.join(DIR, 'cunxin.sqlite') });
+  const t0 = performance.now();
+  const applied = await migrateToLatest(database.db);
+  const migrateMs = performance.now() - t0;
+  const deps = { db: database.db, dialect: database.dialect, now: () => new Date() };
+  const t1 = performance.now();
+  const handle = startTallyCatchUp(deps, { onVillage: (n) => { if (n % 100 === 0) log(`  catch-up: ${n} villages rebuilt`); } });
+  const rebuilt = await handle.done;
+  const catchUpS = (performance.now() - t1) / 1000;
+  const township = await database.db.selectFrom('townships').select(['id', 'code']).orderBy('code').executeTakeFirstOrThrow();
+  const villages = await database.db.selectFrom('villages').select(['id', 'code']).where('township_id', '=', township.id).orderBy('code').execute();
+  const households = await database.db.selectFrom('households').select(['id', 'village_id']).where('village_id', 'in', villages.slice(0, 20).map((v) => v.id)).execute();
+  const counts = {
+    villages: Number((await database.db.selectFrom('villages').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    entries: Number((await database.db.selectFrom('tally_villages').select((eb) => eb.fn.sum<number>('live_entries').as('n')).executeTakeFirstOrThrow()).n),
+  };
+  await database.close();
+  return { applied, migrateMs, rebuilt, catchUpS, township, villages, households, counts };
+}
+
+async function startServer(): Promise<{ url: string; startMs: number; stop(): Promise<void> }> {
+  const t0 = performance.now();
+  // The seed left its PII key file in the data directory; the server loads it from there.
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: DIR, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production' };
+  delete env.PII_KEY;
+  delete env.DATABASE_URL;
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'bench/support/server-main.ts'), path.join(DIR, 'no-client')], {
+    cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => { out += c.toString(); const m = /listening on (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+    child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
+    child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url, startMs: performance.now() - t0,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function measure(name: string, cookie: string, urls: () => string): Promise<{ p50: number; p95: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < WARMUP + RUNS; i++) {
+    const u = urls();
+    const t0 = performance.now();
+    const res = await fetch(u, { headers: { cookie } });
+    const body = await res.arrayBuffer();
+    const ms = performance.now() - t0;
+    if (res.status !== 200) throw new Error(`${name}: ${res.status} ${Buffer.from(body).toString().slice(0, 200)}`);
+    if (i >= WARMUP) { times.push(ms); bytes = body.byteLength; }
+  }
+  return { p50: r1(quantile(times, 0.5)), p95: r1(quantile(times, 0.95)), bytes };
+}
+
+async function main(): Promise<void> {
+  log(`tally benchmark — ${new Date().toISOString()} — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  const seedS = ensureSeeded();
+  const p = await prepare();
+  log(`database: ${p.counts.villages} villages, ${p.counts.entries.toLocaleString('en-US')} entries (live, from the tallies); migrations applied now: ${p.applied.join(', ') || 'none'} in ${r1(p.migrateMs)} ms`);
+  log(`catch-up: ${p.rebuilt} villages rebuilt in ${r1(p.catchUpS)} s${p.rebuilt ? ` (${r1((p.catchUpS * 1000) / p.rebuilt)} ms per village)` : ' (already done)'}`);
+  const server = await startServer();
+  log(`server answering after ${r1(server.startMs)} ms`);
+  try {
+    const township = await login(server.url, `${p.township.code}-township`, PASSWORD);
+    let i = 0;
+    const next = <T>(xs: readonly T[]) => xs[(i++ * 7919) % xs.length];
+    const ranking = await measure('ranking', township, () => `${server.url}/api/township/ranking`);
+    const households = await measure('village households', township, () => `${server.url}/api/villages/${next(p.villages).id}/households`);
+    const household = await measure('household page', township, () => `${server.url}/api/households/${next(p.households).id}`);
+    const v = p.villages[0];
+    const committee = await login(server.url, `${v.code}-committee1`, PASSWORD);
+    const queue = await measure('review queue', committee, () => `${server.url}/api/review/queue?villageId=${v.id}`);
+    const met = (x: number, t: number) => (x < t ? 'met' : 'NOT met');
+    log(`township ranking (${p.villages.length} villages): p50 ${ranking.p50} ms, p95 ${ranking.p95} ms (< ${TARGETS.rankingP95}: ${met(ranking.p95, TARGETS.rankingP95)}), ${ranking.bytes} bytes`);
+    log(`village household list: p50 ${households.p50} ms, p95 ${households.p95} ms (< ${TARGETS.householdsP95}: ${met(households.p95, TARGETS.householdsP95)}), ${households.bytes} bytes`);
+    log(`household page: p50 ${household.p50} ms, p95 ${household.p95} ms (< ${TARGETS.householdP95}: ${met(household.p95, TARGETS.householdP95)})`);
+    log(`committee review queue (GET /api/review/queue?villageId=…, as this branch serves it): p50 ${queue.p50} ms, p95 ${queue.p95} ms (< ${TARGETS.queueP95}: ${met(queue.p95, TARGETS.queueP95)}), ${queue.bytes} bytes`);
+    console.log(JSON.stringify({
+      bench: 'tally', at: new Date().toISOString(), villages: p.counts.villages, entries: p.counts.entries, seed_s: r1(seedS),
+      catchup_villages: p.rebuilt, catchup_s: r1(p.catchUpS), server_start_ms: r1(server.startMs),
+      ranking_p50_ms: ranking.p50, ranking_p95_ms: ranking.p95, households_p50_ms: households.p50, households_p95_ms: households.p95,
+      household_p50_ms: household.p50, household_p95_ms: household.p95, queue_p50_ms: queue.p50, queue_p95_ms: queue.p95, queue_bytes: queue.bytes,
+      load: os.loadavg()[0],
+    }));
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err) => { console.error(err); process.exit(1); });
