@@ -254,9 +254,9 @@ export async function villageOfItem(item: OutboxItem): Promise<string | undefine
   if (item.villageId) return item.villageId;
   if (item.kind === 'household.update') return (await db.households.get(item.payload.householdId))?.villageId;
   if (item.kind === 'entry.create') return (await db.entries.get(item.entityId))?.villageId;
-  // person.update items always carry their village (no older item without one exists).
-  if (item.kind === 'person.update') return undefined;
-  return (await db.entries.get(item.payload.entryId))?.villageId;
+  if (item.kind === 'entry.withdraw') return (await db.entries.get(item.payload.entryId))?.villageId;
+  // Person and roster items always carry their village (no older item without one exists).
+  return undefined;
 }
 
 export async function countByStatus(): Promise<{ pending: number; attention: number }> {

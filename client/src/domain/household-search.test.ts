@@ -6,7 +6,7 @@ const hh = (id: string, headName: string, householdNo: string, groupNo = 1): Hou
   id, villageId: 'v', householdNo, groupNo, headName, phone: null, status: 'active', consentPublic: false, version: 1,
 });
 const person = (householdId: string, name: string): PersonDto => ({
-  id: `${householdId}-${name}`, householdId, villageId: 'v', name, relation: '子女', birthYear: 1990, isMinor: false, idLast4: null, version: 1,
+  id: `${householdId}-${name}`, householdId, villageId: 'v', name, relation: '子女', birthYear: 1990, isMinor: false, idLast4: null, version: 1, phone: null,
 });
 const all = (over: Partial<SearchFilter> = {}): SearchFilter => ({ query: '', groupNo: null, notVisited: false, visited: new Set(), recent: [], ...over });
 
