@@ -120,7 +120,7 @@ export async function enqueueHouseholdUpdate(
       deviceSeq,
       at: now.toISOString(),
       // The local version stays the server's: it is the base this edit starts from.
-      payload: { householdId, baseVersion: household.version, fields },
+      payload: { householdId, baseVersion: Math.max(1, household.version), fields },
       status: 'pending',
       attempts: 0,
       lastError: null,
