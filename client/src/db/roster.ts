@@ -185,13 +185,6 @@ export async function enqueueHouseholdStatus(householdId: string, status: Househ
   });
 }
 
-/** Outbox entity ids still waiting to be sent or refused: the page marks these records as pending. */
-export async function pendingEntityIds(): Promise<Set<string>> {
-  const ids = new Set<string>();
-  await db.outbox.each((i) => { ids.add(i.entityId); });
-  return ids;
-}
-
 export async function noteHouseholdOpened(householdId: string): Promise<void> {
   await db.transaction('rw', db.meta, async () => {
     const list = ((await getMeta<string[]>(ROSTER_META.recentHouseholds)) ?? []).filter((id) => id !== householdId);

@@ -54,3 +54,16 @@ export function checkGroupNo(raw: string | number): FieldCheck<number> {
 
 /** Common relations to the head (户主), offered as one-tap choices. */
 export const RELATIONS = ['户主', '配偶', '子', '女', '儿媳', '女婿', '孙子', '孙女', '父亲', '母亲', '兄弟', '姐妹', '其他'] as const;
+
+const RELATION_EN: Record<string, string> = {
+  户主: 'Head', 本人: 'Head', 配偶: 'Spouse', 妻: 'Wife', 夫: 'Husband', 妻子: 'Wife', 丈夫: 'Husband',
+  子: 'Son', 儿子: 'Son', 长子: 'Eldest son', 次子: 'Second son', 女: 'Daughter', 女儿: 'Daughter', 长女: 'Eldest daughter', 次女: 'Second daughter',
+  儿媳: 'Daughter-in-law', 女婿: 'Son-in-law', 孙子: 'Grandson', 孙女: 'Granddaughter', 外孙: 'Grandson', 外孙女: 'Granddaughter',
+  父亲: 'Father', 母亲: 'Mother', 父: 'Father', 母: 'Mother', 祖父: 'Grandfather', 祖母: 'Grandmother',
+  兄弟: 'Brother', 哥哥: 'Brother', 弟弟: 'Brother', 姐妹: 'Sister', 姐姐: 'Sister', 妹妹: 'Sister', 其他: 'Other',
+};
+
+/** A relation label in the UI's language (the stored value stays Chinese, as registered). */
+export function relationText(relation: string, locale: string): string {
+  return locale === 'en' ? RELATION_EN[relation] ?? relation : relation;
+}

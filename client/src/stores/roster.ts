@@ -5,6 +5,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { fetchIdKey } from '../api/sync';
+import { fetchHousehold } from '../api/households';
 import * as roster from '../db/roster';
 import { sealIdNumber } from '../platform/id-seal';
 import { idNumberLast4 } from '../../../shared/validation/id-number';
@@ -90,7 +91,26 @@ export const useRosterStore = defineStore('roster', () => {
     return recent.value;
   }
 
-  return { recent, ensureIdKey, addHousehold, addMember, editMember, removeMember, moveMember, setStatus, opened, loadRecent, proposeHouseholdNo: roster.proposeHouseholdNo, visitedThisMonth: roster.visitedThisMonth };
+  /**
+   * Why the committee rejected or returned each entry of a household (the latest such event), read
+   * from the server while online; offline the page shows the state without the reason.
+   */
+  async function entryReasons(householdId: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    try {
+      const detail = await fetchHousehold(householdId);
+      const events = [...detail.history].sort((a, b) => (a.at < b.at ? -1 : 1));
+      for (const e of events) {
+        if ((e.toState === 'rejected' || e.toState === 'returned') && e.reason) out.set(e.entryId, e.reason);
+        else out.delete(e.entryId);
+      }
+    } catch {
+      // Offline or not reachable: no reasons this time.
+    }
+    return out;
+  }
+
+  return { recent, ensureIdKey, entryReasons, addHousehold, addMember, editMember, removeMember, moveMember, setStatus, opened, loadRecent, proposeHouseholdNo: roster.proposeHouseholdNo, visitedThisMonth: roster.visitedThisMonth };
 });
 
 /** A member as the form hands it over: checked and normalised; `idNumber` clear, sealed here. */
