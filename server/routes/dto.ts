@@ -28,6 +28,6 @@ export interface HouseholdDetail {
 }
 
 export type ReviewItem = EntryDto & {
-  householdNo: string; headName: string; indicatorNameZh: string; recorderName: string;
+  householdNo: string; headName: string; indicatorNameZh: string; indicatorNameEn: string; recorderName: string;
   approvals: number; approvalsNeeded: number;
 };
