@@ -28,6 +28,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: VILLAGE_WORK },
   },
   {
+    path: '/villages/:villageId/new-household',
+    name: 'new-household',
+    component: () => import('./views/collector/HouseholdNewView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
+  {
     path: '/households/:householdId',
     name: 'household',
     component: () => import('./views/collector/HouseholdView.vue'),

@@ -35,7 +35,7 @@ export async function findHousehold(db: Queryable, id: string): Promise<Househol
 export async function listPersonsOfHousehold(db: Queryable, householdId: string): Promise<PersonDto[]> {
   const rows = await db
     .selectFrom('persons')
-    .select(['id', 'household_id', 'village_id', 'name', 'relation', 'birth_year', 'is_minor', 'id_last4', 'version'])
+    .select(['id', 'household_id', 'village_id', 'name', 'relation', 'birth_year', 'is_minor', 'id_last4', 'version', 'phone'])
     .where('household_id', '=', householdId)
     .where('deleted', '=', 0)
     .orderBy('created_at')
@@ -43,6 +43,6 @@ export async function listPersonsOfHousehold(db: Queryable, householdId: string)
     .execute();
   return rows.map((r) => ({
     id: r.id, householdId: r.household_id, villageId: r.village_id, name: r.name, relation: r.relation,
-    birthYear: r.birth_year, isMinor: bool(r.is_minor), idLast4: r.id_last4, version: r.version,
+    birthYear: r.birth_year, isMinor: bool(r.is_minor), idLast4: r.id_last4, version: r.version, phone: r.phone,
   }));
 }

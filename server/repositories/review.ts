@@ -38,7 +38,7 @@ export async function listQueuePage(db: Queryable, f: QueueFilter, after: QueueC
     .leftJoin('indicators', (j) => j.onRef('indicators.catalog_version_id', '=', 'entries.catalog_version_id').onRef('indicators.code', '=', 'entries.indicator_code'))
     .leftJoin('users', 'users.id', 'entries.recorder_id')
     .select(ENTRY_COLS)
-    .select(['entries.basis_kind', 'entries.basis_text', 'households.household_no', 'households.head_name', 'indicators.name_zh', 'users.display_name'])
+    .select(['entries.basis_kind', 'entries.basis_text', 'households.household_no', 'households.head_name', 'indicators.name_zh', 'indicators.name_en', 'users.display_name'])
     .where('entries.village_id', '=', f.villageId)
     .where('entries.state', '=', 'submitted')
     .$if(f.indicatorCode !== undefined, (q) => q.where('entries.indicator_code', '=', f.indicatorCode!))
@@ -58,8 +58,8 @@ export async function listQueuePage(db: Queryable, f: QueueFilter, after: QueueC
     .execute();
   return rows.map((r) => ({
     ...toEntry(r), householdNo: r.household_no, headName: r.head_name,
-    indicatorNameZh: r.name_zh ?? r.indicator_code, recorderName: r.display_name ?? '',
-    basis: toBasis(r.basis_kind, r.basis_text),
+    indicatorNameZh: r.name_zh ?? r.indicator_code, indicatorNameEn: r.name_en ?? r.name_zh ?? r.indicator_code,
+    recorderName: r.display_name ?? '', basis: toBasis(r.basis_kind, r.basis_text),
   }));
 }
 

@@ -37,7 +37,7 @@ export interface HouseholdDetail {
 export interface EvidenceDto { hash: string; url: string; takenAt: string }
 
 export type ReviewItem = EntryDto & {
-  householdNo: string; headName: string; indicatorNameZh: string; recorderName: string;
+  householdNo: string; headName: string; indicatorNameZh: string; indicatorNameEn: string; recorderName: string;
   approvals: number; approvalsNeeded: number;
   /** Who has given a first approval (a deduction waits for a second, different member). */
   approverIds: string[];

@@ -4,14 +4,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { idTransportKeyFrom, type IdTransportKey } from './id-transport';
 
-export interface PiiKeys { encKey: Buffer; hashKey: Buffer }
+/** `transport`: the key pair phones seal ID numbers to (id-transport.ts); derived from the same master. */
+export interface PiiKeys { encKey: Buffer; hashKey: Buffer; transport: IdTransportKey }
 
 /** Derives separate encryption and hashing keys from one master key. */
 export function piiKeysFrom(masterHex: string): PiiKeys {
   const master = Buffer.from(masterHex, 'hex');
   const derive = (label: string) => Buffer.from(crypto.hkdfSync('sha256', master, Buffer.alloc(0), label, 32));
-  return { encKey: derive('cunxin-pii-enc'), hashKey: derive('cunxin-pii-hash') };
+  return { encKey: derive('cunxin-pii-enc'), hashKey: derive('cunxin-pii-hash'), transport: idTransportKeyFrom(masterHex) };
 }
 
 /** The master key from config, else one generated once into DATA_DIR/secret.key (mode 0600). */

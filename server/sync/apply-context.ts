@@ -8,6 +8,7 @@ import type { PulledEntity } from '../../shared/protocol/sync';
 import type { Outcome } from './outcome';
 import type { BatchCache } from './batch-cache';
 import type { EntryWrites } from './entry-writes';
+import type { PreparedId } from './sealed-id';
 
 export interface ApplyContext {
   trx: WriteTrx;
@@ -21,6 +22,8 @@ export interface ApplyContext {
   mutationId: string;
   /** entry.create: the entry's content hash, computed before the transaction (entryContentHash). */
   entryHash: string | null;
+  /** The mutation's ID number in stored form, or why it was refused (sealed-id.ts); null without one. */
+  preparedId: PreparedId | null;
   cache: BatchCache;
   /** Entry writes, and the reads that depend on the batch's own writes (see entry-writes.ts). */
   writes: EntryWrites;

@@ -6,6 +6,7 @@ import { rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import { applyFieldEdit, normalizeOptionalPhone, type EditableEntity } from './apply-field-edit';
 import * as repo from './repo/persons';
+import { applyPersonIdNumber } from './apply-roster';
 
 const PERSON: EditableEntity<repo.PersonFields> = {
   entity: 'person',
@@ -17,7 +18,9 @@ const PERSON: EditableEntity<repo.PersonFields> = {
 };
 
 export async function applyPersonUpdate(ctx: ApplyContext, p: PersonUpdatePayload): Promise<Applied> {
-  return applyFieldEdit(ctx, PERSON, { id: p.personId, baseVersion: p.baseVersion, fields: normalizeFields(p.fields) });
+  const applied = await applyFieldEdit(ctx, PERSON, { id: p.personId, baseVersion: p.baseVersion, fields: normalizeFields(p.fields) });
+  if (p.fields.idSealed !== undefined) await applyPersonIdNumber(ctx, p.personId, p.fields.idSealed, ctx.preparedId);
+  return applied;
 }
 
 /** Names, relations and phones in their one stored form, so equal values compare equal in the merge. */

@@ -78,6 +78,14 @@ export class BatchCache {
     return e;
   }
 
+  /**
+   * A roster edit (apply-roster.ts) created or changed this household or person: the next read
+   * asks the database. Call only from ApplyContext.afterItem.
+   */
+  forget(kind: 'household' | 'person', id: string): void {
+    (kind === 'household' ? this.households : this.persons).delete(id);
+  }
+
   /** Call only from ApplyContext.afterItem: the item that wrote it has been kept. */
   rememberEntry(e: repo.EntryBrief): void {
     this.entries.set(e.id, e);

@@ -4,6 +4,7 @@
 import type { SessionUser } from '../context';
 import type { Mutation } from '../../shared/protocol/sync';
 import type { Outcome } from './outcome';
+import type { PreparedId } from './sealed-id';
 
 /** A valid mutation with its hashes, computed before the transaction (they need no database). */
 export interface BatchItem {
@@ -12,6 +13,8 @@ export interface BatchItem {
   contentHash: string;
   /** entry.create only: sha256 of the entry's canonical payload (apply-entry.ts entryContentHash). */
   entryHash: string | null;
+  /** person.create / person.update with an ID number: opened and checked before the transaction (sealed-id.ts). */
+  preparedId?: PreparedId | null;
 }
 
 export interface BatchJob {

@@ -48,6 +48,8 @@ import { applyEntryCreate, applyEntryResubmit, applyEntryWithdraw, entryContentH
 import type { BatchItem, BatchJob, BatchOutcome, BatchRunner, OwnRows } from './batch-job';
 import { applyHouseholdUpdate } from './apply-household';
 import { applyPersonUpdate } from './apply-person';
+import { applyHouseholdCreate, applyPersonCreate, applyPersonMove, applyPersonRemove } from './apply-roster';
+import { prepareIdNumber, sealedIdOf } from './sealed-id';
 import { BatchCache } from './batch-cache';
 import { BufferedWrites, DirectWrites, RetryItemByItem, type EntryWrites } from './entry-writes';
 import { isDataRefusal, isRetryableError } from './db-errors';
@@ -56,7 +58,7 @@ import {
   type NewMutation, type StoredMutation,
 } from './repo/mutations';
 
-type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now' | 'batchRunner'>;
+type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now' | 'batchRunner' | 'pii'>;
 export type { OwnRows } from './batch-job';
 
 export interface PushResult {
@@ -88,7 +90,13 @@ export async function pushMutations(
   if (ordered.length > 0) {
     let outcomes: (Outcome | undefined)[] = [];
     try {
-      const job: BatchJob = { user, deviceId, items: ordered.map(({ m, contentHash, entryHash }) => ({ m, contentHash, entryHash })), nowMs: deps.now().getTime() };
+      const now = deps.now();
+      const items = ordered.map(({ m, contentHash, entryHash }) => {
+        // An ID number is opened here, on the main thread, so only its stored form reaches the transaction.
+        const sealed = sealedIdOf(m);
+        return sealed === null ? { m, contentHash, entryHash } : { m, contentHash, entryHash, preparedId: prepareIdNumber(deps.pii, sealed, now) };
+      });
+      const job: BatchJob = { user, deviceId, items, nowMs: now.getTime() };
       ({ outcomes, ownRows } = await (deps.batchRunner ?? inThisThread(deps)).run(job));
     } catch (err) {
       // Nothing of the batch was committed (the commit failed, the database went away, or
@@ -193,7 +201,7 @@ async function runBuffered(b: Batch): Promise<BatchOutcome> {
     const effects = new ItemEffects();
     try {
       // Entry mutations only collect writes; a household or person edit writes now, in its own savepoints.
-      const applied = m.kind === 'household.update' || m.kind === 'person.update'
+      const applied = writesDirectly(m)
         ? await withSavepoint(trx, 'sync_item', () => applyItem(b, writes, effects, k, true))
         : await applyItem(b, writes, effects, k, false);
       if (needsSaving(applied, claim.entityId)) toSave.push({ id: m.id, outcome: applied.outcome, entityId: applied.entityId });
@@ -265,7 +273,7 @@ async function applyItem(b: Batch, writes: EntryWrites & { discardItem?(): void 
   const m = b.ms[k];
   const ctx: ApplyContext = {
     trx: b.trx, dialect: b.deps.dialect, user: b.user, deviceId: b.deviceId, now: b.now, nowIso: b.nowIso, mutationId: m.id,
-    entryHash: b.items[k].entryHash, cache: b.cache, writes,
+    entryHash: b.items[k].entryHash, preparedId: b.items[k].preparedId ?? null, cache: b.cache, writes,
     logChange: (scope, entity, id, senderHolds) => effects.logChange(scope, entity, id, senderHolds),
     afterItem: (fn) => effects.afterItem(fn),
   };
@@ -366,13 +374,23 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
     case 'entry.resubmit': return applyEntryResubmit(ctx, m.payload);
     case 'household.update': return applyHouseholdUpdate(ctx, m.payload);
     case 'person.update': return applyPersonUpdate(ctx, m.payload);
+    case 'household.create': return applyHouseholdCreate(ctx, m.payload);
+    case 'person.create': return applyPersonCreate(ctx, m.payload, ctx.preparedId);
+    case 'person.remove': return applyPersonRemove(ctx, m.payload);
+    case 'person.move': return applyPersonMove(ctx, m.payload);
   }
+}
+
+/** Roster edits write at once, each in its own savepoints; entry mutations only collect writes. */
+function writesDirectly(m: Mutation): boolean {
+  return m.kind !== 'entry.create' && m.kind !== 'entry.withdraw';
 }
 
 function entityOf(m: Mutation): string {
   switch (m.kind) {
     case 'household.update': return m.payload.householdId;
-    case 'person.update': return m.payload.personId;
+    case 'person.update': case 'person.remove': case 'person.move': case 'person.create': return m.payload.personId;
+    case 'household.create': return m.payload.householdId;
     default: return m.payload.entryId;
   }
 }

@@ -14,6 +14,13 @@ import { maxBatchItems } from './limits';
 import { jsonAnswer } from './compress';
 
 export const syncRoutes = new Hono<AppEnv>()
+  // The public key phones seal ID numbers to (server/security/id-transport.ts); the private key
+  // never leaves the server. Phones fetch it while online and keep it for offline work.
+  .get('/id-key', allow({ roles: WRITERS, scope: 'self' }), (c) => {
+    requireRole(c.get('user'), ...WRITERS);
+    const { keyId, publicKey } = c.get('deps').pii.transport;
+    return c.json({ scheme: 'e1', keyId, publicKey, curve: 'P-256' });
+  })
   // Residents (403) never sync a village; anonymous callers get 401 from the rule.
   .post('/', allow({ roles: WRITERS, scope: 'self' }), async (c) => {
     const user = requireRole(c.get('user'), ...WRITERS);

@@ -30,7 +30,7 @@ export interface StandingInput {
   entries: readonly StandingEntry[];
   /** When given, only this household's entries are summed (callers may pass a whole village). */
   householdId?: string;
-  pendingStates?: readonly EntryState[];
+  pendingStates?: readonly LocalEntryState[];
   /**
    * 'YYYY-MM-DD' the standing is seen on: effective deductions that happened 12 months or more
    * before it no longer count (guardrail 3). Omitted: every deduction of the year counts.

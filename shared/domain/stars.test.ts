@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StarLevel } from './stars';
-import { DEFAULT_STAR_RULES, starLevel } from './stars';
+import { DEFAULT_STAR_RULES, nextStarNeed, starGlyphs, starLevel } from './stars';
 
 describe('starLevel (default rules)', () => {
   it.each<[number, number, StarLevel]>([
@@ -42,5 +42,21 @@ describe('starLevel (township rules)', () => {
 
   it('defaults match domain.md', () => {
     expect(DEFAULT_STAR_RULES).toEqual({ thresholds: { 5: 160, 4: 140, 3: 120, 2: 100 }, maxDeductionFor5: 10 });
+  });
+});
+
+describe('nextStarNeed and starGlyphs', () => {
+  it.each([
+    [80, 0, { kind: 'points', next: 2, points: 20 }],
+    [100, 0, { kind: 'points', next: 3, points: 20 }],
+    [139, 5, { kind: 'points', next: 4, points: 1 }],
+    [150, 0, { kind: 'points', next: 5, points: 10 }],
+    [170, 15, { kind: 'deduction', next: 5, maxDeduction: 10 }],
+    [160, 10, { kind: 'top' }],
+  ])('standing %i, largest deduction %i → %j', (standing, ded, expected) => {
+    expect(nextStarNeed(standing, ded)).toEqual(expected);
+  });
+  it.each([[0, '☆☆☆☆☆'], [2, '★★☆☆☆'], [5, '★★★★★'], [7, '★★★★★']])('%i → %s', (n, s) => {
+    expect(starGlyphs(n)).toBe(s);
   });
 });

@@ -32,3 +32,25 @@ export function starLevel(standing: number, maxSingleDeduction: number, rules: S
   if (standing >= t[2]) return 2;
   return 1;
 }
+
+/** What the next star level needs (issue 13: stars are never shown bare). */
+export type NextStar =
+  | { kind: 'top' }
+  | { kind: 'points'; next: StarLevel; points: number }
+  /** Standing is enough for ★5 but a single deduction is too large this year. */
+  | { kind: 'deduction'; next: 5; maxDeduction: number };
+
+export function nextStarNeed(standing: number, maxSingleDeduction: number, rules: StarRules = DEFAULT_STAR_RULES): NextStar {
+  const level = starLevel(standing, maxSingleDeduction, rules);
+  if (level === 5) return { kind: 'top' };
+  const next = (level + 1) as Exclude<StarLevel, 1>;
+  const need = rules.thresholds[next] - standing;
+  if (next === 5 && need <= 0) return { kind: 'deduction', next: 5, maxDeduction: rules.maxDeductionFor5 };
+  return { kind: 'points', next, points: need };
+}
+
+/** '★★☆☆☆': filled and empty stars, so the scale of 5 is visible. */
+export function starGlyphs(level: number): string {
+  const n = Math.max(0, Math.min(5, Math.round(level)));
+  return '★'.repeat(n) + '☆'.repeat(5 - n);
+}

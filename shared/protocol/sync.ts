@@ -75,9 +75,52 @@ export const personUpdatePayload = z.object({
     relation: z.string().optional(),
     birthYear: z.number().int().min(1900).max(2100).nullable().optional(),
     phone: z.string().nullable().optional(),
+    /** A new ID number, sealed on the phone (sealedIdNumber); null removes the stored one. */
+    idSealed: z.lazy(() => sealedIdNumber).nullable().optional(),
   }),
 });
 export type PersonUpdatePayload = z.infer<typeof personUpdatePayload>;
+
+// ---- Roster edits in the field (issue 13, field-roster). Additive kinds; docs/sync-protocol.md
+// "Roster edits" describes them.
+
+/**
+ * An ID number sealed to the server's public key on the phone (ECDH P-256 + HKDF-SHA256 +
+ * AES-256-GCM, scheme "e1": server/security/id-transport.ts). The phone never sends, nor keeps,
+ * a clear ID number.
+ */
+export const MAX_SEALED_ID_LENGTH = 400;
+export const sealedIdNumber = z.string().max(MAX_SEALED_ID_LENGTH).regex(/^e1(\.[A-Za-z0-9_-]+){4}$/, 'expected a sealed ID number');
+
+export const householdCreatePayload = z.object({
+  householdId: uuid,
+  villageId: uuid,
+  /** The number the phone proposed; a taken one is replaced by the next free number (answer code household_no_reassigned). */
+  householdNo: z.string().min(1).max(20),
+  groupNo: z.number().int().min(1).max(999),
+  headName: z.string(),
+  phone: z.string().nullable(),
+});
+export type HouseholdCreatePayload = z.infer<typeof householdCreatePayload>;
+
+export const personCreatePayload = z.object({
+  personId: uuid,
+  householdId: uuid,
+  name: z.string(),
+  relation: z.string(),
+  birthYear: z.number().int().min(1900).max(2100).nullable(),
+  phone: z.string().nullable(),
+  idSealed: sealedIdNumber.nullable(),
+});
+export type PersonCreatePayload = z.infer<typeof personCreatePayload>;
+
+/** Removes a member (died, married out, registered twice): a soft delete the pull carries as a tombstone. */
+export const personRemovePayload = z.object({ personId: uuid, reason: z.string().max(200) });
+export type PersonRemovePayload = z.infer<typeof personRemovePayload>;
+
+/** Moves a member to another household of the same village; merged like a person field ('householdId'). */
+export const personMovePayload = z.object({ personId: uuid, baseVersion: z.number().int().min(1), toHouseholdId: uuid });
+export type PersonMovePayload = z.infer<typeof personMovePayload>;
 
 const mutationBase = {
   id: uuid, // UUIDv7, generated on the phone; the idempotency key
@@ -92,9 +135,22 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   z.object({ ...mutationBase, kind: z.literal('person.update'), payload: personUpdatePayload }),
   // Additive kind (issue 12): a returned entry corrected and submitted again.
   z.object({ ...mutationBase, kind: z.literal('entry.resubmit'), payload: entryResubmitPayload }),
+  z.object({ ...mutationBase, kind: z.literal('household.create'), payload: householdCreatePayload }),
+  z.object({ ...mutationBase, kind: z.literal('person.create'), payload: personCreatePayload }),
+  z.object({ ...mutationBase, kind: z.literal('person.remove'), payload: personRemovePayload }),
+  z.object({ ...mutationBase, kind: z.literal('person.move'), payload: personMovePayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];
+
+/** The record a mutation is about (the outbox's entityId, the server's sync_mutations.entity_id). */
+export function mutationEntityId(m: Mutation): string {
+  switch (m.kind) {
+    case 'entry.create': case 'entry.withdraw': case 'entry.resubmit': return m.payload.entryId;
+    case 'household.update': case 'household.create': return m.payload.householdId;
+    case 'person.update': case 'person.create': case 'person.remove': case 'person.move': return m.payload.personId;
+  }
+}
 
 /**
  * The request envelope. `mutations` items are validated one by one on the server (a bad item

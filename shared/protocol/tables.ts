@@ -20,6 +20,8 @@ export interface HouseholdDto {
 export interface PersonDto {
   id: string; householdId: string; villageId: string; name: string; relation: string;
   birthYear: number | null; isMinor: boolean; idLast4: string | null; version: number;
+  /** Added for the household page (issue 13); rows stored by an older pull lack it. Shown masked. */
+  phone: string | null;
 }
 export interface EntryDto {
   id: string; villageId: string; householdId: string; personId: string | null;
@@ -59,7 +61,7 @@ export const PULLED_SCHEMA: { [K in PulledEntity]: { readonly [C in keyof Pulled
   },
   person: {
     id: 'uuid', householdId: 'uuid', villageId: 'uuid', name: 'text', relation: 'text', birthYear: 'int',
-    isMinor: 'bool', idLast4: 'text', version: 'int',
+    isMinor: 'bool', idLast4: 'text', version: 'int', phone: 'text',
   },
   entry: {
     id: 'uuid', villageId: 'uuid', householdId: 'uuid', personId: 'uuid', catalogVersionId: 'uuid',

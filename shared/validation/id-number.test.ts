@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   idNumberCheckChar, idNumberLast4, makeSyntheticIdNumber, maskIdNumber, normalizeIdNumber,
-  PROVINCE_NAMES, validateIdNumber,
+  PERMANENT_RESIDENCE_NAME, PROVINCE_NAMES, upgradeLegacyIdNumber, validateIdNumber,
 } from './id-number';
 
 const TODAY = '2025-06-15';
+const withCheck = (first17: string) => first17 + idNumberCheckChar(first17);
 
 describe('normalizeIdNumber', () => {
   it.each([
@@ -46,17 +47,48 @@ describe('validateIdNumber', () => {
     [makeSyntheticIdNumber('820000', '20250615', 1), makeSyntheticIdNumber('820000', '20250615', 1), '2025-06-15', '82'],
   ])('accepts %j', (raw, value, birthDate, province) => {
     const r = validateIdNumber(raw, TODAY);
-    expect(r).toMatchObject({ ok: true, value, birthDate, province });
+    expect(r).toMatchObject({ ok: true, value, birthDate, province, converted: false });
     if (r.ok) expect(r.provinceName).toBe(PROVINCE_NAMES[province]);
+  });
+
+  // Residence permits, the permanent-residence card and county codes nobody keeps a table of.
+  it.each([
+    ['Hong Kong residence permit (81)', makeSyntheticIdNumber('810000', '19850312', 41), '81', '香港'],
+    ['Macao residence permit (82)', makeSyntheticIdNumber('820000', '19920101', 22), '82', '澳门'],
+    ['Taiwan residence permit (83)', makeSyntheticIdNumber('830000', '19700705', 13), '83', '台湾'],
+    ['permanent-residence card 91…', withCheck('91344019800101123'), '91', PERMANENT_RESIDENCE_NAME],
+    ['permanent-residence card 93…', withCheck('93156019950630001'), '93', PERMANENT_RESIDENCE_NAME],
+    ['county code not in any table (370299)', withCheck('37029919600101001'), '37', '山东'],
+    ['unknown county 0000', withCheck('37000019600101001'), '37', '山东'],
+    ['county 9999', withCheck('37999919600101001'), '37', '山东'],
+    ['lower-case x as check char', withCheck('11010519491231002').replace('X', 'x'), '11', '北京'],
+  ])('accepts %s', (_name, raw, province, provinceName) => {
+    expect(validateIdNumber(raw, TODAY)).toMatchObject({ ok: true, value: normalizeIdNumber(raw), province, provinceName });
+  });
+
+  it.each([
+    ['110105491231002', '11010519491231002X', '1949-12-31'],
+    ['370283600101123', withCheck('37028319600101123'), '1960-01-01'],
+    ['１１０１０５４９１２３１００２', '11010519491231002X', '1949-12-31'],
+    ['110105 491231 002', '11010519491231002X', '1949-12-31'],
+  ])('converts the legacy 15-digit %j to %s', (raw, value, birthDate) => {
+    expect(validateIdNumber(raw, TODAY)).toMatchObject({ ok: true, value, birthDate, converted: true });
+    expect(upgradeLegacyIdNumber(normalizeIdNumber(raw))).toBe(value);
+  });
+
+  it('says in Chinese what is wrong, naming the legacy form in the length message', () => {
+    expect(validateIdNumber('12345', TODAY)).toMatchObject({ ok: false, code: 'length', message: expect.stringContaining('15位') });
+    expect(validateIdNumber('110105194912310021', TODAY)).toMatchObject({ message: '身份证号码校验位不正确，请核对' });
   });
 
   // Each invalid number differs from a valid one only in what the case name says, with a
   // recomputed check character where needed, so the expected code is the only thing wrong.
-  const withCheck = (first17: string) => first17 + idNumberCheckChar(first17);
   it.each([
     ['too short', '1101051949123100', 'length'],
     ['too long', '11010519491231002X1', 'length'],
-    ['15-digit old format', '110105491231002', 'length'],
+    ['16 digits', '1101054912310021', 'length'],
+    ['15 characters with an X', '11010549123100X', 'chars'],
+    ['15-digit number with a bad date', '110105490230002', 'birth_date'],
     ['empty', '', 'length'],
     ['letter inside', '1101051949123A002X', 'chars'],
     ['X not last', '110105194912310X21', 'chars'],
@@ -65,7 +97,8 @@ describe('validateIdNumber', () => {
     ['unknown province 00', withCheck('00010519491231002'), 'province'],
     ['unknown province 10', withCheck('10010519491231002'), 'province'],
     ['unknown province 55', withCheck('55010519491231002'), 'province'],
-    ['unknown province 91', withCheck('91010519491231002'), 'province'],
+    ['unknown province 84', withCheck('84000019491231002'), 'province'],
+    ['unknown province 72', withCheck('72000019491231002'), 'province'],
     ['Feb 30 1949', withCheck('11010519490230002'), 'birth_date'],
     ['Feb 29 in a non-leap year', withCheck('11010519000229002'), 'birth_date'],
     ['Feb 29 2100-style century', withCheck('11010521000229002'), 'birth_date'],
@@ -134,7 +167,7 @@ describe('makeSyntheticIdNumber', () => {
 
   it.each([
     ['area too short', '11010', '19491231', 1],
-    ['unknown province', '990105', '19491231', 1],
+    ['unknown province', '000105', '19491231', 1],
     ['bad date', '110105', '19490230', 1],
     ['seq too big', '110105', '19491231', 1000],
     ['seq negative', '110105', '19491231', -1],

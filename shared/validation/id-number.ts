@@ -8,7 +8,10 @@ const CHECK_CHARS = '10X98765432';
 
 /**
  * Province-level codes (first two digits, GB/T 2260). A number outside this set is almost
- * certainly a typo; 71 (台湾), 81 (香港) and 82 (澳门) appear on residence permits.
+ * certainly a typo. 71 (台湾) is in GB/T 2260; 81 (香港), 82 (澳门) and 83 (台湾) begin the numbers of
+ * residence permits for Hong Kong, Macao and Taiwan residents (港澳台居民居住证, 2018). Only the
+ * province is checked: county codes (digits 3–6) are renamed and abolished all the time and a
+ * person keeps the number, so an unknown county is never refused.
  */
 export const PROVINCE_NAMES: Readonly<Record<string, string>> = {
   '11': '北京', '12': '天津', '13': '河北', '14': '山西', '15': '内蒙古',
@@ -17,8 +20,15 @@ export const PROVINCE_NAMES: Readonly<Record<string, string>> = {
   '41': '河南', '42': '湖北', '43': '湖南', '44': '广东', '45': '广西', '46': '海南',
   '50': '重庆', '51': '四川', '52': '贵州', '53': '云南', '54': '西藏',
   '61': '陕西', '62': '甘肃', '63': '青海', '64': '宁夏', '65': '新疆',
-  '71': '台湾', '81': '香港', '82': '澳门',
+  '71': '台湾', '81': '香港', '82': '澳门', '83': '台湾',
 };
+
+/**
+ * The 2023 foreigners' permanent-residence card (外国人永久居留身份证) has 18 characters with the same
+ * date and check digit as a resident's number but begins with 9 (then the issuing province and a
+ * nationality code), so any 9x prefix is accepted.
+ */
+export const PERMANENT_RESIDENCE_NAME = '外国人永久居留';
 
 /** Earliest birth year accepted: older dates are typing errors, not residents. */
 export const MIN_BIRTH_YEAR = 1900;
@@ -26,11 +36,15 @@ export const MIN_BIRTH_YEAR = 1900;
 export type IdNumberErrorCode = 'length' | 'chars' | 'province' | 'birth_date' | 'check_digit';
 
 export type IdNumberResult =
-  | { ok: true; value: string; birthDate: string; province: string; provinceName: string }
+  | {
+    ok: true; value: string; birthDate: string; province: string; provinceName: string;
+    /** The input was a legacy 15-digit number (before 1999); `value` is its 18-digit form. */
+    converted: boolean;
+  }
   | { ok: false; code: IdNumberErrorCode; message: string };
 
 const MESSAGES: Record<IdNumberErrorCode, string> = {
-  length: '身份证号码应为18位',
+  length: '身份证号码应为18位（旧的15位号码也可以）',
   chars: '身份证号码只能包含数字，最后一位可以是X',
   province: '身份证号码前两位不是有效的省份代码',
   birth_date: '身份证号码中的出生日期无效',
@@ -81,23 +95,37 @@ function chinaDay(today: string | Date): string {
 }
 
 /**
+ * A legacy 15-digit number (area 6, birth date yymmdd, sequence 3, no check digit; all born in the
+ * 1900s) in its 18-digit form: '19' inserted before the date and the check digit computed, as the
+ * public-security bureaus converted them. Returns null for anything but 15 ASCII digits.
+ */
+export function upgradeLegacyIdNumber(fifteen: string): string | null {
+  if (!/^\d{15}$/.test(fifteen)) return null;
+  const first17 = `${fifteen.slice(0, 6)}19${fifteen.slice(6)}`;
+  return first17 + idNumberCheckChar(first17);
+}
+
+/**
  * Validates a GB 11643 number. Checks run from the cheapest/most obvious mistake to the check
  * digit, so the message names the first thing the user should fix.
  * @param today reference day for the "not in the future" check; defaults to now.
  */
 export function validateIdNumber(raw: string, today: string | Date = new Date()): IdNumberResult {
-  const value = normalizeIdNumber(raw);
+  const normalized = normalizeIdNumber(raw);
   const fail = (code: IdNumberErrorCode): IdNumberResult => ({ ok: false, code, message: MESSAGES[code] });
+  const legacy = normalized.length === 15 ? upgradeLegacyIdNumber(normalized) : null;
+  if (normalized.length === 15 && legacy === null) return fail('chars');
+  const value = legacy ?? normalized;
   if (value.length !== 18) return fail('length');
   if (!/^\d{17}[\dX]$/.test(value)) return fail('chars');
   const province = value.slice(0, 2);
-  const provinceName = PROVINCE_NAMES[province];
+  const provinceName = value[0] === '9' ? PERMANENT_RESIDENCE_NAME : PROVINCE_NAMES[province];
   if (provinceName === undefined) return fail('province');
   const birthDate = parseBirthDate(value.slice(6, 14));
   // ISO dates compare correctly as strings.
   if (birthDate === null || birthDate > chinaDay(today)) return fail('birth_date');
   if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) return fail('check_digit');
-  return { ok: true, value, birthDate, province, provinceName };
+  return { ok: true, value, birthDate, province, provinceName, converted: legacy !== null };
 }
 
 /**

@@ -60,3 +60,14 @@ export function useHouseholdNames(ids: MaybeRefOrGetter<string[]>) {
 export function useIndicatorNames() {
   return useLiveQuery(() => q.indicatorNames(), { initial: new Map<string, { zh: string; en: string }>() });
 }
+
+export function useVillagePersons(villageId: MaybeRefOrGetter<string>) {
+  return useLiveQuery<PersonDto[]>(() => q.personsOfVillage(toValue(villageId)), {
+    initial: [], deps: [() => toValue(villageId)],
+  });
+}
+
+/** Ids of records with an outbox item waiting or refused, live. */
+export function useOutboxEntityIds() {
+  return useLiveQuery<Set<string>>(() => q.outboxEntityIds(), { initial: new Set<string>() });
+}

@@ -122,7 +122,7 @@ export async function enqueueHouseholdUpdate(
       deviceSeq,
       at: now.toISOString(),
       // The local version stays the server's: it is the base this edit starts from.
-      payload: { householdId, baseVersion: household.version, fields },
+      payload: { householdId, baseVersion: Math.max(1, household.version), fields },
       status: 'pending',
       attempts: 0,
       lastError: null,
@@ -256,9 +256,9 @@ export async function villageOfItem(item: OutboxItem): Promise<string | undefine
   if (item.villageId) return item.villageId;
   if (item.kind === 'household.update') return (await db.households.get(item.payload.householdId))?.villageId;
   if (item.kind === 'entry.create') return (await db.entries.get(item.entityId))?.villageId;
-  // person.update items always carry their village (no older item without one exists).
-  if (item.kind === 'person.update') return undefined;
-  return (await db.entries.get(item.payload.entryId))?.villageId;
+  if (item.kind === 'entry.withdraw') return (await db.entries.get(item.payload.entryId))?.villageId;
+  // Person and roster items always carry their village (no older item without one exists).
+  return undefined;
 }
 
 export async function countByStatus(): Promise<{ pending: number; attention: number }> {

@@ -106,3 +106,15 @@ export async function indicatorNames(): Promise<Map<string, { zh: string; en: st
   });
   return out;
 }
+
+/** Every member of a village's households (for the search keys of its household list). */
+export async function personsOfVillage(villageId: string): Promise<PersonDto[]> {
+  return db.persons.where('villageId').equals(villageId).toArray();
+}
+
+/** Ids of records with an outbox item waiting or refused (the household page marks them). */
+export async function outboxEntityIds(): Promise<Set<string>> {
+  const ids = new Set<string>();
+  await db.outbox.each((i) => { ids.add(i.entityId); });
+  return ids;
+}

@@ -56,7 +56,7 @@ describe('export of unsent work', () => {
     // A person with the last digits of an ID number is on the phone; it must not reach the file.
     await db.persons.put({
       id: '0190a000-0000-7000-8000-0000000000p1', householdId: HOUSEHOLD, villageId: VILLAGE, name: '王大山',
-      relation: '户主', birthYear: 1949, isMinor: false, idLast4: '002X', version: 1,
+      relation: '户主', birthYear: 1949, isMinor: false, idLast4: '002X', version: 1, phone: null,
     });
     expect((await unsentWork()).unexported).toBe(3);
 

@@ -9,7 +9,7 @@ import { db, type LocalEntry, type OutboxItem } from './db';
 import { getDeviceId, META } from './meta';
 import { markExported } from './outbox';
 import { hasServerRow } from './entries';
-import { mutationSchema, type Mutation } from '../../../shared/protocol/sync';
+import { mutationEntityId, mutationSchema, type Mutation } from '../../../shared/protocol/sync';
 
 export const UNSENT_FORMAT = 'cunxin-unsent';
 export const UNSENT_FORMAT_VERSION = 1;
@@ -181,9 +181,7 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
     let deviceSeq = typeof seq === 'number' ? seq : 0;
     for (const x of ordered) {
       const m = x.mutation;
-      const entityId = m.kind === 'household.update' ? m.payload.householdId
-        : m.kind === 'person.update' ? m.payload.personId
-          : m.payload.entryId;
+      const entityId = mutationEntityId(m);
       if (present.has(m.id) || pendingEntities.has(`${m.kind}:${entityId}`)) {
         skipped++;
         continue;

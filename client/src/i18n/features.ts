@@ -3,11 +3,13 @@
 // exports `{ 'zh-CN': { <feature>: {…} }, en: { <feature>: {…} } }` with the same keys in both;
 // list it here. Top-level keys must not collide with zh-CN.ts or another feature.
 import noticeObjections from './features/notice-objections';
+import roster from './features/roster';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
 export const FEATURE_MESSAGES: FeatureMessages[] = [
   noticeObjections,
+  roster,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -51,13 +51,14 @@ async function persons(db: Db, ids: readonly string[]): Promise<PulledRows<'pers
   // Never select id_cipher or id_hash: a phone gets the last 4 digits only (guardrail 6).
   const rows = await inChunks(ids, (c) =>
     db.selectFrom('persons')
-      .select(['id', 'household_id', 'village_id', 'name', 'relation', 'birth_year', 'is_minor', 'id_last4', 'version'])
+      .select(['id', 'household_id', 'village_id', 'name', 'relation', 'birth_year', 'is_minor', 'id_last4', 'version', 'phone'])
       .where('id', 'in', c).where('deleted', '=', 0).execute());
   return new Map(rows.map((r) => [r.id, {
     scope: scopeOfVillage(r.village_id),
     dto: {
       id: r.id, householdId: r.household_id, villageId: r.village_id, name: r.name, relation: r.relation,
       birthYear: r.birth_year, isMinor: flag(r.is_minor), idLast4: r.id_last4, version: r.version,
+      phone: r.phone,
     },
   }]));
 }
