@@ -12,6 +12,7 @@ import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
+import { normalizeNote } from '../../shared/validation/note';
 import type * as repo from './repo/entries';
 
 /** Entry states that still count (a live entry); 'queued' exists only on phones. */
@@ -43,6 +44,9 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   if (!household || !canWriteVillage(user, household.villageId)) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
 
   if (!isRealDate(p.occurredOn)) throw rejected('invalid_date', '日期无效');
+  // Guardrail 6 and security.md "Input": the phone runs the same check; an older app may not have.
+  const note = normalizeNote(p.note);
+  if (!note.ok) throw rejected(note.code, note.message);
   if (isFutureDate(p.occurredOn, ctx.now.getTime())) throw rejected('future_time', '发生日期不能晚于今天');
 
   const catalog = await cache.catalogVersion(p.catalogVersionId);
@@ -74,7 +78,7 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   const inserted = await ctx.writes.insertEntry({
     id: p.entryId, villageId: household.villageId, householdId: p.householdId, personId: p.personId,
     catalogVersionId: p.catalogVersionId, indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points,
-    note: p.note, recorderId: user.id, deviceId: ctx.deviceId, deviceSeq: meta.deviceSeq, reverses: p.reverses,
+    note: note.value, recorderId: user.id, deviceId: ctx.deviceId, deviceSeq: meta.deviceSeq, reverses: p.reverses,
     contentHash, clientCreatedAt: meta.at, now,
   });
   if (!inserted) {
@@ -87,8 +91,9 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     id: newId(), entryId: p.entryId, villageId: household.villageId, from: null, to: 'submitted',
     actorId: user.id, reason: '', at: now,
   });
-  // The phone built this row itself; it need not come back in this request's answer.
-  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, true);
+  // The phone built this row itself; it need not come back in this request's answer (unless the
+  // server normalised its note, e.g. stripped a zero-width space an older app let through).
+  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, note.value === p.note);
   ctx.afterItem(() => cache.rememberEntry({
     id: p.entryId, villageId: household.villageId, householdId: p.householdId, recorderId: user.id,
     state: 'submitted', points: p.points, contentHash,
