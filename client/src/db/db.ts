@@ -62,6 +62,22 @@ export interface HouseholdEntries {
   rows: EntryDto[];
 }
 
+/**
+ * A half-filled form (entry or credit record), saved as the collector types (db/drafts.ts). Never
+ * sent: only saving the form makes an outbox item. Holds no ID number in clear.
+ */
+export interface DraftRow {
+  /** `${kind}:${userId}:${householdId}`: one draft per form and household for a user. */
+  id: string;
+  kind: 'entry' | 'credit';
+  userId: string;
+  householdId: string;
+  villageId: string;
+  /** The form's fields, as the form defines them (domain/drafts.ts). */
+  fields: Record<string, unknown>;
+  updatedAt: string;
+}
+
 export class CunxinDb extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   villages!: EntityTable<VillageDto, 'id'>;
@@ -72,6 +88,7 @@ export class CunxinDb extends Dexie {
   indicators!: EntityTable<IndicatorDto, 'id'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   householdEntries!: Table<HouseholdEntries, [string, number]>;
+  drafts!: EntityTable<DraftRow, 'id'>;
 
   constructor(name = 'cunxin') {
     super(name);
@@ -94,6 +111,8 @@ export class CunxinDb extends Dexie {
     this.version(2)
       .stores({ entries: 'id, householdId', householdEntries: '[householdId+seq], householdId, villageId' })
       .upgrade(moveServerEntriesIntoHouseholds);
+    // Version 3 (field-entry): drafts of the entry and credit-record forms.
+    this.version(3).stores({ drafts: 'id, userId, householdId' });
   }
 }
 

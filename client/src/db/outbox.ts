@@ -34,6 +34,8 @@ export async function enqueueEntryCreate(
   input: NewEntryInput,
   recorderId: string,
   now: Date = new Date(),
+  /** The form's draft, deleted in the same transaction: saved once, never twice after a crash. */
+  options: { draftId?: string } = {},
 ): Promise<{ entry: LocalEntry; item: OutboxItem }> {
   const at = now.toISOString();
   const entryId = uuidv7();
@@ -53,8 +55,9 @@ export async function enqueueEntryCreate(
     createdAt: at,
     syncIssue: null,
   };
-  return db.transaction('rw', [db.meta, db.entries, db.outbox], async () => {
+  return db.transaction('rw', [db.meta, db.entries, db.outbox, db.drafts], async () => {
     const deviceSeq = await nextDeviceSeq();
+    if (options.draftId) await db.drafts.delete(options.draftId);
     const item: OutboxItem = {
       id: uuidv7(),
       kind: 'entry.create',
