@@ -22,6 +22,7 @@ export const NOTE_MESSAGES: Record<NoteErrorCode, string> = {
 
 const ZERO_WIDTH = /[\u200B-\u200D\uFEFF\u2060]/gu;
 /** Controls other than the line break a textarea produces (tab, NUL, C1, the Unicode separators). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u2028\u2029]/u;
 const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/u;
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -29,7 +30,7 @@ const LONE_SURROGATE = /\p{Cs}/u;
  * Candidate ID numbers after NFKC: 17 digits and a digit or X, possibly typed in groups separated
  * by spaces or hyphens ("370283 19900307 1234"), not part of a longer digit run.
  */
-const ID_CANDIDATE = /(?<![\dXx])\d(?:[ \-]?\d){16}[ \-]?[\dXx](?![\dXx])/gu;
+const ID_CANDIDATE = /(?<![\dXx])\d(?:[ -]?\d){16}[ -]?[\dXx](?![\dXx])/gu;
 
 /**
  * Whether the text holds something that reads as a resident ID number: 18 characters with a
@@ -73,7 +74,7 @@ export function normalizeNote(raw: string): NoteResult {
  * (370283********1234), never in clear.
  */
 export function maskIdNumbersInText(text: string): string {
-  return text.replace(/(?<![\dXx０-９ｘＸ])[\d０-９](?:[ \-]?[\d０-９]){16}[ \-]?[\dXxＸｘ０-９](?![\dXx０-９ｘＸ])/gu, (m) => {
+  return text.replace(/(?<![\dXx０-９ｘＸ])[\d０-９](?:[ -]?[\d０-９]){16}[ -]?[\dXxＸｘ０-９](?![\dXx０-９ｘＸ])/gu, (m) => {
     if (!containsIdNumber(m)) return m;
     const v = normalizeIdNumber(m.replace(/-/g, ''));
     return `${v.slice(0, 6)}${'*'.repeat(8)}${v.slice(-4)}`;

@@ -11,6 +11,18 @@ export interface OutboxItemText {
   household: string;
   householdId: string | null;
   when: string;
+  /**
+   * A household or member edit: the values the collector typed, field by field, and whether the
+   * server kept another phone's value instead (field_conflict). The household's name on the phone
+   * is the server's by now, so it must not be shown as if the collector had typed it.
+   */
+  edits: { field: string; label: string; mine: string; refused: boolean }[];
+}
+
+function editValue(v: unknown, yes: string, no: string): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? yes : no;
+  return String(v);
 }
 
 function householdOf(item: OutboxItem): string | null {
@@ -34,11 +46,18 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
     else title = t('status.kind.householdUpdate');
+    const refused = new Set(item.lastError?.code === 'field_conflict' ? item.lastError.fields ?? [] : []);
+    const edits = item.kind === 'household.update' || item.kind === 'person.update'
+      ? Object.entries(item.payload.fields).map(([field, v]) => ({
+        field, label: t(`conflict.field.${field}`), mine: editValue(v, t('conflict.yes'), t('conflict.no')), refused: refused.has(field),
+      }))
+      : [];
     return {
       title,
       household: householdId ? heads.value[householdId] ?? '' : '',
       householdId,
       when: formatDateTime(item.at),
+      edits,
     };
   };
 }

@@ -33,7 +33,8 @@ export type OutboxStatus = 'pending' | 'attention';
 export type OutboxItem = Mutation & {
   status: OutboxStatus;
   attempts: number;
-  lastError: { code: string; message: string } | null;
+  /** `fields`: of a field_conflict, the fields whose server value was kept (not the collector's). */
+  lastError: { code: string; message: string; fields?: string[] } | null;
   /** Id of the record the mutation is about (the entry id for entry.*). */
   entityId: string;
   /** The user who made it: only that user's session may send it. */

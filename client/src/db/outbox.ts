@@ -176,7 +176,7 @@ export async function applyResults(sent: OutboxItem[], results: MutationResult[]
         await db.outbox.update(item.id, {
           status: 'attention',
           attempts: item.attempts + 1,
-          lastError: { code: issue.code, message: issue.message },
+          lastError: { code: issue.code, message: issue.message, ...(r.fields?.length ? { fields: r.fields } : {}) },
         });
         await db.entries.update(item.entityId, { syncIssue: issue });
         continue;

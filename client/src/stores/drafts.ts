@@ -3,7 +3,8 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as drafts from '../db/drafts';
 import type { DraftRow } from '../db/db';
-import { pushRecent } from '../domain/entry-form';
+import { localDate, pushRecent } from '../domain/entry-form';
+import type { OutboxItem } from '../db/db';
 import { useAuthStore } from './auth';
 
 export const useDraftsStore = defineStore('drafts', () => {
@@ -45,5 +46,25 @@ export const useDraftsStore = defineStore('drafts', () => {
     await drafts.setRecentIndicatorCodes(auth.user.id, pushRecent(await drafts.recentIndicatorCodes(auth.user.id), code));
   }
 
-  return { list, formDirty, refresh, load, save, discard, idOf, recentCodes, noteUsed };
+  /**
+   * "Edit and resend" a refused entry: its payload becomes the form's draft (the refused item is
+   * discarded when the form is saved). Returns the form's path, or null if the collector kept an
+   * existing draft of that household.
+   */
+  async function fromRefused(item: Extract<OutboxItem, { kind: 'entry.create' }>, confirmReplace: () => Promise<boolean>): Promise<string | null> {
+    if (!auth.user) return null;
+    const p = item.payload;
+    const existing = await drafts.getDraft('entry', auth.user.id, p.householdId);
+    if (existing && existing.fields.replacesItemId !== item.id && !(await confirmReplace())) return null;
+    await drafts.saveDraft({
+      kind: 'entry', userId: auth.user.id, householdId: p.householdId, villageId: item.villageId ?? '',
+      fields: {
+        indicatorCode: p.indicatorCode, magnitude: Math.abs(p.points), personId: p.personId ?? '',
+        occurredOn: p.occurredOn > localDate() ? localDate() : p.occurredOn, note: p.note, replacesItemId: item.id,
+      },
+    });
+    return `/households/${p.householdId}/new-entry?resend=1`;
+  }
+
+  return { list, formDirty, refresh, load, save, discard, idOf, recentCodes, noteUsed, fromRefused };
 });
