@@ -97,4 +97,37 @@ export interface Database {
   household_field_versions: HouseholdFieldVersionTable;
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
+  credit_records: CreditRecordTable;
+  credit_record_events: CreditRecordEventTable;
+}
+
+// ---- field-entry: credit-information records (migrations/0008_credit_records.ts) -------------
+export interface CreditRecordTable {
+  id: string;
+  village_id: string;
+  household_id: string;
+  person_id: string | null;
+  kind: string;
+  source: string;
+  occurred_on: string;
+  document_no: string;
+  note: string;
+  state: string;
+  recorder_id: string;
+  device_id: string;
+  content_hash: string;
+  client_created_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CreditRecordEventTable {
+  id: string;
+  record_id: string;
+  village_id: string;
+  from_state: string | null;
+  to_state: string;
+  actor_id: string;
+  reason: string;
+  at: string;
 }

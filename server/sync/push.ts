@@ -30,7 +30,8 @@
 // - item by item: a SAVEPOINT per item (sync_item) around its claim, apply and answer, and a nested
 //   one (sync_apply) around the apply, so a refusal or constraint undoes exactly that item and an
 //   unexpected error pins exactly the item that caused it.
-// household.update and person.update items write directly in both ways, each in its own savepoints.
+// household.update, person.update, credit.create and credit.withdraw items write directly in both
+// ways, each in its own savepoints.
 //
 // Where the transaction runs: validation and hashing happen here, then the batch goes as a plain
 // job (batch-job.ts) to deps.batchRunner — on SQLite the server's writer thread (writer/), which
@@ -48,6 +49,7 @@ import { applyEntryCreate, applyEntryWithdraw, entryContentHash } from './apply-
 import type { BatchItem, BatchJob, BatchOutcome, BatchRunner, OwnRows } from './batch-job';
 import { applyHouseholdUpdate } from './apply-household';
 import { applyPersonUpdate } from './apply-person';
+import { applyCreditCreate, applyCreditWithdraw } from './apply-credit';
 import { BatchCache } from './batch-cache';
 import { BufferedWrites, DirectWrites, RetryItemByItem, type EntryWrites } from './entry-writes';
 import { isDataRefusal, isRetryableError } from './db-errors';
@@ -192,8 +194,8 @@ async function runBuffered(b: Batch): Promise<BatchOutcome> {
     }
     const effects = new ItemEffects();
     try {
-      // Entry mutations only collect writes; a household or person edit writes now, in its own savepoints.
-      const applied = m.kind === 'household.update' || m.kind === 'person.update'
+      // Entry mutations only collect writes; a household or person edit (or a credit record) writes now, in its own savepoints.
+      const applied = m.kind === 'household.update' || m.kind === 'person.update' || m.kind === 'credit.create' || m.kind === 'credit.withdraw'
         ? await withSavepoint(trx, 'sync_item', () => applyItem(b, writes, effects, k, true))
         : await applyItem(b, writes, effects, k, false);
       if (needsSaving(applied, claim.entityId)) toSave.push({ id: m.id, outcome: applied.outcome, entityId: applied.entityId });
@@ -365,6 +367,8 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
     case 'entry.withdraw': return applyEntryWithdraw(ctx, m.payload);
     case 'household.update': return applyHouseholdUpdate(ctx, m.payload);
     case 'person.update': return applyPersonUpdate(ctx, m.payload);
+    case 'credit.create': return applyCreditCreate(ctx, m.payload, m);
+    case 'credit.withdraw': return applyCreditWithdraw(ctx, m.payload);
   }
 }
 
@@ -372,6 +376,7 @@ function entityOf(m: Mutation): string {
   switch (m.kind) {
     case 'household.update': return m.payload.householdId;
     case 'person.update': return m.payload.personId;
+    case 'credit.create': case 'credit.withdraw': return m.payload.recordId;
     default: return m.payload.entryId;
   }
 }

@@ -62,6 +62,25 @@ export const personUpdatePayload = z.object({
 });
 export type PersonUpdatePayload = z.infer<typeof personUpdatePayload>;
 
+/**
+ * A credit-information record (field-entry; shared/domain/credit.ts has the kinds, sources and
+ * the document rule). Person-level records name the person; no ID number travels in clear.
+ */
+export const creditCreatePayload = z.object({
+  recordId: uuid,
+  householdId: uuid,
+  personId: uuid.nullable(),
+  kind: z.string().min(1).max(40),
+  source: z.string().min(1).max(40),
+  occurredOn: isoDate,
+  documentNo: z.string().max(200),
+  note: z.string().max(2000),
+});
+export type CreditCreatePayload = z.infer<typeof creditCreatePayload>;
+
+export const creditWithdrawPayload = z.object({ recordId: uuid, reason: z.string().max(500) });
+export type CreditWithdrawPayload = z.infer<typeof creditWithdrawPayload>;
+
 const mutationBase = {
   id: uuid, // UUIDv7, generated on the phone; the idempotency key
   deviceSeq: z.number().int().min(0), // per-device sequence, increasing
@@ -73,6 +92,9 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   z.object({ ...mutationBase, kind: z.literal('household.update'), payload: householdUpdatePayload }),
   // Additive kind (PROTOCOL_VERSION unchanged): a server without it rejects the item, not the batch.
   z.object({ ...mutationBase, kind: z.literal('person.update'), payload: personUpdatePayload }),
+  // Additive kinds (field-entry): credit-information records, their own ledger.
+  z.object({ ...mutationBase, kind: z.literal('credit.create'), payload: creditCreatePayload }),
+  z.object({ ...mutationBase, kind: z.literal('credit.withdraw'), payload: creditWithdrawPayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];
@@ -142,7 +164,7 @@ export type EncodedColumn =
   | ['t', string | null, number[]]
   | ['y', number[]];
 
-export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator';
+export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator' | 'creditRecord';
 
 export interface ScopeChanges {
   scope: string;

@@ -5,6 +5,7 @@ import { useHouseholdNames, useIndicatorNames } from './useLocalData';
 import { formatPoints } from '../domain/entry-form';
 import { formatDateTime } from '../domain/format';
 import type { OutboxItem } from '../db/db';
+import { CREDIT_KIND_RULES, isCreditKind } from '../../../shared/domain/credit';
 
 export interface OutboxItemText {
   title: string;
@@ -26,7 +27,7 @@ function editValue(v: unknown, yes: string, no: string): string {
 }
 
 function householdOf(item: OutboxItem): string | null {
-  if (item.kind === 'entry.create' || item.kind === 'household.update') return item.payload.householdId;
+  if (item.kind === 'entry.create' || item.kind === 'household.update' || item.kind === 'credit.create') return item.payload.householdId;
   return null;
 }
 
@@ -44,6 +45,10 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
       title = `${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
+    else if (item.kind === 'credit.create') {
+      const rule = isCreditKind(item.payload.kind) ? CREDIT_KIND_RULES[item.payload.kind] : null;
+      title = t('credit.outboxTitle', { kind: rule ? (locale.value === 'en' ? rule.en : rule.zh) : item.payload.kind });
+    } else if (item.kind === 'credit.withdraw') title = t('credit.withdrawTitle');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
     else title = t('status.kind.householdUpdate');
     const refused = new Set(item.lastError?.code === 'field_conflict' ? item.lastError.fields ?? [] : []);

@@ -2,7 +2,7 @@
 // collector's work until the server acknowledges it. Bump the schema version for every change.
 import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 import type {
-  CatalogVersionDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
+  CatalogVersionDto, CreditRecordDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
 } from '../../../shared/protocol/tables';
 import type { LocalEntryState } from '../../../shared/domain/entry-state';
 import type { Mutation, MutationStatus } from '../../../shared/protocol/sync';
@@ -79,6 +79,15 @@ export interface DraftRow {
   updatedAt: string;
 }
 
+/**
+ * A credit-information record on the phone (field-entry): the server's row (pulled), or this
+ * phone's own record not yet acknowledged ('queued'). Its own table: never mixed with entries.
+ */
+export interface LocalCreditRecord extends Omit<CreditRecordDto, 'state'> {
+  state: 'queued' | CreditRecordDto['state'];
+  syncIssue?: SyncIssue | null;
+}
+
 export class CunxinDb extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   villages!: EntityTable<VillageDto, 'id'>;
@@ -90,6 +99,7 @@ export class CunxinDb extends Dexie {
   outbox!: EntityTable<OutboxItem, 'id'>;
   householdEntries!: Table<HouseholdEntries, [string, number]>;
   drafts!: EntityTable<DraftRow, 'id'>;
+  creditRecords!: EntityTable<LocalCreditRecord, 'id'>;
 
   constructor(name = 'cunxin') {
     super(name);
@@ -112,8 +122,8 @@ export class CunxinDb extends Dexie {
     this.version(2)
       .stores({ entries: 'id, householdId', householdEntries: '[householdId+seq], householdId, villageId' })
       .upgrade(moveServerEntriesIntoHouseholds);
-    // Version 3 (field-entry): drafts of the entry and credit-record forms.
-    this.version(3).stores({ drafts: 'id, userId, householdId' });
+    // Version 3 (field-entry): drafts of the entry and credit-record forms; credit records.
+    this.version(3).stores({ drafts: 'id, userId, householdId', creditRecords: 'id, householdId, villageId' });
   }
 }
 
