@@ -5,7 +5,7 @@
 // applied after the entry is saved, and axe on the forms (no serious or critical violation).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, repoRoot, startServer, type TestServer } from './support/server';
@@ -77,6 +77,13 @@ describe('field entry forms at 360×640', () => {
     // The first sync has brought the catalogue and the village's entries.
     await until('catalogue on the phone', async () => (await idbAll(person.page, 'indicators')).length > 0, true, SYNC_TIMEOUT);
   }, 120_000);
+
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state === 'fail' && person) {
+      await screenshot(person.page, `FAILED-field-entry-${ctx.task.name.slice(0, 30).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => undefined);
+      console.log(person.problems.slice(-10).join('\n'));
+    }
+  });
 
   afterAll(async () => {
     restoreSw?.();
@@ -206,7 +213,8 @@ describe('field entry forms at 360×640', () => {
     await page.locator(t('entry-save')).click();
     await confirmLikelyDuplicate(page);
     await until('the fixed entry on the server', () => Promise.resolve(serverEntriesByNote(server, note('refused')).length), 1, SYNC_TIMEOUT);
-    await openStatus(page);
+    // Back on the status screen the form was opened from: nothing unsent, the refused item gone.
+    await page.locator(t('sync-screen')).waitFor({ timeout: UI_TIMEOUT });
     await until('nothing unsent or refused', async () => [await unsentOnScreen(page), await item.count()], [0, 0], SYNC_TIMEOUT);
   }, 120_000);
 
