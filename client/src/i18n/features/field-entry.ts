@@ -46,7 +46,7 @@ export default {
       replace: '替换',
     },
     credit: {
-      title: '采集信用信息',
+      title: '信用信息',
       hint: '信用信息单独记账，与道德积分无关，不影响积分和星级。',
       kind: '类别',
       source: '信息来源',
