@@ -249,4 +249,14 @@ describe('field entry forms at 360×640', () => {
     expect(oldScript).not.toBe('');
     await until('the entry saved before the update reached the server', () => Promise.resolve(serverEntriesByNote(server, note('before update')).length), 1, SYNC_TIMEOUT);
   }, 180_000);
+
+  it('the household edit popup has no serious or critical axe violation', async () => {
+    const page = person.page;
+    await openHousehold(page);
+    await page.locator(t('household-edit')).click();
+    await page.locator('.van-popup').filter({ visible: true }).first().waitFor({ timeout: UI_TIMEOUT });
+    await page.waitForTimeout(400);
+    await screenshot(page, 'field-entry-10-edit-popup');
+    expect(await axeSeriousOrCritical(page)).toEqual([]);
+  });
 });
