@@ -11,7 +11,8 @@ export default defineConfig({
   plugins: [
     vue(),
     VitePWA({
-      registerType: 'autoUpdate',
+      // A new version waits for the collector's yes (client/src/pwa.ts), never mid-entry.
+      registerType: 'prompt',
       injectRegister: false,
       manifest: {
         name: '村信',
@@ -37,7 +38,6 @@ export default defineConfig({
         cleanupOutdatedCaches: true,
         // Take control of the first visit too, so an app opened once can reload offline.
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

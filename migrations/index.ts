@@ -7,6 +7,7 @@ import * as m0003 from './0003_person_field_versions';
 import * as m0004 from './0004_due_review';
 import * as m0005 from './0005_notice_objections';
 import * as m0006 from './0006_tallies_catalog';
+import * as m0008 from './0008_credit_records';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_due_review': m0004,
   '0005_notice_objections': m0005,
   '0006_tallies_catalog': m0006,
+  '0008_credit_records': m0008,
 };

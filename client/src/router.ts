@@ -48,6 +48,13 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { roles: VILLAGE_WORK },
   },
+  {
+    path: '/households/:householdId/new-credit',
+    name: 'new-credit',
+    component: () => import('./views/collector/CreditRecordFormView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
   { path: '/sync', name: 'sync', component: () => import('./views/collector/SyncView.vue'), meta: { roles: VILLAGE_WORK } },
   // The outbox list became part of the sync status screen.
   { path: '/outbox', redirect: '/sync' },

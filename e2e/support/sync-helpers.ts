@@ -48,8 +48,22 @@ export async function recordEntry(page: Page, indicatorCode: string, note: strin
   await item.click();
   await page.locator(t('entry-note')).fill(note);
   await page.locator(t('entry-save')).click();
+  await confirmLikelyDuplicate(page);
   await page.locator(t('entry-save')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
   await page.locator(t('new-entry')).first().waitFor({ timeout: UI_TIMEOUT });
+}
+
+/**
+ * The same indicator for the same household on the same day asks "仍要保存?" (a likely duplicate):
+ * the tests that record a round of identical entries answer yes.
+ */
+export async function confirmLikelyDuplicate(page: Page): Promise<boolean> {
+  const confirm = page.locator('.van-dialog__confirm').filter({ visible: true }).first();
+  const saved = page.locator(t('entry-save')).waitFor({ state: 'detached', timeout: UI_TIMEOUT }).then(() => false);
+  const asked = confirm.waitFor({ timeout: UI_TIMEOUT }).then(() => true);
+  const which = await Promise.race([saved, asked]).catch(() => false);
+  if (which) await confirm.click();
+  return which;
 }
 
 /** One tap on the sync bar's "详情" opens the status screen. */

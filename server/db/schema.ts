@@ -149,6 +149,8 @@ export interface Database {
   period_closures: PeriodClosureTable;
   period_snapshots: PeriodSnapshotTable;
   anomaly_flags: AnomalyFlagTable;
+  credit_records: CreditRecordTable;
+  credit_record_events: CreditRecordEventTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -159,4 +161,35 @@ export interface ObjectionTable {
   filed_by: string | null; filer_household_id: string | null; filer_name: string | null; filer_phone: string | null;
   grounds: string; status: Generated<string>; resolution_reason: string | null; resolved_by: string | null;
   resolved_at: string | null; replacement_entry_id: string | null; receipt_hash: string | null; created_at: string;
+}
+
+// ---- field-entry: credit-information records (migrations/0008_credit_records.ts) -------------
+export interface CreditRecordTable {
+  id: string;
+  village_id: string;
+  household_id: string;
+  person_id: string | null;
+  kind: string;
+  source: string;
+  occurred_on: string;
+  document_no: string;
+  note: string;
+  state: string;
+  recorder_id: string;
+  device_id: string;
+  content_hash: string;
+  client_created_at: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CreditRecordEventTable {
+  id: string;
+  record_id: string;
+  village_id: string;
+  from_state: string | null;
+  to_state: string;
+  actor_id: string;
+  reason: string;
+  at: string;
 }

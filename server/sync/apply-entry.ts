@@ -15,6 +15,7 @@ import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
+import { normalizeNote } from '../../shared/validation/note';
 import type * as repo from './repo/entries';
 
 /** Entry states that still count (a live entry); 'queued' exists only on phones. */
@@ -44,14 +45,14 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
 
   const household = await cache.household(p.householdId);
   if (!household || !canWriteVillage(user, household.villageId)) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
-  await checkEntryContent(ctx, household, p);
+  const note = await checkEntryContent(ctx, household, p);
 
   const now = ctx.nowIso;
   // Field by field, not `{ ...p, … }`: spreading the parsed payload costs microseconds per entry.
   const inserted = await ctx.writes.insertEntry({
     id: p.entryId, villageId: household.villageId, householdId: p.householdId, personId: p.personId,
     catalogVersionId: p.catalogVersionId, indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points,
-    note: p.note, recorderId: user.id, deviceId: ctx.deviceId, deviceSeq: meta.deviceSeq, reverses: p.reverses,
+    note, recorderId: user.id, deviceId: ctx.deviceId, deviceSeq: meta.deviceSeq, reverses: p.reverses,
     contentHash, clientCreatedAt: meta.at, now,
   });
   if (!inserted) {
@@ -64,8 +65,9 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     id: newId(), entryId: p.entryId, villageId: household.villageId, from: null, to: 'submitted',
     actorId: user.id, reason: '', at: now,
   });
-  // The phone built this row itself; it need not come back in this request's answer.
-  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, true);
+  // The phone built this row itself; it need not come back in this request's answer (unless the
+  // server normalised its note, e.g. stripped a zero-width space an older app let through).
+  ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, note === p.note);
   ctx.afterItem(() => cache.rememberEntry({
     id: p.entryId, villageId: household.villageId, householdId: p.householdId, recorderId: user.id,
     state: 'submitted', points: p.points, contentHash,
@@ -73,12 +75,18 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   return { outcome: { status: 'applied' }, entityId: p.entryId };
 }
 
-type EntryContent = Pick<EntryCreatePayload, 'householdId' | 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'reverses'>;
+type EntryContent = Pick<EntryCreatePayload, 'householdId' | 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'note' | 'reverses'>;
 
-/** The rules on an entry's content, the same for a new entry and a corrected one (entry.resubmit). */
-async function checkEntryContent(ctx: ApplyContext, household: repo.HouseholdForWrite, p: EntryContent): Promise<void> {
+/**
+ * The rules on an entry's content, the same for a new entry and a corrected one (entry.resubmit);
+ * returns its note as stored (normalised).
+ */
+async function checkEntryContent(ctx: ApplyContext, household: repo.HouseholdForWrite, p: EntryContent): Promise<string> {
   const { user, cache } = ctx;
   if (!isRealDate(p.occurredOn)) throw rejected('invalid_date', '日期无效');
+  // Guardrail 6 and security.md "Input": the phone runs the same check; an older app may not have.
+  const note = normalizeNote(p.note);
+  if (!note.ok) throw rejected(note.code, note.message);
   if (isFutureDate(p.occurredOn, ctx.now.getTime())) throw rejected('future_time', '发生日期不能晚于今天');
 
   const catalog = await cache.catalogVersion(p.catalogVersionId);
@@ -118,6 +126,7 @@ async function checkEntryContent(ctx: ApplyContext, household: repo.HouseholdFor
     const dayCode = checkRecorderDayCap(rules.recorderDayCap, used);
     if (dayCode) throw rejected(dayCode, ENTRY_POINTS_MESSAGES[dayCode]);
   }
+  return note.value;
 }
 
 function sameEntryOrConflict(ctx: ApplyContext, existing: repo.EntryBrief, contentHash: string): Applied {
@@ -197,12 +206,12 @@ export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayl
   if (current !== p.revision) throw conflictItem('stale_revision', '这条记录已被修改过，请同步后再改');
   const household = await cache.household(entry.householdId);
   if (!household) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
-  await checkEntryContent(ctx, household, { ...p, householdId: entry.householdId, reverses: null });
+  const note = await checkEntryContent(ctx, household, { ...p, householdId: entry.householdId, reverses: null });
 
   const now = ctx.nowIso;
   await ctx.writes.reviseEntry({
     id: entry.id, revision: p.revision, personId: p.personId, catalogVersionId: p.catalogVersionId,
-    indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points, note: p.note, now, revisionId: newId(), mutationId: ctx.mutationId,
+    indicatorCode: p.indicatorCode, occurredOn: p.occurredOn, points: p.points, note, now, revisionId: newId(), mutationId: ctx.mutationId,
   });
   await ctx.writes.insertEntryEvent({
     id: newId(), entryId: entry.id, villageId: entry.villageId, from: entry.state, to: step.to,

@@ -63,7 +63,18 @@ export class DirectWrites implements EntryWrites {
     return changed;
   }
   entryRevision(id: string) { return repo.entryRevision(this.trx, id); }
-  reviseEntry(r: repo.EntryRevise) { return repo.reviseEntry(this.trx, r); }
+  async reviseEntry(r: repo.EntryRevise) {
+    // A resubmitted entry leaves the tallies as it was and comes back as submitted, with its new
+    // points and date (the household stays the same).
+    const [before] = await loadTallyFacts(this.trx, [r.id]);
+    await repo.reviseEntry(this.trx, r);
+    if (before) {
+      await applyTallyDelta(this.trx, [
+        { entry: before, from: before.state, to: null, at: r.now },
+        { entry: { ...before, points: r.points, occurredOn: r.occurredOn }, from: null, to: 'submitted', at: r.now },
+      ]);
+    }
+  }
   countCapSlots(subject: CapSubject, code: string, states: readonly string[], from: string, to: string) {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }

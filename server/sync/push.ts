@@ -30,7 +30,8 @@
 // - item by item: a SAVEPOINT per item (sync_item) around its claim, apply and answer, and a nested
 //   one (sync_apply) around the apply, so a refusal or constraint undoes exactly that item and an
 //   unexpected error pins exactly the item that caused it.
-// household.update and person.update items write directly in both ways, each in its own savepoints.
+// household.update, person.update, credit.create and credit.withdraw items write directly in both
+// ways, each in its own savepoints.
 //
 // Where the transaction runs: validation and hashing happen here, then the batch goes as a plain
 // job (batch-job.ts) to deps.batchRunner — on SQLite the server's writer thread (writer/), which
@@ -50,6 +51,7 @@ import { applyHouseholdUpdate } from './apply-household';
 import { applyPersonUpdate } from './apply-person';
 import { applyHouseholdCreate, applyPersonCreate, applyPersonMove, applyPersonRemove } from './apply-roster';
 import { prepareIdNumber, sealedIdOf } from './sealed-id';
+import { applyCreditCreate, applyCreditWithdraw } from './apply-credit';
 import { BatchCache } from './batch-cache';
 import { BufferedWrites, DirectWrites, RetryItemByItem, type EntryWrites } from './entry-writes';
 import { isDataRefusal, isRetryableError } from './db-errors';
@@ -378,6 +380,8 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
     case 'person.create': return applyPersonCreate(ctx, m.payload, ctx.preparedId);
     case 'person.remove': return applyPersonRemove(ctx, m.payload);
     case 'person.move': return applyPersonMove(ctx, m.payload);
+    case 'credit.create': return applyCreditCreate(ctx, m.payload, m);
+    case 'credit.withdraw': return applyCreditWithdraw(ctx, m.payload);
   }
 }
 
@@ -391,6 +395,7 @@ function entityOf(m: Mutation): string {
     case 'household.update': return m.payload.householdId;
     case 'person.update': case 'person.remove': case 'person.move': case 'person.create': return m.payload.personId;
     case 'household.create': return m.payload.householdId;
+    case 'credit.create': case 'credit.withdraw': return m.payload.recordId;
     default: return m.payload.entryId;
   }
 }

@@ -121,6 +121,24 @@ export type PersonRemovePayload = z.infer<typeof personRemovePayload>;
 /** Moves a member to another household of the same village; merged like a person field ('householdId'). */
 export const personMovePayload = z.object({ personId: uuid, baseVersion: z.number().int().min(1), toHouseholdId: uuid });
 export type PersonMovePayload = z.infer<typeof personMovePayload>;
+/**
+ * A credit-information record (field-entry; shared/domain/credit.ts has the kinds, sources and
+ * the document rule). Person-level records name the person; no ID number travels in clear.
+ */
+export const creditCreatePayload = z.object({
+  recordId: uuid,
+  householdId: uuid,
+  personId: uuid.nullable(),
+  kind: z.string().min(1).max(40),
+  source: z.string().min(1).max(40),
+  occurredOn: isoDate,
+  documentNo: z.string().max(200),
+  note: z.string().max(2000),
+});
+export type CreditCreatePayload = z.infer<typeof creditCreatePayload>;
+
+export const creditWithdrawPayload = z.object({ recordId: uuid, reason: z.string().max(500) });
+export type CreditWithdrawPayload = z.infer<typeof creditWithdrawPayload>;
 
 const mutationBase = {
   id: uuid, // UUIDv7, generated on the phone; the idempotency key
@@ -139,6 +157,9 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   z.object({ ...mutationBase, kind: z.literal('person.create'), payload: personCreatePayload }),
   z.object({ ...mutationBase, kind: z.literal('person.remove'), payload: personRemovePayload }),
   z.object({ ...mutationBase, kind: z.literal('person.move'), payload: personMovePayload }),
+  // Additive kinds (field-entry): credit-information records, their own ledger.
+  z.object({ ...mutationBase, kind: z.literal('credit.create'), payload: creditCreatePayload }),
+  z.object({ ...mutationBase, kind: z.literal('credit.withdraw'), payload: creditWithdrawPayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];
@@ -149,6 +170,7 @@ export function mutationEntityId(m: Mutation): string {
     case 'entry.create': case 'entry.withdraw': case 'entry.resubmit': return m.payload.entryId;
     case 'household.update': case 'household.create': return m.payload.householdId;
     case 'person.update': case 'person.create': case 'person.remove': case 'person.move': return m.payload.personId;
+    case 'credit.create': case 'credit.withdraw': return m.payload.recordId;
   }
 }
 
@@ -217,7 +239,7 @@ export type EncodedColumn =
   | ['t', string | null, number[]]
   | ['y', number[]];
 
-export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator';
+export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator' | 'creditRecord';
 
 export interface ScopeChanges {
   scope: string;

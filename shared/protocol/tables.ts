@@ -41,9 +41,15 @@ export interface IndicatorDto {
   evidenceRequired: boolean; subject: 'household' | 'person'; recorderRoles: string[]; sort: number;
 }
 
+/** A credit-information record (field-entry): its own ledger, never mixed with entries. */
+export interface CreditRecordDto {
+  id: string; villageId: string; householdId: string; personId: string | null; kind: string; source: string;
+  occurredOn: string; documentNo: string; note: string; recorderId: string; state: string; createdAt: string;
+}
+
 export interface PulledDtos {
   village: VillageDto; household: HouseholdDto; person: PersonDto; entry: EntryDto;
-  catalogVersion: CatalogVersionDto; indicator: IndicatorDto;
+  catalogVersion: CatalogVersionDto; indicator: IndicatorDto; creditRecord: CreditRecordDto;
 }
 
 /**
@@ -73,6 +79,10 @@ export const PULLED_SCHEMA: { [K in PulledEntity]: { readonly [C in keyof Pulled
     id: 'uuid', catalogVersionId: 'uuid', code: 'text', category: 'text', nameZh: 'text', nameEn: 'text', sign: 'int',
     pointsMin: 'int', pointsMax: 'int', capCount: 'int', capPeriod: 'text', evidenceRequired: 'bool', subject: 'text',
     recorderRoles: 'json', sort: 'int',
+  },
+  creditRecord: {
+    id: 'uuid', villageId: 'uuid', householdId: 'uuid', personId: 'uuid', kind: 'text', source: 'text',
+    occurredOn: 'date', documentNo: 'text', note: 'text', recorderId: 'uuid', state: 'text', createdAt: 'time',
   },
 };
 

@@ -5,16 +5,29 @@ import { useHouseholdNames, useIndicatorNames } from './useLocalData';
 import { formatPoints } from '../domain/entry-form';
 import { formatDateTime } from '../domain/format';
 import type { OutboxItem } from '../db/db';
+import { CREDIT_KIND_RULES, isCreditKind } from '../../../shared/domain/credit';
 
 export interface OutboxItemText {
   title: string;
   household: string;
   householdId: string | null;
   when: string;
+  /**
+   * A household or member edit: the values the collector typed, field by field, and whether the
+   * server kept another phone's value instead (field_conflict). The household's name on the phone
+   * is the server's by now, so it must not be shown as if the collector had typed it.
+   */
+  edits: { field: string; label: string; mine: string; refused: boolean }[];
+}
+
+function editValue(v: unknown, yes: string, no: string): string {
+  if (v === null || v === undefined || v === '') return '—';
+  if (typeof v === 'boolean') return v ? yes : no;
+  return String(v);
 }
 
 function householdOf(item: OutboxItem): string | null {
-  if (item.kind === 'entry.create' || item.kind === 'household.update') return item.payload.householdId;
+  if (item.kind === 'entry.create' || item.kind === 'household.update' || item.kind === 'credit.create') return item.payload.householdId;
   return null;
 }
 
@@ -32,13 +45,24 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
       title = `${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
+    else if (item.kind === 'credit.create') {
+      const rule = isCreditKind(item.payload.kind) ? CREDIT_KIND_RULES[item.payload.kind] : null;
+      title = t('credit.outboxTitle', { kind: rule ? (locale.value === 'en' ? rule.en : rule.zh) : item.payload.kind });
+    } else if (item.kind === 'credit.withdraw') title = t('credit.withdrawTitle');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
     else title = t('status.kind.householdUpdate');
+    const refused = new Set(item.lastError?.code === 'field_conflict' ? item.lastError.fields ?? [] : []);
+    const edits = item.kind === 'household.update' || item.kind === 'person.update'
+      ? Object.entries(item.payload.fields).map(([field, v]) => ({
+        field, label: t(`conflict.field.${field}`), mine: editValue(v, t('conflict.yes'), t('conflict.no')), refused: refused.has(field),
+      }))
+      : [];
     return {
       title,
       household: householdId ? heads.value[householdId] ?? '' : '',
       householdId,
       when: formatDateTime(item.at),
+      edits,
     };
   };
 }

@@ -20,12 +20,13 @@ function tableOf(entity: TableEntity): RowTable {
     person: db.persons,
     catalogVersion: db.catalogVersions,
     indicator: db.indicators,
+    creditRecord: db.creditRecords,
   };
   return tables[entity] as RowTable;
 }
 
-const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry'];
-const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators];
+const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry', 'creditRecord'];
+const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.creditRecords];
 
 /**
  * Stores the pages of one answer (one per scope) in one transaction. A page that brings nothing
@@ -90,6 +91,7 @@ export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
         await db.households.where('villageId').equals(id).delete();
         await db.persons.where('villageId').equals(id).delete();
         await deleteEntriesOfVillage(id);
+        await db.creditRecords.where('villageId').equals(id).delete();
       } else if (kind === 'township') {
         const versions = await db.catalogVersions.where('townshipId').equals(id).primaryKeys();
         await db.indicators.where('catalogVersionId').anyOf(versions).delete();
@@ -132,6 +134,7 @@ export async function resetPulledDataIfSchemaChanged(): Promise<boolean> {
     if (stored !== undefined) {
       await Promise.all([db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators].map((t) => t.clear()));
       await db.entries.filter((e) => e.state !== 'queued').delete();
+      await db.creditRecords.filter((r) => r.state !== 'queued').delete();
       const cursors = Object.keys(await readCursors()).map(cursorKey);
       await db.meta.bulkDelete(cursors);
     }

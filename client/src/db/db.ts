@@ -2,7 +2,7 @@
 // collector's work until the server acknowledges it. Bump the schema version for every change.
 import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 import type {
-  CatalogVersionDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
+  CatalogVersionDto, CreditRecordDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
 } from '../../../shared/protocol/tables';
 import type { LocalEntryState } from '../../../shared/domain/entry-state';
 import type { Mutation, MutationStatus } from '../../../shared/protocol/sync';
@@ -33,7 +33,8 @@ export type OutboxStatus = 'pending' | 'attention';
 export type OutboxItem = Mutation & {
   status: OutboxStatus;
   attempts: number;
-  lastError: { code: string; message: string } | null;
+  /** `fields`: of a field_conflict, the fields whose server value was kept (not the collector's). */
+  lastError: { code: string; message: string; fields?: string[] } | null;
   /** Id of the record the mutation is about (the entry id for entry.*). */
   entityId: string;
   /** The user who made it: only that user's session may send it. */
@@ -62,6 +63,31 @@ export interface HouseholdEntries {
   rows: EntryDto[];
 }
 
+/**
+ * A half-filled form (entry or credit record), saved as the collector types (db/drafts.ts). Never
+ * sent: only saving the form makes an outbox item. Holds no ID number in clear.
+ */
+export interface DraftRow {
+  /** `${kind}:${userId}:${householdId}`: one draft per form and household for a user. */
+  id: string;
+  kind: 'entry' | 'credit';
+  userId: string;
+  householdId: string;
+  villageId: string;
+  /** The form's fields, as the form defines them (domain/drafts.ts). */
+  fields: Record<string, unknown>;
+  updatedAt: string;
+}
+
+/**
+ * A credit-information record on the phone (field-entry): the server's row (pulled), or this
+ * phone's own record not yet acknowledged ('queued'). Its own table: never mixed with entries.
+ */
+export interface LocalCreditRecord extends Omit<CreditRecordDto, 'state'> {
+  state: 'queued' | CreditRecordDto['state'];
+  syncIssue?: SyncIssue | null;
+}
+
 export class CunxinDb extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   villages!: EntityTable<VillageDto, 'id'>;
@@ -72,6 +98,8 @@ export class CunxinDb extends Dexie {
   indicators!: EntityTable<IndicatorDto, 'id'>;
   outbox!: EntityTable<OutboxItem, 'id'>;
   householdEntries!: Table<HouseholdEntries, [string, number]>;
+  drafts!: EntityTable<DraftRow, 'id'>;
+  creditRecords!: EntityTable<LocalCreditRecord, 'id'>;
 
   constructor(name = 'cunxin') {
     super(name);
@@ -94,6 +122,8 @@ export class CunxinDb extends Dexie {
     this.version(2)
       .stores({ entries: 'id, householdId', householdEntries: '[householdId+seq], householdId, villageId' })
       .upgrade(moveServerEntriesIntoHouseholds);
+    // Version 3 (field-entry): drafts of the entry and credit-record forms; credit records.
+    this.version(3).stores({ drafts: 'id, userId, householdId', creditRecords: 'id, householdId, villageId' });
   }
 }
 

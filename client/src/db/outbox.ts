@@ -2,7 +2,7 @@
 // server, in ONE transaction, so a crash can never leave an entry without its mutation (or the
 // reverse). deviceSeq is allocated inside that transaction, so it strictly increases per device.
 import { uuidv7 } from 'uuidv7';
-import { db, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
+import { db, type LocalCreditRecord, type LocalEntry, type OutboxItem, type SyncIssue } from './db';
 import { META } from './meta';
 import { hasServerRow } from './entries';
 import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
@@ -34,6 +34,8 @@ export async function enqueueEntryCreate(
   input: NewEntryInput,
   recorderId: string,
   now: Date = new Date(),
+  /** The form's draft, deleted in the same transaction: saved once, never twice after a crash. */
+  options: { draftId?: string } = {},
 ): Promise<{ entry: LocalEntry; item: OutboxItem }> {
   const at = now.toISOString();
   const entryId = uuidv7();
@@ -55,8 +57,9 @@ export async function enqueueEntryCreate(
     revision: 1,
     syncIssue: null,
   };
-  return db.transaction('rw', [db.meta, db.entries, db.outbox], async () => {
+  return db.transaction('rw', [db.meta, db.entries, db.outbox, db.drafts], async () => {
     const deviceSeq = await nextDeviceSeq();
+    if (options.draftId) await db.drafts.delete(options.draftId);
     const item: OutboxItem = {
       id: uuidv7(),
       kind: 'entry.create',
@@ -85,6 +88,50 @@ export async function enqueueEntryCreate(
     await db.entries.add(entry);
     await db.outbox.add(item);
     return { entry, item };
+  });
+}
+
+/** A new credit-information record as the form gives it (document number and note normalised). */
+export interface NewCreditInput {
+  villageId: string;
+  householdId: string;
+  personId: string | null;
+  kind: string;
+  source: string;
+  occurredOn: string;
+  documentNo: string;
+  note: string;
+}
+
+/** Records a credit record locally ('queued') and queues its `credit.create`, in one transaction. */
+export async function enqueueCreditCreate(
+  input: NewCreditInput,
+  recorderId: string,
+  now: Date = new Date(),
+  options: { draftId?: string } = {},
+): Promise<{ record: LocalCreditRecord; item: OutboxItem }> {
+  const at = now.toISOString();
+  const recordId = uuidv7();
+  const record: LocalCreditRecord = {
+    id: recordId, villageId: input.villageId, householdId: input.householdId, personId: input.personId, kind: input.kind,
+    source: input.source, occurredOn: input.occurredOn, documentNo: input.documentNo, note: input.note, recorderId,
+    state: 'queued', createdAt: at, syncIssue: null,
+  };
+  return db.transaction('rw', [db.meta, db.creditRecords, db.outbox, db.drafts], async () => {
+    const deviceSeq = await nextDeviceSeq();
+    if (options.draftId) await db.drafts.delete(options.draftId);
+    const item: OutboxItem = {
+      id: uuidv7(), kind: 'credit.create', deviceSeq, at,
+      payload: {
+        recordId, householdId: input.householdId, personId: input.personId, kind: input.kind, source: input.source,
+        occurredOn: input.occurredOn, documentNo: input.documentNo, note: input.note,
+      },
+      status: 'pending', attempts: 0, lastError: null, entityId: recordId, userId: recorderId, villageId: input.villageId,
+      exportedAt: null, keptAt: null,
+    };
+    await db.creditRecords.add(record);
+    await db.outbox.add(item);
+    return { record, item };
   });
 }
 
@@ -159,7 +206,7 @@ export function toMutation(item: OutboxItem): Mutation {
  */
 export async function applyResults(sent: OutboxItem[], results: MutationResult[]): Promise<void> {
   const byId = new Map(results.map((r) => [r.id, r]));
-  await db.transaction('rw', [db.outbox, db.entries, db.householdEntries], async () => {
+  await db.transaction('rw', [db.outbox, db.entries, db.householdEntries, db.creditRecords], async () => {
     for (const item of sent) {
       const r = byId.get(item.id);
       if (!r || !shouldLeaveOutbox(r.status)) {
@@ -175,13 +222,19 @@ export async function applyResults(sent: OutboxItem[], results: MutationResult[]
         await db.outbox.update(item.id, {
           status: 'attention',
           attempts: item.attempts + 1,
-          lastError: { code: issue.code, message: issue.message },
+          lastError: { code: issue.code, message: issue.message, ...(r.fields?.length ? { fields: r.fields } : {}) },
         });
-        await db.entries.update(item.entityId, { syncIssue: issue });
+        if (item.kind === 'credit.create') await db.creditRecords.update(item.entityId, { syncIssue: issue });
+        else await db.entries.update(item.entityId, { syncIssue: issue });
         continue;
       }
       // applied / duplicate: the server has it.
       await db.outbox.delete(item.id);
+      if (item.kind === 'credit.create') {
+        // Until the pulled row replaces it (same id), the local copy shows 'submitted'.
+        const local = await db.creditRecords.get(item.entityId);
+        if (local?.state === 'queued') await db.creditRecords.update(item.entityId, { state: 'submitted', syncIssue: null });
+      }
       if (item.kind === 'entry.create') {
         // The server's row may already be on the phone (an earlier answer was lost): it stands
         // for the entry now. Otherwise the local copy shows 'submitted' until the row arrives.
@@ -194,10 +247,14 @@ export async function applyResults(sent: OutboxItem[], results: MutationResult[]
 
 /** Gives up an item the server refused: removes it and, for a never-accepted entry, the entry. */
 export async function discardAttentionItem(itemId: string): Promise<void> {
-  await db.transaction('rw', [db.outbox, db.entries], async () => {
+  await db.transaction('rw', [db.outbox, db.entries, db.creditRecords], async () => {
     const item = await db.outbox.get(itemId);
     if (!item || item.status !== 'attention') return;
     await db.outbox.delete(itemId);
+    if (item.kind === 'credit.create') {
+      const record = await db.creditRecords.get(item.entityId);
+      if (record?.state === 'queued') await db.creditRecords.delete(item.entityId);
+    }
     if (item.kind === 'entry.create') {
       const entry = await db.entries.get(item.entityId);
       if (entry?.state === 'queued') await db.entries.delete(item.entityId);
@@ -257,7 +314,7 @@ export async function villageOfItem(item: OutboxItem): Promise<string | undefine
   if (item.kind === 'household.update') return (await db.households.get(item.payload.householdId))?.villageId;
   if (item.kind === 'entry.create') return (await db.entries.get(item.entityId))?.villageId;
   if (item.kind === 'entry.withdraw') return (await db.entries.get(item.payload.entryId))?.villageId;
-  // Person and roster items always carry their village (no older item without one exists).
+  // Person, roster and credit items always carry their village (no older item without one exists).
   return undefined;
 }
 

@@ -172,7 +172,7 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
   if (file.userId !== userId) throw new TransferError('other_user', file.userName);
   const entriesById = new Map(file.entries.map((e) => [e.id, e]));
   const ordered = [...file.items].sort((a, b) => a.mutation.deviceSeq - b.mutation.deviceSeq);
-  return db.transaction('rw', [db.meta, db.outbox, db.entries, db.householdEntries], async () => {
+  return db.transaction('rw', [db.meta, db.outbox, db.entries, db.householdEntries, db.creditRecords], async () => {
     let added = 0;
     let skipped = 0;
     const present = new Set(await db.outbox.toCollection().primaryKeys());
@@ -199,6 +199,14 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
             ? { ...fromFile, state: 'queued' }
             : entryFromPayload(m.payload, x.villageId, userId, m.at));
         }
+      }
+      if (m.kind === 'credit.create' && !(await db.creditRecords.get(entityId))) {
+        const p = m.payload;
+        await db.creditRecords.add({
+          id: p.recordId, villageId: x.villageId ?? '', householdId: p.householdId, personId: p.personId, kind: p.kind,
+          source: p.source, occurredOn: p.occurredOn, documentNo: p.documentNo, note: p.note, recorderId: userId,
+          state: 'queued', createdAt: m.at, syncIssue: null,
+        });
       }
       const item: OutboxItem = {
         ...m,

@@ -1,6 +1,13 @@
 // Pure helpers of the entry form: indicator grouping, the points a collector may choose, dates.
 import { INDICATOR_CATEGORIES } from '../../../shared/domain/catalog-default';
 import type { IndicatorDto } from '../../../shared/protocol/tables';
+import { pinyin } from 'pinyin-pro';
+import {
+  CAP_COUNTED_STATES, checkCap, computeStanding, countTowardsCap, DEFAULT_BASE_POINTS,
+} from '../../../shared/domain/points';
+import { isCapPeriod } from '../../../shared/domain/period';
+import { starLevel, type StarLevel } from '../../../shared/domain/stars';
+import type { LocalEntryState } from '../../../shared/domain/entry-state';
 
 export interface IndicatorGroup {
   category: string;
@@ -64,4 +71,125 @@ export function localDate(d: Date = new Date()): string {
 
 export function formatPoints(points: number): string {
   return points > 0 ? `+${points}` : String(points);
+}
+
+// ---- field-entry: search, preview while choosing, dates the Chinese way ----------------------
+
+
+/** What a search matches an indicator on: its names, code, and the pinyin of its Chinese name. */
+export interface IndicatorSearchKey {
+  indicator: IndicatorDto;
+  text: string;
+  initials: string;
+  full: string;
+}
+
+export function indicatorSearchKeys(indicators: readonly IndicatorDto[]): IndicatorSearchKey[] {
+  return indicators.map((indicator) => {
+    const syllables = pinyin(indicator.nameZh, { toneType: 'none', type: 'array', nonZh: 'removed' });
+    return {
+      indicator,
+      text: `${indicator.nameZh} ${indicator.nameEn} ${indicator.code}`.toLowerCase(),
+      initials: syllables.map((s) => s[0] ?? '').join('').toLowerCase(),
+      full: syllables.join('').toLowerCase(),
+    };
+  });
+}
+
+/** Indicators whose name, code, pinyin initials (zyfw) or full pinyin (zhiyuan) contain the query. */
+export function searchIndicators(keys: readonly IndicatorSearchKey[], query: string): IndicatorDto[] {
+  const q = query.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, '');
+  if (!q) return [];
+  return keys.filter((k) => k.text.replace(/\s+/g, '').includes(q) || k.initials.includes(q) || k.full.includes(q))
+    .map((k) => k.indicator);
+}
+
+/** Most recent first, each code once, at most `n`; codes missing from the catalogue are dropped. */
+export function recentIndicators(recentCodes: readonly string[], indicators: readonly IndicatorDto[], n = 4): IndicatorDto[] {
+  const byCode = new Map(indicators.map((i) => [i.code, i]));
+  const out: IndicatorDto[] = [];
+  for (const code of recentCodes) {
+    const ind = byCode.get(code);
+    if (ind && !out.includes(ind)) out.push(ind);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** The list of recent codes after using `code` (kept short: it is a shortcut, not a history). */
+export function pushRecent(recentCodes: readonly string[], code: string, max = 8): string[] {
+  return [code, ...recentCodes.filter((c) => c !== code)].slice(0, max);
+}
+
+export interface PreviewEntry {
+  id: string;
+  householdId: string;
+  personId: string | null;
+  indicatorCode: string;
+  occurredOn: string;
+  points: number;
+  state: LocalEntryState;
+}
+
+export interface EntryPreview {
+  /** Entries of the subject that use up the cap in the period (null: the indicator has no cap). */
+  cap: { used: number; count: number; period: string; reached: boolean } | null;
+  /** Live entries of the same household, indicator and day (any recorder, synced or not). */
+  duplicates: PreviewEntry[];
+  before: { standing: number; stars: StarLevel };
+  /** If this entry became effective (and nothing else changed). */
+  after: { standing: number; stars: StarLevel };
+}
+
+/**
+ * What the form shows while the collector chooses: the same shared rules the server applies on
+ * push (checkCap, countTowardsCap) and that the household page uses (computeStanding, starLevel).
+ */
+export function previewEntry(input: {
+  indicator: Pick<IndicatorDto, 'code' | 'capCount' | 'capPeriod' | 'subject'>;
+  householdId: string;
+  personId: string | null;
+  occurredOn: string;
+  points: number;
+  entries: readonly PreviewEntry[];
+  basePoints?: number;
+}): EntryPreview {
+  const { indicator: ind, entries } = input;
+  const household = entries.filter((e) => e.householdId === input.householdId);
+  let cap: EntryPreview['cap'] = null;
+  if (ind.capCount !== null && isCapPeriod(ind.capPeriod)) {
+    const subject = ind.subject === 'person' && input.personId ? household.filter((e) => e.personId === input.personId) : household;
+    const used = countTowardsCap(subject, ind.code, ind.capPeriod, input.occurredOn);
+    cap = { used, count: ind.capCount, period: ind.capPeriod, reached: checkCap(ind, used) !== null };
+  }
+  const duplicates = household.filter((e) => e.indicatorCode === ind.code && e.occurredOn === input.occurredOn
+    && CAP_COUNTED_STATES.includes(e.state));
+  const year = Number(input.occurredOn.slice(0, 4));
+  const summary = computeStanding({ year, basePoints: input.basePoints ?? DEFAULT_BASE_POINTS, entries: household });
+  const afterStanding = summary.standing + input.points;
+  const afterMaxDeduction = Math.max(summary.maxDeduction, input.points < 0 ? -input.points : 0);
+  return {
+    cap,
+    duplicates,
+    before: { standing: summary.standing, stars: starLevel(summary.standing, summary.maxDeduction) },
+    after: { standing: afterStanding, stars: starLevel(afterStanding, afterMaxDeduction) },
+  };
+}
+
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+
+/** 'YYYY-MM-DD' → '2026年12月2日 星期三' (zh) or '2026-12-02 Wed' (en); never 12/02/2026. */
+export function formatEntryDate(iso: string, locale: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  if (!m) return iso;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const wd = new Date(Date.UTC(y, mo - 1, d)).getUTCDay();
+  if (locale === 'en') return `${iso} ${['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][wd]}`;
+  return `${y}年${mo}月${d}日 星期${WEEKDAYS[wd]}`;
+}
+
+/** The local date `days` before `from` ('YYYY-MM-DD'). */
+export function daysBefore(from: string, days: number): string {
+  const [y, m, d] = from.split('-').map(Number);
+  return localDate(new Date(y, m - 1, d - days));
 }

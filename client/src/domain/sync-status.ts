@@ -137,4 +137,6 @@ export function issueKey(code: string | null | undefined): string {
 export const REDO_CODES: readonly string[] = [
   'future_time', 'invalid_date', 'catalog_unknown', 'indicator_unknown', 'person_required', 'person_unknown',
   'points_not_integer', 'points_sign', 'points_range',
+  // field-entry: the note (shared/validation/note.ts); fixed by editing it and sending again.
+  'note_id_number', 'note_control', 'note_bidi', 'note_chars', 'note_too_long',
 ];

@@ -4,12 +4,14 @@
 // list it here. Top-level keys must not collide with zh-CN.ts or another feature.
 import noticeObjections from './features/notice-objections';
 import roster from './features/roster';
+import fieldEntry from './features/field-entry';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
 export const FEATURE_MESSAGES: FeatureMessages[] = [
   noticeObjections,
   roster,
+  fieldEntry,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -42,9 +42,9 @@ export const useHouseholdsStore = defineStore('households', () => {
   }
 
   /** Saves the entry and its outbox item together; the sync runner sends it shortly after. */
-  async function addEntry(input: NewEntryInput): Promise<LocalEntry> {
+  async function addEntry(input: NewEntryInput, options: { draftId?: string } = {}): Promise<LocalEntry> {
     if (!auth.user) throw new Error('not logged in');
-    const { entry } = await enqueueEntryCreate(input, auth.user.id);
+    const { entry } = await enqueueEntryCreate(input, auth.user.id, new Date(), options);
     sync.notifyLocalWrite();
     return entry;
   }

@@ -8,6 +8,7 @@ import type { PulledEntity } from '../../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../../shared/protocol/sync';
 import type { PulledDtos } from '../../../shared/protocol/tables';
 import type { EntryState } from '../../../shared/domain/entry-state';
+import { creditRecordsByIds } from './credit-records';
 
 export interface PulledRow<K extends PulledEntity> { scope: string; dto: PulledDtos[K] }
 export type PulledRows<K extends PulledEntity> = Map<string, PulledRow<K>>;
@@ -119,6 +120,17 @@ async function indicators(db: Db, ids: readonly string[]): Promise<PulledRows<'i
   }]));
 }
 
+async function creditRecords(db: Db, ids: readonly string[]): Promise<PulledRows<'creditRecord'>> {
+  const rows = await inChunks(ids, (c) => creditRecordsByIds(db, c));
+  return new Map(rows.map((r) => [r.id, {
+    scope: scopeOfVillage(r.village_id),
+    dto: {
+      id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id, kind: r.kind, source: r.source,
+      occurredOn: r.occurred_on, documentNo: r.document_no, note: r.note, recorderId: r.recorder_id, state: r.state, createdAt: r.created_at,
+    },
+  }]));
+}
+
 const LOADERS: { [K in PulledEntity]: (db: Db, ids: readonly string[]) => Promise<PulledRows<K>> } = {
   village: villages,
   household: households,
@@ -126,6 +138,7 @@ const LOADERS: { [K in PulledEntity]: (db: Db, ids: readonly string[]) => Promis
   entry: entries,
   catalogVersion: catalogVersions,
   indicator: indicators,
+  creditRecord: creditRecords,
 };
 
 /** The live rows of one entity with these ids; ids without a live row are absent from the map. */

@@ -1,0 +1,83 @@
+// Credit information records (信用信息采集): their own ledger, never mixed with moral points
+// (domain.md guardrail 1). The kinds a collector may record, where the information comes from,
+// and which need a legally effective document (国办发〔2020〕49号: a negative record must rest on
+// one). Phone and server use these same rules.
+
+export const CREDIT_KINDS = [
+  'loan_repaid', 'arrears_settled', 'honour', 'volunteer_star', 'admin_penalty', 'court_judgment_fulfilled',
+] as const;
+export type CreditKind = (typeof CREDIT_KINDS)[number];
+
+export const CREDIT_SOURCES = ['village', 'bank', 'township', 'court'] as const;
+export type CreditSource = (typeof CREDIT_SOURCES)[number];
+
+export const CREDIT_STATES = ['submitted', 'withdrawn'] as const;
+export type CreditState = (typeof CREDIT_STATES)[number];
+
+export interface CreditKindRule {
+  zh: string;
+  en: string;
+  /** A negative record (a penalty): kept at most five years (guardrail 8), needs a document. */
+  negative: boolean;
+  /** A document number (决定书/判决书 文号) is required. */
+  documentRequired: boolean;
+  /** Sources that can issue this kind of information; the first is the form's default. */
+  sources: readonly CreditSource[];
+}
+
+export const CREDIT_KIND_RULES: Record<CreditKind, CreditKindRule> = {
+  loan_repaid: { zh: '贷款按时还款', en: 'Loan repaid on time', negative: false, documentRequired: false, sources: ['bank', 'village'] },
+  arrears_settled: { zh: '结清欠集体款项', en: 'Arrears to the collective settled', negative: false, documentRequired: false, sources: ['village', 'township'] },
+  honour: { zh: '荣誉表彰', en: 'Honour or award', negative: false, documentRequired: false, sources: ['township', 'village', 'court', 'bank'] },
+  volunteer_star: { zh: '志愿服务之星', en: 'Volunteer star', negative: false, documentRequired: false, sources: ['village', 'township'] },
+  admin_penalty: { zh: '行政处罚', en: 'Administrative penalty', negative: true, documentRequired: true, sources: ['township', 'court', 'village'] },
+  court_judgment_fulfilled: { zh: '履行法院判决', en: 'Court judgment fulfilled', negative: false, documentRequired: true, sources: ['court'] },
+};
+
+export const CREDIT_SOURCE_NAMES: Record<CreditSource, { zh: string; en: string }> = {
+  village: { zh: '村委会', en: 'Village committee' },
+  bank: { zh: '银行', en: 'Bank' },
+  township: { zh: '镇（街道）', en: 'Township office' },
+  court: { zh: '法院', en: 'Court' },
+};
+
+export const DOCUMENT_NO_MAX = 80;
+
+export type CreditErrorCode = 'credit_kind' | 'credit_source' | 'document_required' | 'document_invalid';
+
+export const CREDIT_MESSAGES: Record<CreditErrorCode, string> = {
+  credit_kind: '信用信息类别无效',
+  credit_source: '该类信息不能来自所选的来源',
+  document_required: '此类信用信息必须填写生效文书的文号（如处罚决定书、判决书）',
+  document_invalid: `文号不能超过${DOCUMENT_NO_MAX}个字，且不能含有控制字符`,
+};
+
+export const isCreditKind = (v: unknown): v is CreditKind => typeof v === 'string' && (CREDIT_KINDS as readonly string[]).includes(v);
+export const isCreditSource = (v: unknown): v is CreditSource => typeof v === 'string' && (CREDIT_SOURCES as readonly string[]).includes(v);
+
+const ZERO_WIDTH = /[\u200B-\u200D\uFEFF\u2060]/gu;
+// eslint-disable-next-line no-control-regex -- refusing control characters is the point
+const CONTROL_OR_BIDI = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/u;
+
+/** 'NFC, zero-width stripped, trimmed' document number, or the reason it is refused. */
+export function normalizeDocumentNo(raw: string): { ok: true; value: string } | { ok: false; code: CreditErrorCode } {
+  const v = raw.normalize('NFC').replace(ZERO_WIDTH, '').trim();
+  if (CONTROL_OR_BIDI.test(v) || [...v].length > DOCUMENT_NO_MAX) return { ok: false, code: 'document_invalid' };
+  return { ok: true, value: v };
+}
+
+/**
+ * The record's kind, source and document number, checked together. Returns the normalised
+ * document number or the first problem.
+ */
+export function checkCreditRecord(input: { kind: string; source: string; documentNo: string }):
+  { ok: true; documentNo: string } | { ok: false; code: CreditErrorCode; message: string } {
+  const fail = (code: CreditErrorCode) => ({ ok: false as const, code, message: CREDIT_MESSAGES[code] });
+  if (!isCreditKind(input.kind)) return fail('credit_kind');
+  const rule = CREDIT_KIND_RULES[input.kind];
+  if (!isCreditSource(input.source) || !rule.sources.includes(input.source)) return fail('credit_source');
+  const doc = normalizeDocumentNo(input.documentNo);
+  if (!doc.ok) return fail(doc.code);
+  if (rule.documentRequired && doc.value === '') return fail('document_required');
+  return { ok: true, documentNo: doc.value };
+}
