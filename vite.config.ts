@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { VitePWA } from 'vite-plugin-pwa';
+import { vantStylesOnDemand } from './client/build/vant-styles';
+import { precompress } from './client/build/precompress';
 
 // One config for the client build and for every test project.
 // `npm test` runs the projects in order: shared + client (unit), server, e2e.
@@ -10,6 +12,7 @@ export default defineConfig({
   server: { proxy: { '/api': 'http://localhost:8787' } },
   plugins: [
     vue(),
+    vantStylesOnDemand(),
     VitePWA({
       registerType: 'autoUpdate',
       injectRegister: false,
@@ -40,6 +43,8 @@ export default defineConfig({
         skipWaiting: true,
       },
     }),
+    // Last: compresses what the PWA plugin wrote too (sw.js, workbox-*.js).
+    precompress(),
   ],
   test: {
     projects: [

@@ -1,6 +1,7 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import 'vant/lib/index.css';
+// Vant's base styles; each component's own CSS comes with its import (client/build/vant-styles.ts).
+import 'vant/es/style/base.css';
 import './styles/app.css';
 import App from './App.vue';
 import { createAppRouter } from './router';
