@@ -20,6 +20,7 @@ import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
+import { evidenceRoutes } from './routes/evidence/routes';
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -46,7 +47,8 @@ export function createApp(deps: Deps) {
     .route('/api/catalog', catalogRoutes)
     .route('/api/sync', syncRoutes)
     .route('/api/review', reviewRoutes)
-    .route('/api/township', rankingRoutes);
+    .route('/api/township', rankingRoutes)
+    .route('/api/evidence', evidenceRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

@@ -11,7 +11,7 @@ import type { AppEnv } from '../context';
 import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
-import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
+import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -22,8 +22,9 @@ import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVil
  * - household: `:householdId` must be the resident's own / in a staff member's villages, else 404;
  * - entry: `:entryId` must belong to a village in scope, else 404;
  * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404.
+ * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'evidence';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -65,6 +66,9 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'conflict':
         await assertConflict(db, user, c.req.param('conflictId') ?? '');
+        break;
+      case 'evidence':
+        await assertEvidence(db, user, c.req.param('sha256') ?? '');
         break;
     }
     return next();

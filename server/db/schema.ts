@@ -97,4 +97,19 @@ export interface Database {
   household_field_versions: HouseholdFieldVersionTable;
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
+  evidence_blobs: EvidenceBlobTable;
+  evidence_chunks: EvidenceChunkTable;
+  entry_evidence: EntryEvidenceTable;
+}
+
+// ---- Photo evidence (issue 13, field-media; migrations/0009_evidence.ts) ---------------------
+export interface EvidenceBlobTable {
+  sha256: string; size: number; mime: string; received: Generated<number>; complete: Generated<number>;
+  uploaded_by: string; created_at: string; completed_at: string | null;
+}
+/** PostgreSQL only: the photo's bytes, one row per uploaded chunk. */
+export interface EvidenceChunkTable { sha256: string; byte_offset: number; data: Uint8Array }
+export interface EntryEvidenceTable {
+  entry_id: string; sha256: string; position: number; size: number; mime: string; taken_at: string;
+  gps_lat: number | null; gps_lon: number | null; gps_accuracy: number | null;
 }

@@ -21,7 +21,7 @@ export interface EntryHistoryItem { entryId: string; fromState: EntryState | nul
 export interface HouseholdDetail {
   household: HouseholdDto;
   persons: PersonDto[];
-  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string })[];
+  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string; evidence: EntryEvidenceDto[] })[];
   standing: StandingDto;
   /** Extension of docs/api.md: every state change of the household's entries (domain.md). */
   history: EntryHistoryItem[];
@@ -30,4 +30,8 @@ export interface HouseholdDetail {
 export type ReviewItem = EntryDto & {
   householdNo: string; headName: string; indicatorNameZh: string; recorderName: string;
   approvals: number; approvalsNeeded: number;
+  evidence: EntryEvidenceDto[];
 };
+
+/** A photo of an entry (issue 13): `received` is false while the phone is still uploading it. */
+export interface EntryEvidenceDto { hash: string; url: string; takenAt: string; received: boolean }

@@ -8,6 +8,7 @@ import {
   CAP_COUNTED_STATES, ENTRY_POINTS_MESSAGES, checkCap, periodBounds, validateEntryPoints,
 } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
+import { EVIDENCE_MESSAGES, checkEvidence, evidenceNeeded } from '../../shared/domain/evidence';
 import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
@@ -68,6 +69,11 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     if (pointsCode) throw rejected(pointsCode, ENTRY_POINTS_MESSAGES[pointsCode]);
     await checkCapRule(ctx, p, indicator);
   }
+  // Photos where the indicator asks for them and for every deduction (guardrail 2). A photo may
+  // still be uploading: the reference is accepted, reviewers see it as not yet received.
+  const evidence = p.evidence ?? [];
+  const evidenceCode = checkEvidence(evidenceNeeded(indicator, p.reverses), evidence);
+  if (evidenceCode) throw rejected(evidenceCode, EVIDENCE_MESSAGES[evidenceCode]);
 
   const now = ctx.nowIso;
   // Field by field, not `{ ...p, … }`: spreading the parsed payload costs microseconds per entry.
@@ -87,6 +93,11 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     id: newId(), entryId: p.entryId, villageId: household.villageId, from: null, to: 'submitted',
     actorId: user.id, reason: '', at: now,
   });
+  if (evidence.length > 0) {
+    await ctx.writes.insertEntryEvidence(evidence.map((e, position) => ({
+      entryId: p.entryId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
+    })));
+  }
   // The phone built this row itself; it need not come back in this request's answer.
   ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, true);
   ctx.afterItem(() => cache.rememberEntry({

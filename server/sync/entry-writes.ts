@@ -16,6 +16,7 @@ import { periodBounds } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
 import * as repo from './repo/entries';
+import { insertEntryEvidence, type NewEntryEvidence } from '../repositories/evidence';
 import { isRealDate } from './time';
 
 export type CapSubject = { column: 'household_id' | 'person_id'; id: string };
@@ -29,6 +30,8 @@ export interface EntryWrites {
   /** Entries of the subject and indicator in one of `states`, occurred in [from, to]. */
   countCapSlots(subject: CapSubject, indicatorCode: string, states: readonly string[], from: string, to: string): Promise<number>;
   hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
+  /** The photos a new entry carries (entry_evidence), written after the entry itself. */
+  insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void>;
 }
 
 /** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
@@ -43,6 +46,7 @@ export class DirectWrites implements EntryWrites {
     return repo.countCapSlots(this.trx, subject, code, states, from, to);
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
+  insertEntryEvidence(rows: readonly NewEntryEvidence[]) { return insertEntryEvidence(this.trx, rows); }
 }
 
 interface StateChange { id: string; from: string; to: string; now: string }
@@ -54,6 +58,8 @@ export class BufferedWrites implements EntryWrites {
   private pendingEntries: repo.NewEntry[] = [];
   private pendingEvents: repo.NewEntryEvent[] = [];
   private pendingStates: StateChange[] = [];
+  private pendingEvidence: NewEntryEvidence[] = [];
+  private readonly evidence: NewEntryEvidence[] = [];
   // What kept items wrote, in order.
   private readonly newEntries = new Map<string, { row: repo.NewEntry; state: string; updatedAt: string }>();
   private readonly events: repo.NewEntryEvent[] = [];
@@ -111,6 +117,10 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEvents.push(ev);
   }
 
+  async insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void> {
+    this.pendingEvidence.push(...rows);
+  }
+
   async setEntryState(id: string, from: string, to: string, now: string): Promise<boolean> {
     // The caller read the state from the batch's view (locked rows plus kept writes): it holds.
     this.pendingStates.push({ id, from, to, now });
@@ -137,6 +147,7 @@ export class BufferedWrites implements EntryWrites {
       if (this.capRows.size > 0) this.index({ id: row.id, householdId: row.householdId, personId: row.personId, indicatorCode: row.indicatorCode, occurredOn: row.occurredOn, state: 'submitted', reverses: row.reverses });
     }
     for (const ev of this.pendingEvents) this.events.push(ev);
+    for (const row of this.pendingEvidence) this.evidence.push(row);
     for (const s of this.pendingStates) {
       const created = this.newEntries.get(s.id);
       if (created) {
@@ -158,6 +169,7 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEntries.length = 0;
     this.pendingEvents.length = 0;
     this.pendingStates.length = 0;
+    this.pendingEvidence.length = 0;
   }
 
   /** Writes what the kept items wrote. Throws RetryItemByItem when the database disagrees. */
@@ -169,6 +181,7 @@ export class BufferedWrites implements EntryWrites {
       if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
+    await insertEntryEvidence(this.trx, this.evidence);
     for (const u of this.updates.values()) {
       if (!(await repo.setEntryState(this.trx, u.id, u.from, u.to, u.now))) throw new RetryItemByItem(`entry ${u.id} changed state`);
     }

@@ -19,6 +19,16 @@ export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'invalid uuid');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
+/** One photo of an entry (shared/domain/evidence.ts); its bytes go through PUT /api/evidence/:sha256. */
+export const evidenceRef = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case SHA-256 hex'),
+  size: z.number().int().min(1),
+  type: z.string().max(40),
+  takenAt: z.string().datetime(),
+  /** Evidence metadata only: never shown on notices or to residents (guardrail 7). */
+  gps: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), accuracy: z.number().min(0) }).optional(),
+});
+
 export const entryCreatePayload = z.object({
   entryId: uuid,
   householdId: uuid,
@@ -29,6 +39,8 @@ export const entryCreatePayload = z.object({
   points: z.number().int().min(-1000).max(1000),
   note: z.string().max(500),
   reverses: uuid.nullable(),
+  /** Additive (issue 13): the entry's photos; absent means none. Limits are checked per item. */
+  evidence: z.array(evidenceRef).max(20).optional(),
 });
 export type EntryCreatePayload = z.infer<typeof entryCreatePayload>;
 

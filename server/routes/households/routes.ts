@@ -6,6 +6,7 @@ import { allow, ANY_ROLE } from '../../access/rules';
 import { notFound } from '../../http/errors';
 import { findHousehold, listHouseholdsOfVillage, listPersonsOfHousehold } from '../../repositories/households';
 import { listEntriesOfHousehold } from '../../repositories/entries';
+import { withEvidence } from '../evidence/attach';
 import { listEventsOfHousehold } from '../../repositories/entry-events';
 import { findTownshipOfVillage } from '../../repositories/villages';
 import { villageStandings } from '../standings';
@@ -38,7 +39,8 @@ export const householdRoutes = new Hono<AppEnv>()
     const body: HouseholdDetail = {
       household,
       persons,
-      entries,
+      // Photos for staff; a resident's own page shows none (evidence is for reviewers).
+      entries: c.get('user')?.role === 'resident' ? entries.map((e) => ({ ...e, evidence: [] })) : await withEvidence(deps.db, entries),
       standing: {
         year: own.year, base: own.base, effective: own.effective, pending: own.pending, standing: own.standing,
         projected: own.projected, maxDeduction: own.maxDeduction, stars: own.stars,

@@ -12,6 +12,7 @@ import { countApprovals, insertEvents, listApprovers, transitionEntries } from '
 import { settleDueNotices } from '../notices/settle';
 import { approvalsNeeded, decide } from './decide';
 import type { ReviewItem } from '../dto';
+import { withEvidence } from '../evidence/attach';
 
 const decisionBody = z.object({
   decision: z.enum(['approve', 'reject', 'return']),
@@ -25,7 +26,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     await settleDueNotices(deps, deps.now(), villageId);
     const rows = await listSubmittedEntries(deps.db, villageId);
     const approvals = await countApprovals(deps.db, rows.map((r) => r.id));
-    const entries: ReviewItem[] = rows.map((r) => ({ ...r, approvals: approvals.get(r.id) ?? 0, approvalsNeeded: approvalsNeeded(r) }));
+    const entries: ReviewItem[] = await withEvidence(deps.db, rows.map((r) => ({ ...r, approvals: approvals.get(r.id) ?? 0, approvalsNeeded: approvalsNeeded(r) })));
     return c.json({ entries }, 200);
   })
   .post('/entries/:entryId/decisions', allow({ roles: REVIEWERS, scope: 'entry' }), jsonBody(decisionBody), async (c) => {
