@@ -28,7 +28,7 @@ export async function uploadPhoto(fx: Fixture, user: FixtureUser, bytes: Buffer,
   let res: Response | null = null;
   for (let start = 0; start < bytes.length; start += chunk) {
     res = await putChunk(fx, user, hash, bytes, start, Math.min(start + chunk, bytes.length) - 1);
-    if (res.status !== 308 && res.status !== 201 && res.status !== 200) return res;
+    if (res.status !== 202 && res.status !== 201 && res.status !== 200) return res;
   }
   return res!;
 }

@@ -9,6 +9,9 @@ import { knownUserNames, metaValue, outboxSummary } from '../db/queries';
 import { discardAttentionItem, keepAttentionItem } from '../db/outbox';
 import { exportUnsent, importUnsent, parseUnsentFile, unsentFileName, type ImportResult } from '../db/transfer';
 import { SyncRunner, type RunOutcome } from '../sync/runner';
+import { uploadEvidenceOf } from '../sync/evidence-upload';
+import { putChunk, uploadState } from '../api/evidence';
+import { getPhoto, markUploaded } from '../db/evidence';
 import { useLiveQuery } from '../composables/useLiveQuery';
 import { downloadJson } from '../platform/download';
 import { readStorageState, requestPersistentStorage } from '../platform/storage';
@@ -57,6 +60,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   const runner = new SyncRunner({
     sync: (req) => postSync(req),
+    uploadEvidence: (items) => uploadEvidenceOf({ uploadState, putChunk, getPhoto, markUploaded }, items),
     getUserId: () => (auth.syncs && !auth.sessionExpired ? auth.user?.id ?? null : null),
     onEvent: (e) => {
       if (e.type === 'start') {

@@ -2,7 +2,7 @@
 import type { AppendResult } from '../../repositories/evidence';
 
 export interface UploadAnswer {
-  status: 200 | 201 | 308 | 409 | 422;
+  status: 200 | 201 | 202 | 409 | 422;
   body: { received: number; complete: boolean } | { error: { code: string; message: string }; received?: number };
 }
 
@@ -12,8 +12,8 @@ export function uploadAnswer(r: AppendResult, total: number): UploadAnswer {
       // 201 when this chunk completed the photo, 200 when it was stored already (the same photo twice).
       return { status: r.stored ? 201 : 200, body: { received: total, complete: true } };
     case 'partial':
-      // 308 "resume incomplete", as resumable uploads elsewhere answer: send the next chunk from `received`.
-      return { status: 308, body: { received: r.received, complete: false } };
+      // 202: kept, not complete yet; the next chunk starts at `received`.
+      return { status: 202, body: { received: r.received, complete: false } };
     case 'offset_mismatch':
       return { status: 409, body: { error: { code: 'upload_offset', message: `上传位置不对，请从第 ${r.received} 字节继续` }, received: r.received } };
     case 'size_mismatch':
