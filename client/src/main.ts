@@ -31,7 +31,14 @@ async function boot() {
     useSyncStore(pinia).start();
     void auth.verify();
   }
-  registerServiceWorker();
+  // After the first screen is up: the worker's precache download must not compete with it.
+  afterFirstScreen(registerServiceWorker);
+}
+
+function afterFirstScreen(fn: () => void) {
+  const later = () => setTimeout(fn, 1500);
+  if (document.readyState === 'complete') later();
+  else window.addEventListener('load', later, { once: true });
 }
 
 void boot();

@@ -2,19 +2,15 @@
 // docs/sync-protocol.md describes it in prose; this file is the authority for shapes.
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
-/**
- * Bumped when the shape of pulled tables changes; older clients are told to update.
- * 2: column-packed tables (RowTable.n / cols, EncodedColumn), rows ordered by id.
- */
-export const SCHEMA_VERSION = 2;
-export const MAX_BATCH_ITEMS = 500;
-export const MAX_BODY_BYTES = 512 * 1024;
-/** Rows per answer when the phone does not say: a 20,000-entry village bootstraps in 5 pages. */
-export const DEFAULT_PULL_LIMIT = 5000;
-export const MAX_PULL_LIMIT = 5000;
-/** Device timestamps further ahead than this are rejected per item (clock skew guard). */
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+// The numbers and scope names live in constants.ts (no zod: the phone's first screen needs them
+// without the schemas); re-exported here so that this file stays the one place to import from.
+import { MAX_BATCH_ITEMS, MAX_PULL_LIMIT } from './constants';
+export {
+  PROTOCOL_VERSION, SCHEMA_VERSION, MAX_BATCH_ITEMS, MAX_BODY_BYTES, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_FUTURE_SKEW_MS,
+  scopeOfVillage, scopeOfTownship, MUTATION_STATUSES,
+} from './constants';
+export type { MutationStatus } from './constants';
+import type { MutationStatus } from './constants';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'invalid uuid');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
@@ -104,8 +100,6 @@ export const syncRequestSchema = z.object({
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
-export const MUTATION_STATUSES = ['applied', 'duplicate', 'conflict', 'rejected', 'forbidden'] as const;
-export type MutationStatus = (typeof MUTATION_STATUSES)[number];
 
 export interface MutationResult {
   id: string;
@@ -177,5 +171,3 @@ export interface SyncResponse {
   hasMore: boolean;
 }
 
-export const scopeOfVillage = (villageId: string) => `village:${villageId}`;
-export const scopeOfTownship = (townshipId: string) => `township:${townshipId}`;

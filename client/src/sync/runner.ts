@@ -11,9 +11,9 @@ import type { OutboxItem } from '../db/db';
 import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from '../db/apply-pull';
 import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
 import { withLease } from './lease';
-import {
-  MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
-} from '../../../shared/protocol/sync';
+import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
+// Not from sync.ts: that would bring zod's schemas into the first screen's bundle.
+import { MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION } from '../../../shared/protocol/constants';
 import { batchFailureAction, nextBackoffMs } from '../../../shared/sync/result-rules';
 
 export const SYNC_LOCK = 'cunxin-sync';
