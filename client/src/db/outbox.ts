@@ -73,7 +73,8 @@ export async function enqueueEntryCreate(
         points: entry.points,
         note: entry.note,
         reverses: entry.reverses,
-        ...(input.evidence?.length ? { evidence: input.evidence } : {}),
+        // Plain copies: a form's reactive array cannot be cloned into IndexedDB.
+        ...(input.evidence?.length ? { evidence: input.evidence.map(({ hash, size, type, takenAt, gps }) => ({ hash, size, type, takenAt, ...(gps ? { gps: { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy } } : {}) })) } : {}),
       },
       status: 'pending',
       attempts: 0,
