@@ -8,7 +8,23 @@ import { precompress } from './client/build/precompress';
 // `npm test` runs the projects in order: shared + client (unit), server, e2e.
 export default defineConfig({
   root: 'client',
-  build: { outDir: '../dist/client', emptyOutDir: true },
+  build: {
+    outDir: '../dist/client',
+    emptyOutDir: true,
+    rolldownOptions: {
+      output: {
+        // The first screen's libraries in a few files rather than one: each is parsed and run as a
+        // task of its own, so a slow phone's main thread is never blocked by one long script.
+        codeSplitting: {
+          groups: [
+            { name: 'vue', test: /node_modules[\\/](@vue|vue|vue-router|pinia)[\\/]/ },
+            { name: 'dexie', test: /node_modules[\\/]dexie[\\/]/ },
+            { name: 'i18n', test: /node_modules[\\/](vue-i18n|@intlify)[\\/]/ },
+          ],
+        },
+      },
+    },
+  },
   server: { proxy: { '/api': 'http://localhost:8787' } },
   plugins: [
     vue(),
