@@ -47,3 +47,8 @@ export async function deletePhoto(hash: string): Promise<void> {
 }
 
 export const countNotUploaded = () => evidenceDb.photos.where('uploaded').equals(0).count();
+
+/** Logout removes every personal record from the phone: the photos too. */
+export async function clearPhotos(): Promise<void> {
+  await evidenceDb.photos.clear();
+}
