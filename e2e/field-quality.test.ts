@@ -11,6 +11,15 @@ import { lighthouseScores, seriousViolations, type AxeFinding } from './support/
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
 const PHONE_360 = { width: 360, height: 640 };
 const BARS = { accessibility: 95, performance: 90 };
+/**
+ * Violations found on another engineer's screen while it is being reworked (issue 13), listed so
+ * that the gate still fails on anything new. Remove a line once its screen's fix has landed.
+ */
+const KNOWN_ELSEWHERE: { screen: string; rule: string; owner: string }[] = [
+  // The member radios inside clickable cells: role=button holding an unnamed role=radio.
+  { screen: 'entry form, indicator chosen', rule: 'aria-toggle-field-name', owner: 'field-entry' },
+  { screen: 'entry form, indicator chosen', rule: 'nested-interactive', owner: 'field-entry' },
+];
 
 let server: TestServer;
 let person: Person;
@@ -50,13 +59,20 @@ describe('the collector’s screens', () => {
     await page.locator(t('new-entry')).first().click();
     await page.waitForURL(/new-entry$/, { timeout: UI_TIMEOUT });
     await audit('entry form');
+    // The form's controls appear once an indicator is chosen (points stepper or fixed points, members).
+    await page.locator(t('indicator-item')).first().click();
+    await page.locator(t('entry-save')).waitFor({ timeout: UI_TIMEOUT });
+    await audit('entry form, indicator chosen');
     await page.goto(server.url + '/sync', { waitUntil: 'load' });
     await page.waitForURL(/\/sync$/, { timeout: UI_TIMEOUT });
     await audit('sync screen');
 
-    const report = Object.entries(findings).flatMap(([screen, list]) =>
-      list.map((f) => `${screen}: ${f.impact} ${f.rule} (${f.help}) at ${f.targets.slice(0, 3).join(' | ')}`));
-    console.log(report.length ? `axe findings:\n${report.join('\n')}` : 'axe: no serious or critical violation on 6 screens');
+    const known = (screen: string, rule: string) => KNOWN_ELSEWHERE.find((k) => k.screen === screen && k.rule === rule);
+    const line = (screen: string, f: AxeFinding) => `${screen}: ${f.impact} ${f.rule} (${f.help}) at ${f.targets.slice(0, 3).join(' | ')}`;
+    const report = Object.entries(findings).flatMap(([screen, list]) => list.filter((f) => !known(screen, f.rule)).map((f) => line(screen, f)));
+    const elsewhere = Object.entries(findings).flatMap(([screen, list]) => list.filter((f) => known(screen, f.rule)).map((f) => `${line(screen, f)} [known, ${known(screen, f.rule)!.owner}]`));
+    if (elsewhere.length) console.log(`axe, known on screens being reworked:\n${elsewhere.join('\n')}`);
+    console.log(report.length ? `axe findings:\n${report.join('\n')}` : `axe: no other serious or critical violation on ${Object.keys(findings).length} screens`);
     expect(report).toEqual([]);
     expect(person.problems.filter((p) => p.startsWith('console.error') || p.startsWith('pageerror'))).toEqual([]);
   });
