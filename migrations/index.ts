@@ -8,6 +8,7 @@ import * as m0004 from './0004_due_review';
 import * as m0005 from './0005_notice_objections';
 import * as m0006 from './0006_tallies_catalog';
 import * as m0008 from './0008_credit_records';
+import * as m0009 from './0009_evidence';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_notice_objections': m0005,
   '0006_tallies_catalog': m0006,
   '0008_credit_records': m0008,
+  '0009_evidence': m0009,
 };

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Hono } from 'hono';
 import { serveStatic } from '@hono/node-server/serve-static';
+import { compress } from 'hono/compress';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound } from './http/errors';
 import { securityHeaders } from './http/security-headers';
@@ -23,6 +24,7 @@ import { syncRoutes } from './sync/routes';
 import { noticeDetailRoutes } from './routes/notices/notice-routes';
 import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
+import { evidenceRoutes } from './routes/evidence/routes';
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -34,6 +36,8 @@ export function createApp(deps: Deps) {
     return next();
   });
   app.use('*', securityHeaders);
+  // API answers gzipped when large enough (the sync's own jsonAnswer already is; compress() skips it).
+  app.use('/api/*', compress());
   app.use('/api/*', noStore, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
 
   // Chained, so that AppType carries every route's types to the client's hc<AppType>.
@@ -51,7 +55,8 @@ export function createApp(deps: Deps) {
     .route('/api/township', rankingRoutes)
     .route('/api/notices', noticeDetailRoutes)
     .route('/api/objections', objectionRoutes)
-    .route('/api/public', publicObjectionRoutes);
+    .route('/api/public', publicObjectionRoutes)
+    .route('/api/evidence', evidenceRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;
@@ -61,13 +66,16 @@ export type AppType = ReturnType<typeof createApp>;
 
 const isApiPath = (p: string) => p === '/api' || p.startsWith('/api/');
 /** The app shell and service worker must be revalidated, or a phone keeps an old version forever. */
+const COMPRESSIBLE_STATIC = /(\.(js|mjs|css|html|svg|json|webmanifest)|\/[^.]*)$/;
 const MUST_REVALIDATE = /^\/(sw\.js|registerSW\.js|manifest\.webmanifest|workbox-[\w.-]+\.js)$/;
 
 /** Static files of the built client, with SPA fallback to index.html for non-/api GETs. */
 export function serveClient(app: Hono<AppEnv>, distDir: string): void {
   const root = path.relative(process.cwd(), distDir) || '.';
-  const files = serveStatic<AppEnv>({ root });
-  const shell = serveStatic<AppEnv>({ root, path: 'index.html' });
+  // precompressed: the build writes x.br / x.gz beside each text asset (client/build/precompress.ts);
+  // serveStatic sends the one Accept-Encoding allows, with Content-Encoding and Vary.
+  const files = serveStatic<AppEnv>({ root, precompressed: true });
+  const shell = serveStatic<AppEnv>({ root, path: 'index.html', precompressed: true });
   app.use('*', async (c, next) => {
     if (isApiPath(c.req.path)) return next();
     const found = await files(c, next);
@@ -76,6 +84,8 @@ export function serveClient(app: Hono<AppEnv>, distDir: string): void {
     const type = c.res.headers.get('content-type') ?? '';
     if (MUST_REVALIDATE.test(c.req.path) || type.startsWith('text/html')) c.res.headers.set('Cache-Control', 'no-cache');
     else if (c.req.path.startsWith('/assets/') && c.res.ok) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+    // A cache must not hand a brotli copy to a browser that asked for none.
+    if (COMPRESSIBLE_STATIC.test(c.req.path) && !/accept-encoding/i.test(c.res.headers.get('vary') ?? '')) c.res.headers.append('Vary', 'Accept-Encoding');
   });
   app.get('*', async (c, next) => {
     // Unknown /api paths fall through to the JSON 404, never to the app shell.

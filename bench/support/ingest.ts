@@ -54,13 +54,18 @@ export function makeEntryMutations(roster: VillageRoster, n: number, now: Date, 
     let h = roster.households[Math.floor(rnd() * roster.households.length)];
     if (kind.person) while (h.persons.length === 0) h = roster.households[Math.floor(rnd() * roster.households.length)];
     const occurred = new Date(now.getTime() - Math.floor(rnd() * 60) * 86_400_000 - 86_400_000);
+    const entryId = uuidv7();
+    // A deduction carries a photo reference (its bytes would travel by PUT /api/evidence, not measured here).
+    const evidence = kind.points < 0
+      ? [{ hash: crypto.createHash('sha256').update(entryId).digest('hex'), size: 150_000, type: 'image/jpeg', takenAt: occurred.toISOString() }]
+      : undefined;
     out.push({
       id: uuidv7(), kind: 'entry.create', deviceSeq: i + 1, at: new Date(now.getTime() - (n - i) * 1000).toISOString(),
       payload: {
-        entryId: uuidv7(), householdId: h.id, personId: kind.person ? h.persons[Math.floor(rnd() * h.persons.length)] : null,
+        entryId, householdId: h.id, personId: kind.person ? h.persons[Math.floor(rnd() * h.persons.length)] : null,
         catalogVersionId: roster.catalogVersionId, indicatorCode: kind.code, occurredOn: occurred.toISOString().slice(0, 10),
         points: kind.points, note: kind.points < 0 ? '村规民约第5条，照片为证' : rnd() < 0.2 ? NOTES[Math.floor(rnd() * NOTES.length)] : '',
-        reverses: null,
+        reverses: null, ...(evidence ? { evidence } : {}),
       },
     });
   }

@@ -1,6 +1,7 @@
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
-import 'vant/lib/index.css';
+// Vant's base styles; each component's own CSS comes with its import (client/build/vant-styles.ts).
+import 'vant/es/style/base.css';
 import './styles/app.css';
 import App from './App.vue';
 import { createAppRouter } from './router';
@@ -30,7 +31,14 @@ async function boot() {
     useSyncStore(pinia).start();
     void auth.verify();
   }
-  registerServiceWorker();
+  // After the first screen is up: the worker's precache download must not compete with it.
+  afterFirstScreen(registerServiceWorker);
+}
+
+function afterFirstScreen(fn: () => void) {
+  const later = () => setTimeout(fn, 1500);
+  if (document.readyState === 'complete') later();
+  else window.addEventListener('load', later, { once: true });
 }
 
 void boot();

@@ -6,6 +6,7 @@ import type { Queryable } from '../repositories/queryable';
 import { forbidden, notFound, unauthorized } from '../http/errors';
 import { canReadVillage } from './scope';
 import { findConflictVillageId, findEntryVillageId, findHouseholdVillageId } from '../repositories/scope-lookups';
+import { villagesOfEvidence } from '../repositories/evidence';
 
 export function requireUser(user: SessionUser | null): SessionUser {
   if (!user) throw unauthorized();
@@ -43,6 +44,15 @@ export async function assertConflict(db: Queryable, user: SessionUser, conflictI
   const villageId = await findConflictVillageId(db, conflictId);
   if (!villageId || !canReadVillage(user, villageId)) throw notFound('冲突记录不存在或不在您的范围内');
   return villageId;
+}
+
+/**
+ * A photo (by SHA-256) that an entry of a village in scope carries (staff only): who may see the
+ * entry may see its evidence. A photo no entry references yet is nobody's to see.
+ */
+export async function assertEvidence(db: Queryable, user: SessionUser, hash: string): Promise<void> {
+  const villages = await villagesOfEvidence(db, hash);
+  if (!villages.some((v) => canReadVillage(user, v))) throw notFound('照片不存在或不在您的范围内');
 }
 
 export function assertTownship(user: SessionUser): string {

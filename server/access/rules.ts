@@ -11,7 +11,7 @@ import type { AppEnv } from '../context';
 import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
-import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
+import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 import { assertNotice, assertObjection } from './notice-guards';
 
 /**
@@ -24,9 +24,10 @@ import { assertNotice, assertObjection } from './notice-guards';
  * - entry: `:entryId` must belong to a village in scope, else 404;
  * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404;
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
- * - objection: `:objectionId` must belong to a village in scope (staff only), else 404.
+ * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
+ * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -74,6 +75,9 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'objection':
         await assertObjection(db, user, c.req.param('objectionId') ?? '');
+        break;
+      case 'evidence':
+        await assertEvidence(db, user, c.req.param('sha256') ?? '');
         break;
     }
     return next();

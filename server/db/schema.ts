@@ -151,6 +151,9 @@ export interface Database {
   anomaly_flags: AnomalyFlagTable;
   credit_records: CreditRecordTable;
   credit_record_events: CreditRecordEventTable;
+  evidence_blobs: EvidenceBlobTable;
+  evidence_chunks: EvidenceChunkTable;
+  entry_evidence: EntryEvidenceTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -192,4 +195,16 @@ export interface CreditRecordEventTable {
   actor_id: string;
   reason: string;
   at: string;
+}
+
+// ---- Photo evidence (issue 13, field-media; migrations/0009_evidence.ts) ---------------------
+export interface EvidenceBlobTable {
+  sha256: string; size: number; mime: string; received: Generated<number>; complete: Generated<number>;
+  uploaded_by: string; created_at: string; completed_at: string | null;
+}
+/** PostgreSQL only: the photo's bytes, one row per uploaded chunk. */
+export interface EvidenceChunkTable { sha256: string; byte_offset: number; data: Uint8Array }
+export interface EntryEvidenceTable {
+  entry_id: string; sha256: string; position: number; size: number; mime: string; taken_at: string;
+  gps_lat: number | null; gps_lon: number | null; gps_accuracy: number | null;
 }

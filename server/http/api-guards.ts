@@ -15,6 +15,7 @@ export const limitBody: MiddlewareHandler = bodyLimit({
   onError: (c) => c.json(errorBody('payload_too_large', '请求内容过大（上限 512 KiB）'), 413),
 });
 
+const EVIDENCE_PUT = /^\/api\/evidence\/[^/]+$/;
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
 
 /**
@@ -22,6 +23,8 @@ const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;
  * (logout, a POST with only defaults) needs no Content-Type.
  */
 export const jsonOnly: MiddlewareHandler = async (c, next) => {
+  // Photo chunks are raw image bytes; their route checks the type itself (server/routes/evidence).
+  if (c.req.method === 'PUT' && EVIDENCE_PUT.test(c.req.path)) return next();
   const type = c.req.header('content-type');
   const length = c.req.header('content-length');
   const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;

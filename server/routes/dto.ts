@@ -25,16 +25,13 @@ export interface HouseholdDetail {
   household: HouseholdDto;
   persons: PersonDto[];
   /** `reversedBy`: the entry that reverses this one (issue 12: a reversal pair is shown together). */
-  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string; reversedBy: string | null })[];
+  entries: (EntryDto & { indicatorNameZh: string; indicatorNameEn: string; reversedBy: string | null; evidence: EntryEvidenceDto[] })[];
   standing: StandingDto;
   /** Extension of docs/api.md: every state change of the household's entries (domain.md). */
   history: EntryHistoryItem[];
   /** Why the standing is what it is, entry by entry, and what would raise it (guardrails 3, 10). */
   explanation: Explanation;
 }
-
-/** A photo of an entry (field-media adds them; empty until an entry carries photos). */
-export interface EvidenceDto { hash: string; url: string; takenAt: string }
 
 export type ReviewItem = EntryDto & {
   householdNo: string; headName: string; indicatorNameZh: string; indicatorNameEn: string; recorderName: string;
@@ -44,7 +41,7 @@ export type ReviewItem = EntryDto & {
   isDeduction: boolean;
   /** The stated basis of a deduction (guardrail 2), once its first approver gave it. */
   basis: Basis | null;
-  evidence: EvidenceDto[];
+  evidence: EntryEvidenceDto[];
   /** For a reversing entry: the entry it takes back, shown beside it. */
   reversesEntry: { id: string; indicatorNameZh: string; points: number; occurredOn: string; state: EntryState } | null;
 };
@@ -60,3 +57,6 @@ export interface EntryHistory {
   reversedBy: EntryDto[];
   approvalsNeeded: number;
 }
+
+/** A photo of an entry (issue 13): `received` is false while the phone is still uploading it. */
+export interface EntryEvidenceDto { hash: string; url: string; takenAt: string; received: boolean }

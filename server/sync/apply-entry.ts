@@ -11,6 +11,7 @@ import {
 } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
 import { versionInForce } from '../../shared/domain/catalog-check';
+import { EVIDENCE_MESSAGES, checkEvidence, evidenceNeeded } from '../../shared/domain/evidence';
 import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
@@ -46,6 +47,12 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   const household = await cache.household(p.householdId);
   if (!household || !canWriteVillage(user, household.villageId)) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
   const note = await checkEntryContent(ctx, household, p);
+  // Photos where the indicator asks for them and for every deduction (guardrail 2). A photo may
+  // still be uploading: the reference is accepted, reviewers see it as not yet received.
+  const indicator = await cache.indicator(p.catalogVersionId, p.indicatorCode);
+  const evidence = p.evidence ?? [];
+  const evidenceCode = indicator ? checkEvidence(evidenceNeeded(indicator, p.reverses), evidence) : null;
+  if (evidenceCode) throw rejected(evidenceCode, EVIDENCE_MESSAGES[evidenceCode]);
 
   const now = ctx.nowIso;
   // Field by field, not `{ ...p, … }`: spreading the parsed payload costs microseconds per entry.
@@ -65,6 +72,11 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
     id: newId(), entryId: p.entryId, villageId: household.villageId, from: null, to: 'submitted',
     actorId: user.id, reason: '', at: now,
   });
+  if (evidence.length > 0) {
+    await ctx.writes.insertEntryEvidence(evidence.map((e, position) => ({
+      entryId: p.entryId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
+    })));
+  }
   // The phone built this row itself; it need not come back in this request's answer (unless the
   // server normalised its note, e.g. stripped a zero-width space an older app let through).
   ctx.logChange(scopeOfVillage(household.villageId), 'entry', p.entryId, note === p.note);

@@ -16,6 +16,7 @@ import { periodBounds } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
 import * as repo from './repo/entries';
+import { insertEntryEvidence, type NewEntryEvidence } from '../repositories/evidence';
 import { isRealDate } from './time';
 import { applyTallyDelta, applyTransitionTally, loadTallyFacts, type TallyChange } from '../repositories/tallies';
 import type { EntryState } from '../../shared/domain/entry-state';
@@ -42,6 +43,8 @@ export interface EntryWrites {
   hasLiveReversal(entryId: string, states: readonly string[]): Promise<boolean>;
   /** The recorder's entries in one of `states` with this occurred-on date (the per-day cap). */
   countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number>;
+  /** The photos a new entry carries (entry_evidence), written after the entry itself. */
+  insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void>;
 }
 
 /** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
@@ -80,6 +83,7 @@ export class DirectWrites implements EntryWrites {
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
   countRecorderDay(recorderId: string, date: string, states: readonly string[]) { return repo.countRecorderDay(this.trx, recorderId, date, states); }
+  insertEntryEvidence(rows: readonly NewEntryEvidence[]) { return insertEntryEvidence(this.trx, rows); }
 }
 
 interface StateChange { id: string; from: string; to: string; now: string; reason: string }
@@ -91,6 +95,8 @@ export class BufferedWrites implements EntryWrites {
   private pendingEntries: repo.NewEntry[] = [];
   private pendingEvents: repo.NewEntryEvent[] = [];
   private pendingStates: StateChange[] = [];
+  private pendingEvidence: NewEntryEvidence[] = [];
+  private readonly evidence: NewEntryEvidence[] = [];
   // What kept items wrote, in order.
   private readonly newEntries = new Map<string, { row: repo.NewEntry; state: string; updatedAt: string }>();
   private readonly events: repo.NewEntryEvent[] = [];
@@ -171,7 +177,11 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEvents.push(ev);
   }
 
-  async setEntryState(id: string, from: string, to: string, now: string, reason = ''): Promise<boolean> {
+  async insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void> {
+    this.pendingEvidence.push(...rows);
+  }
+
+    async setEntryState(id: string, from: string, to: string, now: string, reason = ''): Promise<boolean> {
     // The caller read the state from the batch's view (locked rows plus kept writes): it holds.
     this.pendingStates.push({ id, from, to, now, reason });
     return true;
@@ -206,6 +216,7 @@ export class BufferedWrites implements EntryWrites {
       if (this.capRows.size > 0) this.index({ id: row.id, householdId: row.householdId, personId: row.personId, indicatorCode: row.indicatorCode, occurredOn: row.occurredOn, state: 'submitted', reverses: row.reverses });
     }
     for (const ev of this.pendingEvents) this.events.push(ev);
+    for (const row of this.pendingEvidence) this.evidence.push(row);
     for (const s of this.pendingStates) {
       const created = this.newEntries.get(s.id);
       if (created) {
@@ -227,6 +238,7 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEntries.length = 0;
     this.pendingEvents.length = 0;
     this.pendingStates.length = 0;
+    this.pendingEvidence.length = 0;
   }
 
   /** Writes what the kept items wrote. Throws RetryItemByItem when the database disagrees. */
@@ -238,6 +250,7 @@ export class BufferedWrites implements EntryWrites {
       if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
+    await insertEntryEvidence(this.trx, this.evidence);
     const updates = [...this.updates.values()];
     const facts = new Map((await loadTallyFacts(this.trx, updates.map((u) => u.id))).map((f) => [f.id, f]));
     const tally: TallyChange[] = rows.map(({ row, state }) => ({ entry: tallyEntryOf(row), from: null, to: state as EntryState, at: row.now }));

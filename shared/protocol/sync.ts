@@ -2,22 +2,28 @@
 // docs/sync-protocol.md describes it in prose; this file is the authority for shapes.
 import { z } from 'zod';
 
-export const PROTOCOL_VERSION = 1;
-/**
- * Bumped when the shape of pulled tables changes; older clients are told to update.
- * 2: column-packed tables (RowTable.n / cols, EncodedColumn), rows ordered by id.
- */
-export const SCHEMA_VERSION = 2;
-export const MAX_BATCH_ITEMS = 500;
-export const MAX_BODY_BYTES = 512 * 1024;
-/** Rows per answer when the phone does not say: a 20,000-entry village bootstraps in 5 pages. */
-export const DEFAULT_PULL_LIMIT = 5000;
-export const MAX_PULL_LIMIT = 5000;
-/** Device timestamps further ahead than this are rejected per item (clock skew guard). */
-export const MAX_FUTURE_SKEW_MS = 5 * 60 * 1000;
+// The numbers and scope names live in constants.ts (no zod: the phone's first screen needs them
+// without the schemas); re-exported here so that this file stays the one place to import from.
+import { MAX_BATCH_ITEMS, MAX_PULL_LIMIT } from './constants';
+export {
+  PROTOCOL_VERSION, SCHEMA_VERSION, MAX_BATCH_ITEMS, MAX_BODY_BYTES, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_FUTURE_SKEW_MS,
+  scopeOfVillage, scopeOfTownship, MUTATION_STATUSES,
+} from './constants';
+export type { MutationStatus } from './constants';
+import type { MutationStatus } from './constants';
 
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'invalid uuid');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+
+/** One photo of an entry (shared/domain/evidence.ts); its bytes go through PUT /api/evidence/:sha256. */
+export const evidenceRef = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case SHA-256 hex'),
+  size: z.number().int().min(1),
+  type: z.string().max(40),
+  takenAt: z.string().datetime(),
+  /** Evidence metadata only: never shown on notices or to residents (guardrail 7). */
+  gps: z.object({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180), accuracy: z.number().min(0) }).optional(),
+});
 
 export const entryCreatePayload = z.object({
   entryId: uuid,
@@ -29,6 +35,8 @@ export const entryCreatePayload = z.object({
   points: z.number().int().min(-1000).max(1000),
   note: z.string().max(500),
   reverses: uuid.nullable(),
+  /** Additive (issue 13): the entry's photos; absent means none. Limits are checked per item. */
+  evidence: z.array(evidenceRef).max(20).optional(),
 });
 export type EntryCreatePayload = z.infer<typeof entryCreatePayload>;
 
@@ -189,8 +197,6 @@ export const syncRequestSchema = z.object({
 });
 export type SyncRequest = z.infer<typeof syncRequestSchema>;
 
-export const MUTATION_STATUSES = ['applied', 'duplicate', 'conflict', 'rejected', 'forbidden'] as const;
-export type MutationStatus = (typeof MUTATION_STATUSES)[number];
 
 export interface MutationResult {
   id: string;
@@ -262,5 +268,3 @@ export interface SyncResponse {
   hasMore: boolean;
 }
 
-export const scopeOfVillage = (villageId: string) => `village:${villageId}`;
-export const scopeOfTownship = (townshipId: string) => `township:${townshipId}`;

@@ -1,8 +1,7 @@
 // The per-item result rules of POST /api/sync (sync.md), as pure functions shared by the server
 // (which decides each item's status) and the phone (which decides what leaves its outbox and when
 // to try again). Keeping both sides here keeps them from drifting apart.
-import type { MutationStatus } from '../protocol/sync';
-import { MAX_FUTURE_SKEW_MS, MUTATION_STATUSES } from '../protocol/sync';
+import { MAX_FUTURE_SKEW_MS, MUTATION_STATUSES, type MutationStatus } from '../protocol/constants';
 
 /**
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785), so that equal content always

@@ -6,7 +6,8 @@ import { cursorKey, META, readCursors } from './meta';
 import { villageOfItem } from './outbox';
 import { deleteEntriesOfVillage, deletePulledEntries, storePulledEntries } from './entries';
 import { decodeRows } from '../../../shared/protocol/tables';
-import { SCHEMA_VERSION, scopeOfVillage, type PulledEntity, type ScopeChanges } from '../../../shared/protocol/sync';
+import type { PulledEntity, ScopeChanges } from '../../../shared/protocol/sync';
+import { SCHEMA_VERSION, scopeOfVillage } from '../../../shared/protocol/constants';
 
 type RowTable = Table<{ id: string }, string>;
 type TableEntity = Exclude<PulledEntity, 'entry'>;

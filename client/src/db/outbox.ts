@@ -8,6 +8,7 @@ import { hasServerRow } from './entries';
 import type { Mutation, MutationResult } from '../../../shared/protocol/sync';
 import type { HouseholdDto } from '../../../shared/protocol/tables';
 import { needsAttention, shouldLeaveOutbox } from '../../../shared/sync/result-rules';
+import type { EvidenceRef } from '../../../shared/domain/evidence';
 
 export interface NewEntryInput {
   villageId: string;
@@ -19,6 +20,8 @@ export interface NewEntryInput {
   points: number;
   note: string;
   reverses?: string | null;
+  /** Photos stored in db/evidence.ts, referenced by hash (issue 13). */
+  evidence?: EvidenceRef[];
 }
 
 /** Allocates the next device sequence number; call only inside a transaction that includes meta. */
@@ -75,6 +78,8 @@ export async function enqueueEntryCreate(
         points: entry.points,
         note: entry.note,
         reverses: entry.reverses,
+        // Plain copies: a form's reactive array cannot be cloned into IndexedDB.
+        ...(input.evidence?.length ? { evidence: input.evidence.map(({ hash, size, type, takenAt, gps }) => ({ hash, size, type, takenAt, ...(gps ? { gps: { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy } } : {}) })) } : {}),
       },
       status: 'pending',
       attempts: 0,

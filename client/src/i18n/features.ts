@@ -5,6 +5,7 @@
 import noticeObjections from './features/notice-objections';
 import roster from './features/roster';
 import fieldEntry from './features/field-entry';
+import evidence from './features/evidence';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -12,6 +13,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   noticeObjections,
   roster,
   fieldEntry,
+  evidence,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -6,6 +6,7 @@ import * as authApi from '../api/auth';
 import { ApiError, onUnauthorized } from '../api/http';
 import type { Me } from '../api/types';
 import { clearForUserSwitch, clearLocalData, getCachedUser, setCachedUser } from '../db/meta';
+import { clearPhotos } from '../db/evidence';
 import { unsentWork as readUnsentWork } from '../db/outbox';
 import { clearDataCaches } from '../platform/cache-storage';
 import type { Role } from '../../../shared/domain/roles';
@@ -94,6 +95,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function logout(): Promise<void> {
     await authApi.logout().catch(() => undefined);
     await clearLocalData();
+    await clearPhotos();
     await clearDataCaches().catch(() => undefined);
     user.value = null;
     sessionExpired.value = false;

@@ -7,8 +7,12 @@ import { postSync } from '../api/sync';
 import { META, setMeta } from '../db/meta';
 import { knownUserNames, metaValue, outboxSummary } from '../db/queries';
 import { discardAttentionItem, keepAttentionItem } from '../db/outbox';
-import { exportUnsent, importUnsent, parseUnsentFile, unsentFileName, type ImportResult } from '../db/transfer';
+// The export/import file code (with its zod schemas) loads when used, not with the first screen.
+import type { ImportResult } from '../db/transfer';
 import { SyncRunner, type RunOutcome } from '../sync/runner';
+import { uploadEvidenceOf } from '../sync/evidence-upload';
+import { putChunk, uploadState } from '../api/evidence';
+import { getPhoto, markUploaded } from '../db/evidence';
 import { useLiveQuery } from '../composables/useLiveQuery';
 import { downloadJson } from '../platform/download';
 import { readStorageState, requestPersistentStorage } from '../platform/storage';
@@ -57,6 +61,7 @@ export const useSyncStore = defineStore('sync', () => {
 
   const runner = new SyncRunner({
     sync: (req) => postSync(req),
+    uploadEvidence: (items) => uploadEvidenceOf({ uploadState, putChunk, getPhoto, markUploaded }, items),
     getUserId: () => (auth.syncs && !auth.sessionExpired ? auth.user?.id ?? null : null),
     onEvent: (e) => {
       if (e.type === 'start') {
@@ -144,6 +149,7 @@ export const useSyncStore = defineStore('sync', () => {
     const id = ofUserId ?? auth.user?.id;
     if (!id) throw new Error('not logged in');
     const name = id === auth.user?.id ? auth.user.displayName : userNames.value[id] ?? '';
+    const { exportUnsent, unsentFileName } = await import('../db/transfer');
     const file = await exportUnsent(id, name);
     downloadJson(unsentFileName(), file);
     return file.items.length;
@@ -153,6 +159,7 @@ export const useSyncStore = defineStore('sync', () => {
   async function importFromText(text: string): Promise<ImportResult> {
     const id = auth.user?.id;
     if (!id) throw new Error('not logged in');
+    const { importUnsent, parseUnsentFile } = await import('../db/transfer');
     const result = await importUnsent(parseUnsentFile(text), id);
     if (result.added > 0) runner.notifyLocalWrite();
     return result;

@@ -11,9 +11,9 @@ import type { OutboxItem } from '../db/db';
 import { applyScopeChanges, dropScopesExcept, resetPulledDataIfSchemaChanged } from '../db/apply-pull';
 import { getDeviceId, META, readCursors, setMeta } from '../db/meta';
 import { withLease } from './lease';
-import {
-  MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type SyncRequest, type SyncResponse,
-} from '../../../shared/protocol/sync';
+import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
+// Not from sync.ts: that would bring zod's schemas into the first screen's bundle.
+import { MAX_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION } from '../../../shared/protocol/constants';
 import { batchFailureAction, nextBackoffMs } from '../../../shared/sync/result-rules';
 
 export const SYNC_LOCK = 'cunxin-sync';
@@ -48,6 +48,8 @@ export interface RunnerDeps {
    */
   locks?: LockManager | null;
   isOnline?: () => boolean;
+  /** Uploads the photos of items about to be sent (sync/evidence-upload.ts); entries go after their photos. */
+  uploadEvidence?: (items: OutboxItem[]) => Promise<OutboxItem[]>;
   now?: () => number;
   random?: () => number;
 }
@@ -135,7 +137,8 @@ export class SyncRunner {
       let prefetched: Promise<SyncResponse> | null = null;
       for (let round = 0; round < MAX_ROUNDS_PER_RUN; round++) {
         // A prefetched answer was asked for with no mutations (see below).
-        const items = prefetched ? [] : await pendingItems(userId, this.batchSize);
+        let items = prefetched ? [] : await pendingItems(userId, this.batchSize);
+        if (items.length > 0 && this.deps.uploadEvidence) items = await this.deps.uploadEvidence(items);
         const res = await (prefetched ?? this.request(deviceId, items, await readCursors()));
         prefetched = null;
         await applyResults(items, res.results ?? []);

@@ -7,6 +7,7 @@ import { allow, ANY_ROLE } from '../../access/rules';
 import { notFound } from '../../http/errors';
 import { findHousehold, listPersonsOfHousehold } from '../../repositories/households';
 import { listEntriesOfHousehold } from '../../repositories/entries';
+import { withEvidence } from '../evidence/attach';
 import { listEventsOfHousehold } from '../../repositories/entry-events';
 import { findTownshipOfVillage } from '../../repositories/villages';
 import { countHouseholdTallyRows, countHouseholdsAbove, countHouseholdsByVillage, findHouseholdTally } from '../../repositories/tallies';
@@ -51,7 +52,9 @@ export const householdRoutes = new Hono<AppEnv>()
     const body: HouseholdDetail = {
       household,
       persons,
-      entries: entries.map((e) => ({ ...e, reversedBy: reversedBy.get(e.id) ?? null })),
+      // Photos for staff; a resident's own page shows none (evidence is for reviewers).
+      entries: (c.get('user')?.role === 'resident' ? entries.map((e) => ({ ...e, evidence: [] })) : await withEvidence(deps.db, entries))
+        .map((e) => ({ ...e, reversedBy: reversedBy.get(e.id) ?? null })),
       standing: {
         year: own.year, base: own.base, effective: own.effective, pending: own.pending, standing: own.standing,
         projected: own.projected, maxDeduction: own.maxDeduction, stars: starLevel(own.standing, own.maxDeduction),

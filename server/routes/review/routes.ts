@@ -20,6 +20,7 @@ import { approvalsNeeded, decide } from './decide';
 import { decodeCursor, encodeCursor } from './cursor';
 import { approveBatch } from './batch';
 import type { EntryHistory, ReviewItem } from '../dto';
+import { withEvidence } from '../evidence/attach';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const uuid = z.uuid();
@@ -65,12 +66,11 @@ export const reviewRoutes = new Hono<AppEnv>()
       findEntriesByIds(deps.db, page.flatMap((r) => (r.reverses ? [r.reverses] : []))),
       countQueue(deps.db, q.villageId),
     ]);
-    const entries: ReviewItem[] = page.map((r) => {
+    const entries: ReviewItem[] = (await withEvidence(deps.db, page)).map((r) => {
       const ids = approvers.get(r.id) ?? [];
       const original = r.reverses ? originals.get(r.reverses) : undefined;
       return {
         ...r, approvals: ids.length, approverIds: ids, approvalsNeeded: approvalsNeeded(r), isDeduction: isDeduction(r),
-        evidence: [],
         reversesEntry: original ? { id: original.id, indicatorNameZh: original.indicatorNameZh, points: original.points, occurredOn: original.occurredOn, state: original.state } : null,
       };
     });

@@ -31,12 +31,12 @@ export async function findCatalogVersion(trx: Trx, id: string): Promise<{ id: st
   return r ? { id: r.id, townshipId: r.township_id, status: r.status } : null;
 }
 
-export type IndicatorRules = Pick<IndicatorDto, 'code' | 'sign' | 'pointsMin' | 'pointsMax' | 'capCount' | 'capPeriod' | 'subject' | 'recorderRoles'>;
+export type IndicatorRules = Pick<IndicatorDto, 'code' | 'sign' | 'pointsMin' | 'pointsMax' | 'capCount' | 'capPeriod' | 'subject' | 'recorderRoles' | 'evidenceRequired'>;
 
 export async function findIndicator(trx: Trx, catalogVersionId: string, code: string): Promise<IndicatorRules | null> {
   const r = await trx
     .selectFrom('indicators')
-    .select(['code', 'sign', 'points_min', 'points_max', 'cap_count', 'cap_period', 'subject', 'recorder_roles'])
+    .select(['code', 'sign', 'points_min', 'points_max', 'cap_count', 'cap_period', 'subject', 'recorder_roles', 'evidence_required'])
     .where('catalog_version_id', '=', catalogVersionId)
     .where('code', '=', code)
     .executeTakeFirst();
@@ -44,7 +44,7 @@ export async function findIndicator(trx: Trx, catalogVersionId: string, code: st
   return {
     code: r.code, sign: r.sign < 0 ? -1 : 1, pointsMin: r.points_min, pointsMax: r.points_max,
     capCount: r.cap_count, capPeriod: r.cap_period, subject: r.subject === 'person' ? 'person' : 'household',
-    recorderRoles: r.recorder_roles.split(',').map((s) => s.trim()).filter(Boolean),
+    recorderRoles: r.recorder_roles.split(',').map((s) => s.trim()).filter(Boolean), evidenceRequired: r.evidence_required === 1,
   };
 }
 
@@ -230,13 +230,13 @@ export async function findCatalogVersions(trx: Trx, ids: readonly string[]): Pro
 export async function findIndicatorsOf(trx: Trx, catalogVersionIds: readonly string[]): Promise<Map<string, IndicatorRules>> {
   const rows = await inChunks(catalogVersionIds, (c) => trx
     .selectFrom('indicators')
-    .select(['catalog_version_id', 'code', 'sign', 'points_min', 'points_max', 'cap_count', 'cap_period', 'subject', 'recorder_roles'])
+    .select(['catalog_version_id', 'code', 'sign', 'points_min', 'points_max', 'cap_count', 'cap_period', 'subject', 'recorder_roles', 'evidence_required'])
     .where('catalog_version_id', 'in', c)
     .execute());
   return new Map(rows.map((r) => [`${r.catalog_version_id}|${r.code}`, {
     code: r.code, sign: r.sign < 0 ? -1 : 1, pointsMin: r.points_min, pointsMax: r.points_max,
     capCount: r.cap_count, capPeriod: r.cap_period, subject: r.subject === 'person' ? 'person' : 'household',
-    recorderRoles: r.recorder_roles.split(',').map((s) => s.trim()).filter(Boolean),
+    recorderRoles: r.recorder_roles.split(',').map((s) => s.trim()).filter(Boolean), evidenceRequired: r.evidence_required === 1,
   } satisfies IndicatorRules]));
 }
 

@@ -1,0 +1,245 @@
+// `npm run bench:client` (issue 13 "Fast on a weak phone"): the built app served by the real server
+// (server/main.ts, its own process), driven in Debian's Chromium at 360×640 with the CPU slowed 4×
+// (CDP Emulation.setCPUThrottlingRate), a cheap Android phone's speed. Measures:
+//   - the collector's first screen (/villages, logged in, data on the phone): JS it loads, gzip
+//     size (bar 150 KB), and JS + CSS bytes actually sent, from the network log (bar 200 KB);
+//     and that no other role's library (echarts) is among them;
+//   - save an entry → the household page shows it (bar 50 ms), 20,000 entries on the phone;
+//   - open a household with 200 entries (bar 100 ms);
+//   - search over the village's households, per keystroke (bar 30 ms).
+// Prints the figures and ends with one JSON line. BENCH_ENTRIES / BENCH_RUNS change the size.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { uuidv7 } from 'uuidv7';
+import { ApiClient, getOk, repoRoot, startServer, type TestServer } from '../e2e/support/server';
+import { CHROMIUM } from '../e2e/support/browser';
+import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../shared/protocol/sync';
+
+const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 20_000);
+const BIG_HOUSEHOLD_ENTRIES = 200;
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const CPU_SLOWDOWN = 4;
+const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
+const BARS = { firstScreenJsGzipKB: 150, firstScreenSentKB: 200, saveToShownMs: 50, openHouseholdMs: 100, searchKeystrokeMs: 30 };
+const dist = path.join(repoRoot, 'dist/client');
+const t = (name: string) => `[data-test="${name}"]`;
+
+interface Indicator { code: string; sign: number; evidenceRequired: boolean; capCount: number | null; subject: string; recorderRoles: string[]; catalogVersionId?: string }
+interface Household { id: string; householdNo: string; headName: string }
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
+
+/** 20,000 entries of one village through POST /api/sync, as a collector's phones would send them. */
+async function seedEntries(server: TestServer): Promise<{ villageId: string; households: Household[]; big: Household; other: Household; indicator: string }> {
+  const api = new ApiClient(server.url);
+  await api.login(COLLECTOR.username, COLLECTOR.password);
+  const { villages } = await getOk<{ villages: { id: string }[] }>(api, '/api/villages');
+  const villageId = villages[0].id;
+  const { households } = await getOk<{ households: Household[] }>(api, `/api/villages/${villageId}/households`);
+  const catalog = await getOk<{ catalogVersion: { id: string }; indicators: Indicator[] }>(api, '/api/catalog');
+  const usable = catalog.indicators.filter((i) => i.sign > 0 && !i.evidenceRequired && i.capCount === null && i.subject === 'household' && i.recorderRoles.includes('collector'));
+  if (usable.length === 0) throw new Error('no uncapped household indicator without evidence for collectors');
+  const [big, other] = households;
+  const deviceId = uuidv7();
+  const today = Date.now();
+  let seq = 0;
+  const mutation = (h: Household, i: number) => ({
+    id: uuidv7(), kind: 'entry.create', deviceSeq: ++seq, at: new Date().toISOString(),
+    payload: {
+      entryId: uuidv7(), householdId: h.id, personId: null, catalogVersionId: catalog.catalogVersion.id,
+      indicatorCode: usable[i % usable.length].code, occurredOn: new Date(today - (1 + (i % 300)) * 86_400_000).toISOString().slice(0, 10),
+      points: 2, note: '', reverses: null,
+    },
+  });
+  const all = [
+    ...Array.from({ length: BIG_HOUSEHOLD_ENTRIES }, (_, i) => mutation(big, i)),
+    ...Array.from({ length: ENTRIES - BIG_HOUSEHOLD_ENTRIES }, (_, i) => mutation(households[1 + (i % (households.length - 1))], i)),
+  ];
+  // Points within range of the chosen indicators: fixed-point indicators want their own value.
+  const points = new Map(catalog.indicators.map((i) => [i.code, (i as unknown as { pointsMin: number }).pointsMin]));
+  for (const m of all) m.payload.points = points.get(m.payload.indicatorCode) ?? 2;
+  for (let i = 0; i < all.length; i += 200) {
+    const r = await api.post<{ results: { status: string; code?: string }[] }>('/api/sync', {
+      protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, deviceId, mutations: all.slice(i, i + 200), cursors: {}, pullLimit: 1,
+    });
+    const bad = r.body.results?.filter((x) => x.status !== 'applied');
+    if (r.status !== 200 || bad.length) throw new Error(`seeding: ${r.status} ${JSON.stringify(bad?.slice(0, 3) ?? r.body)}`);
+  }
+  return { villageId, households, big, other, indicator: usable[0].code };
+}
+
+async function login(page: Page, baseUrl: string) {
+  await page.goto(baseUrl + '/login', { waitUntil: 'load' });
+  await page.locator(t('login-username')).fill(COLLECTOR.username);
+  await page.locator(t('login-password')).fill(COLLECTOR.password);
+  await page.locator(t('login-submit')).click();
+  await page.waitForURL(/\/villages$/, { timeout: 30_000 });
+}
+
+/** Milliseconds from `act` until `done()` holds in the page and the next frame is painted. */
+async function timeInPage(page: Page, act: string, done: string): Promise<number> {
+  return page.evaluate(async ({ act, done }) => {
+    const check = new Function(`return (${done})`) as () => boolean;
+    const run = new Function(act) as () => void;
+    const t0 = performance.now();
+    run();
+    await new Promise<void>((resolve) => {
+      if (check()) return resolve();
+      const mo = new MutationObserver(() => { if (check()) { mo.disconnect(); resolve(); } });
+      mo.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
+    });
+    await new Promise((r) => requestAnimationFrame(() => r(null)));
+    return performance.now() - t0;
+  }, { act, done });
+}
+
+async function firstScreen(context: BrowserContext, baseUrl: string) {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  const sent = new Map<string, number>();
+  const urls = new Map<string, string>();
+  cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+  cdp.on('Network.loadingFinished', (e) => sent.set(e.requestId, e.encodedDataLength));
+  const t0 = Date.now();
+  await page.goto(baseUrl + '/villages', { waitUntil: 'load' });
+  await page.locator(t('village-item')).first().waitFor({ timeout: 30_000 });
+  const shownMs = Date.now() - t0;
+  await page.waitForLoadState('networkidle');
+  let jsGzip = 0; let jsSent = 0; let cssSent = 0; let jsFiles = 0;
+  const libraries = new Set<string>();
+  for (const [id, url] of urls) {
+    const p = new URL(url).pathname;
+    if (!/\.(js|css)$/.test(p) || p === '/sw.js' || p.startsWith('/workbox-')) continue;
+    const bytes = sent.get(id) ?? 0;
+    if (p.endsWith('.css')) { cssSent += bytes; continue; }
+    const file = path.join(dist, p);
+    const source = fs.readFileSync(file);
+    jsGzip += fs.existsSync(`${file}.gz`) ? fs.statSync(`${file}.gz`).size : zlib.gzipSync(source, { level: 9 }).length;
+    jsSent += bytes;
+    jsFiles++;
+    for (const lib of ['echarts', 'zrender', 'exceljs', 'xlsx']) if (source.includes(lib)) libraries.add(lib);
+  }
+  await page.close();
+  return { jsFiles, jsGzip, jsSent, cssSent, shownMs, libraries: [...libraries] };
+}
+
+async function main() {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const server = await startServer();
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'cunxin-bench-client-'));
+  let context: BrowserContext | null = null;
+  try {
+    const t0 = Date.now();
+    const seeded = await seedEntries(server);
+    console.log(`seeded ${ENTRIES} entries in ${((Date.now() - t0) / 1000).toFixed(1)} s (${BIG_HOUSEHOLD_ENTRIES} on household ${seeded.big.householdNo})`);
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM, headless: true, viewport: { width: 360, height: 640 }, locale: 'zh-CN',
+      // The network log must see every byte: no service worker answering from its cache.
+      serviceWorkers: 'block',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const page = context.pages()[0] ?? await context.newPage();
+    page.setDefaultTimeout(60_000);
+    await login(page, server.url);
+    // The bootstrap (unthrottled): wait until the big household shows all its entries.
+    await page.goto(`${server.url}/households/${seeded.big.id}`);
+    await page.waitForFunction((n) => document.querySelectorAll('[data-test="household-entry"]').length >= n, BIG_HOUSEHOLD_ENTRIES, { timeout: 180_000 });
+    const local = await page.evaluate(async () => {
+      const dbs = await indexedDB.databases();
+      return dbs.map((d) => d.name).join(',');
+    });
+    console.log(`phone bootstrapped (IndexedDB: ${local})`);
+
+    const first = await firstScreen(context, server.url);
+    console.log(`first screen /villages at ${CPU_SLOWDOWN}× CPU: shown in ${first.shownMs} ms; ${first.jsFiles} JS files, ${kb(first.jsGzip)} KB gzip (bar ${BARS.firstScreenJsGzipKB}); sent JS ${kb(first.jsSent)} KB + CSS ${kb(first.cssSent)} KB = ${kb(first.jsSent + first.cssSent)} KB (bar ${BARS.firstScreenSentKB}); other roles' libraries: ${first.libraries.join(', ') || 'none'}`);
+
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+
+    // Open a household with 200 entries, from the village's list.
+    const open: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.goto(`${server.url}/villages/${seeded.villageId}`);
+      await page.locator(`${t('household-item')}[data-household-id="${seeded.big.id}"]`).waitFor();
+      await page.waitForTimeout(300);
+      open.push(await timeInPage(page,
+        `document.querySelector('[data-household-id="${seeded.big.id}"]').click()`,
+        `document.querySelectorAll('[data-test="household-entry"]').length >= ${BIG_HOUSEHOLD_ENTRIES}`));
+    }
+    console.log(`open a household with ${BIG_HOUSEHOLD_ENTRIES} entries: median ${median(open).toFixed(1)} ms (runs ${open.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.openHouseholdMs})`);
+
+    // Save an entry → the household page shows it.
+    const save: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const note = `bench-${i}-${Date.now()}`;
+      await page.goto(`${server.url}/households/${seeded.other.id}/new-entry`);
+      const item = page.locator(`${t('indicator-item')}[data-code="${seeded.indicator}"]`);
+      await item.click();
+      await page.locator(t('entry-note')).fill(note);
+      await page.waitForTimeout(300);
+      save.push(await timeInPage(page,
+        `document.querySelector('[data-test="entry-save"]').click()`,
+        `[...document.querySelectorAll('[data-test="household-entry"]')].some((e) => e.textContent.includes(${JSON.stringify(note)}))`));
+    }
+    console.log(`save an entry → household page shows it (${ENTRIES} entries on the phone): median ${median(save).toFixed(1)} ms (runs ${save.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.saveToShownMs})`);
+
+    // Search, per keystroke, over the village's households.
+    await page.goto(`${server.url}/villages/${seeded.villageId}`);
+    await page.locator(t('household-item')).first().waitFor();
+    const name = seeded.households[3].headName;
+    const input = 'input[type="search"]';
+    const keys: number[] = [];
+    for (let r = 0; r < 3; r++) {
+      for (let k = 1; k <= name.length; k++) {
+        keys.push(await timeInPage(page,
+          `const el = document.querySelector('${input}'); el.value = ${JSON.stringify(name.slice(0, k))}; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+          `document.querySelectorAll('[data-test="household-item"]').length > 0`));
+      }
+      await page.evaluate((sel) => { const el = document.querySelector(sel) as HTMLInputElement; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true })); }, input);
+      await page.waitForTimeout(200);
+    }
+    const pinyin = await page.evaluate(async (sel) => {
+      const el = document.querySelector(sel) as HTMLInputElement;
+      el.value = 'zh'; el.dispatchEvent(new Event('input', { bubbles: true }));
+      await new Promise((r) => setTimeout(r, 300));
+      return document.querySelectorAll('[data-test="household-item"]').length > 0;
+    }, input);
+    console.log(`search over ${seeded.households.length} households (name typed character by character): median ${median(keys).toFixed(1)} ms per keystroke, max ${Math.max(...keys).toFixed(1)} (bar ${BARS.searchKeystrokeMs}); pinyin ("zh") ${pinyin ? 'finds households' : 'not supported on this branch (field-roster builds it)'}`);
+
+    const result = {
+      bench: 'client',
+      cpuSlowdown: CPU_SLOWDOWN,
+      entriesOnPhone: ENTRIES,
+      firstScreen: { jsFiles: first.jsFiles, jsGzipKB: kb(first.jsGzip), sentJsCssKB: kb(first.jsSent + first.cssSent), shownMs: first.shownMs, otherRoleLibraries: first.libraries },
+      saveToShownMs: Math.round(median(save) * 10) / 10,
+      openHousehold200Ms: Math.round(median(open) * 10) / 10,
+      searchKeystrokeMs: Math.round(median(keys) * 10) / 10,
+      searchHouseholds: seeded.households.length,
+      pinyinSearch: pinyin,
+      met: {
+        firstScreenJs: first.jsGzip / 1024 <= BARS.firstScreenJsGzipKB,
+        firstScreenSent: (first.jsSent + first.cssSent) / 1024 <= BARS.firstScreenSentKB,
+        saveToShown: median(save) <= BARS.saveToShownMs,
+        openHousehold: median(open) <= BARS.openHouseholdMs,
+        search: pinyin && seeded.households.length >= 500 ? median(keys) <= BARS.searchKeystrokeMs : null,
+        noOtherRoleLibraries: first.libraries.length === 0,
+      },
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    await context?.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+    await server.stop();
+  }
+}
+
+await main();

@@ -1,0 +1,43 @@
+// Messages of the evidence photo picker (issue 13).
+export default {
+  'zh-CN': {
+    evidence: {
+      title: '照片凭证',
+      take: '拍照',
+      takeMore: '再拍一张',
+      required: '该指标须拍照留证（扣分必须有照片）',
+      optional: '可拍照留证（选填）',
+      count: '已拍 {n} 张，最多 {max} 张',
+      photoAlt: '凭证照片 {n}',
+      remove: '删除照片 {n}',
+      withPlace: '附带拍摄位置（只给审核人看）',
+      working: '正在压缩照片…',
+      retry: '重试保存',
+      notImage: '这不是照片，请用相机拍照',
+      compressFailed: '照片无法处理，请重拍',
+      tooLarge: '照片太大，请重拍',
+      quota: '手机存储空间不足，照片还未保存。请先同步或清理手机空间，再点“重试保存”。表单内容不会丢失。',
+      missing: '请先拍照留证再保存',
+    },
+  },
+  en: {
+    evidence: {
+      title: 'Photo evidence',
+      take: 'Take photo',
+      takeMore: 'Take another',
+      required: 'This indicator needs a photo (every deduction does)',
+      optional: 'Photo evidence (optional)',
+      count: '{n} of at most {max} photos',
+      photoAlt: 'Evidence photo {n}',
+      remove: 'Remove photo {n}',
+      withPlace: 'Add where it was taken (reviewers only)',
+      working: 'Compressing the photo…',
+      retry: 'Retry saving',
+      notImage: 'That is not a photo; use the camera',
+      compressFailed: 'The photo could not be processed; take it again',
+      tooLarge: 'The photo is too large; take it again',
+      quota: 'The phone is out of storage: the photo is not saved yet. Sync or free some space, then tap "Retry saving". The form is kept.',
+      missing: 'Take a photo before saving',
+    },
+  },
+};
