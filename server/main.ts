@@ -1,6 +1,6 @@
 // `npm start`: the whole app in one process. Configuration → database → migrations → PII keys →
-// client build (first run only) → demo data (empty database only) → HTTP server, plus a timer that
-// settles ended public-notice windows. SIGTERM / SIGINT stop it cleanly.
+// client build (first run only) → demo data (empty database only) → HTTP server, plus the job
+// runner (server/jobs/) that settles ended public-notice windows. SIGTERM / SIGINT stop it cleanly.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +12,10 @@ import { openServerDeps } from './boot';
 import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleNotices } from './routes/notices/settle';
+import { startJobRunner } from './jobs/runner';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
-const SETTLE_EVERY_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The first `npm start` on a fresh checkout builds the client, so that nothing else is needed. */
@@ -46,9 +46,10 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   serveClient(app, DIST);
 
-  const settle = () => settleNotices(deps, new Date()).catch((err) => console.error('公示结算失败 / settling notices failed', err));
-  await settle();
-  const timer = setInterval(settle, SETTLE_EVERY_MS);
+  // Background work: each due run happens in one process however many share the database.
+  const jobs = startJobRunner(deps, [
+    { name: 'settle-notices', everyMs: config.settleEveryMs, run: (now) => settleNotices(deps, now) },
+  ]);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
@@ -74,12 +75,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: 正在停止 / shutting down…`);
-    clearInterval(timer);
-    // Stop accepting, let requests in flight finish (each commits or rolls back), then close the DB.
+    // Stop accepting, let requests in flight and job runs finish (each commits or rolls back), then close the DB.
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      opened.close().then(() => process.exit(0), () => process.exit(1));
+      jobs.stop().then(() => opened.close()).then(() => process.exit(0), () => process.exit(1));
     });
     if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
   };

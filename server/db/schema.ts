@@ -97,4 +97,18 @@ export interface Database {
   household_field_versions: HouseholdFieldVersionTable;
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
+  scheduled_jobs: ScheduledJobTable;
+  job_runs: JobRunTable;
+}
+
+// --- background jobs (0010, server/jobs/) ---------------------------------------------------------
+/** A recurring job: when it is next due and which process holds its lease. */
+export interface ScheduledJobTable {
+  name: string; next_run_at: string; lease_owner: string | null; lease_until: string | null;
+  last_finished_at: string | null; last_error: string | null;
+}
+/** One claimed run of a job, keyed by (job, due_at): a due slot is claimed once. */
+export interface JobRunTable {
+  job: string; due_at: string; worker: string; started_at: string;
+  finished_at: string | null; outcome: string | null; items: number | null; error: string | null;
 }
