@@ -16,6 +16,7 @@ import { loadWorld, login, seededRandom } from '../sync/crash-harness/harness';
 import { SimDevice, type ServerLink } from '../sync/crash-harness/devices';
 import { soundness } from '../sync/crash-harness/inspect';
 import { MANIFEST, SQLITE_FILE } from './files';
+import { RESTORE_CURSOR_GAP } from './restore';
 
 const run = promisify(execFile);
 const PII_KEY = 'e'.repeat(64);
@@ -113,6 +114,9 @@ describe.each(await testDialects())('backup and restore on %s', (dialect: Dialec
         const ids = new Set((await back.db.selectFrom('entries').select('id').where('device_id', 'in', devices.map((d) => d.deviceId)).execute()).map((r) => r.id));
         const lost = [...ackedBefore].filter((id) => !ids.has(id));
         expect(lost, `${lost.length} of ${ackedBefore.size} acknowledged entries missing`).toEqual([]);
+        // Change counters moved past every cursor a phone may hold from after the backup.
+        const counters = await back.db.selectFrom('villages').select('change_seq').execute();
+        expect(counters.every((v) => v.change_seq > RESTORE_CURSOR_GAP)).toBe(true);
         // A server starts on the restored data and lets the collector in.
         const again = await startServerProcess({ port: await freePort(), env: restoreEnv, timeoutMs: 90_000 });
         try {

@@ -6,6 +6,8 @@
 // replaces is kept beside it (`cunxin.sqlite.before-restore-<stamp>`, `evidence.before-restore-…`).
 // PostgreSQL: pg_restore --clean into the configured database (restore into a fresh one when you can).
 // The backup holds no PII key: the server must run with the key the data was written with.
+// Afterwards every change counter moves on by RESTORE_CURSOR_GAP, so that phones whose cursors are
+// ahead of the restored database still receive what is written from now on.
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,6 +17,14 @@ import type { Config } from '../config';
 import { runningServerPid } from './pid-file';
 import { copyTree, EVIDENCE_DIR, fsyncPath, PG_DUMP_FILE, readManifest, SQLITE_FILE, stampOf, verifyFiles, type Manifest } from './files';
 import { MIGRATIONS } from '../../migrations/index';
+import { openDatabase } from '../db/connect';
+import { advanceChangeCounters } from '../repositories/restore';
+
+/**
+ * Every scope's change counter moves on by this much in a restored database, past the cursors of
+ * phones that synced after the backup was taken (repositories/restore.ts).
+ */
+export const RESTORE_CURSOR_GAP = 1_000_000;
 
 export interface RestoreOptions { force?: boolean; now?: Date }
 export interface RestoreResult { manifest: Manifest; keptAside: string[] }
@@ -81,6 +91,13 @@ export async function runRestore(config: Config, folder: string, opts: RestoreOp
     fs.rmSync(`${config.sqlitePath}-shm`, { force: true });
     fs.renameSync(incoming, config.sqlitePath);
     fsyncPath(config.dataDir);
+  }
+
+  const restored = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath, poolSize: 1 });
+  try {
+    await advanceChangeCounters(restored.db, RESTORE_CURSOR_GAP);
+  } finally {
+    await restored.close();
   }
 
   const evidence = path.join(folder, EVIDENCE_DIR);
