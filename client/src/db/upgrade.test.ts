@@ -10,7 +10,7 @@ import { db } from './db';
 import { resetPulledDataIfSchemaChanged } from './apply-pull';
 import { pendingItems, toMutation } from './outbox';
 import { SyncRunner } from '../sync/runner';
-import type { SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
+import type { Mutation, SyncRequest, SyncResponse } from '../../../shared/protocol/sync';
 import { CATALOG, HOUSEHOLD, USER, VILLAGE } from '../test/fixtures';
 
 /** The stores of schema versions 1 and 2 exactly as released (client/src/db/db.ts). Never edit. */
@@ -65,7 +65,7 @@ async function drainWithRunner(): Promise<SyncRequest[]> {
       requests.push(req);
       return {
         protocol: 1, serverTime: new Date().toISOString(), scopes: [], changes: [], hasMore: false,
-        results: req.mutations.map((m) => ({ id: m.id, status: 'applied' as const })),
+        results: (req.mutations as Mutation[]).map((m) => ({ id: m.id, status: 'applied' as const })),
       };
     },
   });
