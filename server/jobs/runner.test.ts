@@ -92,6 +92,20 @@ describe.each(await testDialects())('job runner on %s', (dialect) => {
     await runner.stop();
   });
 
+  it('a clock that was set back does not stall a job', async () => {
+    let clock = Date.parse('2026-09-01T10:00:00Z');
+    const now = () => new Date(clock);
+    let ran = 0;
+    const runner = startJobRunner({ db: t.db, dialect }, [{ name: 'c', everyMs: 60_000, run: async () => { ran++; } }], { now, timer: false });
+    await runner.tick();
+    clock -= 3_600_000; // the machine's clock was an hour fast, and is corrected
+    await runner.tick();
+    expect(ran).toBe(2);
+    await runner.tick();
+    expect(ran).toBe(2); // and then on the interval again
+    await runner.stop();
+  });
+
   it('old run rows are dropped', async () => {
     let clock = Date.parse('2026-09-01T00:00:00Z');
     const now = () => new Date(clock);

@@ -8,17 +8,21 @@ export interface ClaimedRun { job: string; dueAt: string }
  * Claims the job if it is due and nobody holds its lease. Must run in a write transaction: the row
  * is locked with FOR UPDATE SKIP LOCKED on PostgreSQL (a process that finds it locked moves on at
  * once), and on SQLite the transaction's BEGIN IMMEDIATE already keeps every other writer out.
- * The claim moves next_run_at on and records the run under its due slot (primary key), so one
- * slot is never claimed twice.
+ * The claim moves next_run_at on and records the run under its due slot (primary key).
  */
 export async function claimDueJob(
   trx: Queryable, job: { name: string; everyMs: number; leaseMs: number; worker: string }, now: Date,
 ): Promise<ClaimedRun | null> {
   const at = now.toISOString();
   await trx.insertInto('scheduled_jobs').values({ name: job.name, next_run_at: at }).onConflict((oc) => oc.column('name').doNothing()).execute();
+  // Times further ahead than one interval (or one lease) can only come from a clock that was
+  // ahead when they were written: treated as due (or expired), so a clock set back does not stall the job.
+  const nextLimit = new Date(now.getTime() + job.everyMs).toISOString();
+  const leaseLimit = new Date(now.getTime() + job.leaseMs).toISOString();
   let qb = trx.selectFrom('scheduled_jobs').select(['next_run_at', 'lease_until'])
-    .where('name', '=', job.name).where('next_run_at', '<=', at)
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at)]));
+    .where('name', '=', job.name)
+    .where((eb) => eb.or([eb('next_run_at', '<=', at), eb('next_run_at', '>', nextLimit)]))
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', at), eb('lease_until', '>', leaseLimit)]));
   if (supportsRowLocks(trx)) qb = qb.forUpdate().skipLocked();
   const row = await qb.executeTakeFirst();
   if (!row) return null;
@@ -27,7 +31,10 @@ export async function claimDueJob(
     lease_owner: job.worker,
     lease_until: new Date(now.getTime() + job.leaseMs).toISOString(),
   }).where('name', '=', job.name).execute();
-  await trx.insertInto('job_runs').values({ job: job.name, due_at: row.next_run_at, worker: job.worker, started_at: at }).execute();
+  // The row lock makes the claim exclusive; the slot key records it. (A slot key met again, which
+  // only a clock set back could do, keeps its first row rather than failing every later claim.)
+  await trx.insertInto('job_runs').values({ job: job.name, due_at: row.next_run_at, worker: job.worker, started_at: at })
+    .onConflict((oc) => oc.columns(['job', 'due_at']).doNothing()).execute();
   return { job: job.name, dueAt: row.next_run_at };
 }
 
