@@ -26,7 +26,10 @@ function primary(): void {
     for (let i = 1; i < workers; i++) fork();
   });
   cluster.on('exit', (worker, code, signal) => {
-    if (stopping) return;
+    if (stopping) {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      return;
+    }
     console.error(`进程 ${worker.process.pid} 退出 (${signal ?? code})，正在重启 / worker exited, restarting`);
     fork();
   });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openDatabase } from '../../db/connect';
 import { createEmptyPostgresDatabase, testDialects } from '../../test/databases';
-import { freePort, spawnServerProcess, startServerProcess, type ServerProcess } from '../../test/processes';
+import { freePort, REPO_ROOT, spawnServerProcess, startServerProcess, type ServerProcess } from '../../test/processes';
 import { DEMO_COLLECTOR, fullPull, loadWorld, login, seededRandom } from './harness';
 import { SimDevice, type ServerLink } from './devices';
 import { inspect } from './inspect';
@@ -176,6 +176,31 @@ describe.runIf(HAS_PG)('three server processes on one PostgreSQL', () => {
       await check.close();
       await database.drop();
       for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('npm run start:cluster runs N workers on one port and stops them all on SIGTERM', async () => {
+    const database = await createEmptyPostgresDatabase();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-cluster-'));
+    const port = await freePort();
+    const launcher = spawnServerProcess({
+      port, entry: path.join(REPO_ROOT, 'server', 'cluster.ts'), readyPattern: /is running[\s\S]*is running/, timeoutMs: 90_000,
+      env: { DATA_DIR: dir, PII_KEY, DATABASE_URL: database.databaseUrl, WORKERS: '2' },
+    });
+    try {
+      await launcher.ready;
+      const cookie = await login(launcher.proc.url);
+      // Several requests with fresh connections: whichever worker answers knows the session.
+      for (let i = 0; i < 6; i++) {
+        const me = await fetch(`${launcher.proc.url}/api/auth/me`, { headers: { cookie, connection: 'close' } });
+        expect(me.status).toBe(200);
+      }
+      await launcher.proc.kill('SIGTERM');
+      expect((await launcher.proc.exited).code).toBe(0);
+    } finally {
+      await launcher.proc.kill('SIGKILL');
+      await database.drop();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
 });
