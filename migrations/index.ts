@@ -9,6 +9,7 @@ import * as m0005 from './0005_notice_objections';
 import * as m0006 from './0006_tallies_catalog';
 import * as m0008 from './0008_credit_records';
 import * as m0009 from './0009_evidence';
+import * as m0010 from './0010_jobs';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_tallies_catalog': m0006,
   '0008_credit_records': m0008,
   '0009_evidence': m0009,
+  '0010_jobs': m0010,
 };

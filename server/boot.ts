@@ -7,6 +7,7 @@ import { openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrate';
 import { loadOrCreateMasterKey, piiKeysFrom } from './security/pii';
 import { writerThreadFor } from './sync/writer/writer-thread';
+import { writePidFile } from './backup/pid-file';
 
 export interface OpenedServer {
   deps: Deps;
@@ -19,6 +20,8 @@ export interface OpenedServer {
 export async function openServerDeps(config: Config): Promise<OpenedServer> {
   const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const migrationsApplied = await migrateToLatest(database.db);
+  // SQLite: says that a server uses this file, so `npm run restore` will not replace it under it.
+  const removePidFile = database.dialect === 'sqlite' ? writePidFile(config.dataDir) : () => {};
   const writer = writerThreadFor(config, database.dialect);
   const deps: Deps = {
     db: database.db,
@@ -34,6 +37,7 @@ export async function openServerDeps(config: Config): Promise<OpenedServer> {
     async close() {
       await writer?.close();
       await database.close();
+      removePidFile();
     },
   };
 }

@@ -16,6 +16,8 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** SQLite: pushed batches are written on a thread of their own (server/sync/writer/); 0 turns it off. */
   SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
+  /** How often ended public-notice windows are settled (server/jobs/, once across all processes). */
+  SETTLE_EVERY_MS: z.coerce.number().int().min(100).default(60_000),
 });
 
 export interface Config {
@@ -28,6 +30,7 @@ export interface Config {
   cookieSecure: boolean;
   sessionDays: number;
   syncWriterThread: boolean;
+  settleEveryMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +47,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: parsed.COOKIE_SECURE === '1',
     sessionDays: parsed.SESSION_DAYS,
     syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
+    settleEveryMs: parsed.SETTLE_EVERY_MS,
   };
 }

@@ -1,7 +1,6 @@
 // `npm start`: the whole app in one process. Configuration → database → migrations → PII keys →
-// client build (first run only) → demo data (empty database only) → HTTP server, plus a background
-// timer that settles ended public-notice windows in small steps (start-up never waits for it).
-// SIGTERM / SIGINT stop it cleanly.
+// client build (first run only) → demo data (empty database only) → HTTP server, plus the job
+// runner (server/jobs/) that settles ended public-notice windows. SIGTERM / SIGINT stop it cleanly.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +11,12 @@ import { loadConfig } from './config';
 import { openServerDeps } from './boot';
 import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
-import { startSettleTimer } from './routes/notices/settle-timer';
+import { settleAllDue } from './routes/notices/settle';
+import { startJobRunner } from './jobs/runner';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
-const SETTLE_EVERY_MS = 60_000;
-/** Notices settled per tick (one transaction each); a full tick schedules the next at once. */
+/** Notices settled per transaction batch; a run goes on batch after batch until none is due. */
 const SETTLE_BATCH = 20;
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -49,10 +48,12 @@ async function main(): Promise<void> {
   const app = createApp(deps);
   serveClient(app, DIST);
 
-  const settler = startSettleTimer(deps, {
-    everyMs: SETTLE_EVERY_MS, batch: SETTLE_BATCH,
-    onError: (err) => console.error('公示结算失败 / settling notices failed', err),
-  });
+  // Background work: each due run happens in one process however many share the database; a
+  // run settles in small steps (one notice per transaction) until nothing is due, and start-up
+  // never waits for it.
+  const jobs = startJobRunner(deps, [
+    { name: 'settle-notices', everyMs: config.settleEveryMs, run: (now) => settleAllDue(deps, now, SETTLE_BATCH) },
+  ]);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
     const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
@@ -78,12 +79,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: 正在停止 / shutting down…`);
-    const settled = settler.stop();
-    // Stop accepting, let requests in flight finish (each commits or rolls back), then close the DB.
+    // Stop accepting, let requests in flight and job runs finish (each commits or rolls back), then close the DB.
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      settled.then(() => opened.close()).then(() => process.exit(0), () => process.exit(1));
+      jobs.stop().then(() => opened.close()).then(() => process.exit(0), () => process.exit(1));
     });
     if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
   };

@@ -154,6 +154,8 @@ export interface Database {
   evidence_blobs: EvidenceBlobTable;
   evidence_chunks: EvidenceChunkTable;
   entry_evidence: EntryEvidenceTable;
+  scheduled_jobs: ScheduledJobTable;
+  job_runs: JobRunTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -207,4 +209,16 @@ export interface EvidenceChunkTable { sha256: string; byte_offset: number; data:
 export interface EntryEvidenceTable {
   entry_id: string; sha256: string; position: number; size: number; mime: string; taken_at: string;
   gps_lat: number | null; gps_lon: number | null; gps_accuracy: number | null;
+}
+
+// --- background jobs (0010, server/jobs/) ---------------------------------------------------------
+/** A recurring job: when it is next due and which process holds its lease. */
+export interface ScheduledJobTable {
+  name: string; next_run_at: string; lease_owner: string | null; lease_until: string | null;
+  last_finished_at: string | null; last_error: string | null;
+}
+/** One claimed run of a job, keyed by (job, due_at): a due slot is claimed once. */
+export interface JobRunTable {
+  job: string; due_at: string; worker: string; started_at: string;
+  finished_at: string | null; outcome: string | null; items: number | null; error: string | null;
 }

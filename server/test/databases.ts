@@ -98,3 +98,21 @@ export async function createTestDatabase(dialect: Dialect, opts: { poolSize?: nu
     },
   };
 }
+
+/** A fresh PostgreSQL database with nothing in it (not migrated): for servers that start on it. */
+export async function createEmptyPostgresDatabase(): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
+  const name = `cx_test_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return {
+    databaseUrl: withDatabase(PG_ADMIN_URL, name),
+    async drop() {
+      const a = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}

@@ -78,7 +78,7 @@ export interface Fixture {
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
     port: 0, host: '127.0.0.1', databaseUrl: null, dataDir: path.join(os.tmpdir(), 'cx-unused'), sqlitePath: ':memory:',
-    piiKeyHex: null, cookieSecure: false, sessionDays: 30, syncWriterThread: false, ...overrides,
+    piiKeyHex: null, cookieSecure: false, sessionDays: 30, syncWriterThread: false, settleEveryMs: 60_000, ...overrides,
   };
 }
 

@@ -59,3 +59,17 @@ export async function settleDueNotices(deps: TransactionDeps, now: Date, village
 }
 
 export const settleNotices = settleDueNotices;
+
+/**
+ * Settles every due notice, `batch` notices at a time (each in its own transaction): the job
+ * runner's run. Stops when nothing more is due, or when a batch settled nothing (the rest is
+ * being settled by another process).
+ */
+export async function settleAllDue(deps: TransactionDeps, now: Date, batch: number): Promise<number> {
+  let entries = 0;
+  for (;;) {
+    const r = await settleDue(deps, now, { limit: batch });
+    entries += r.entries;
+    if (!r.more || r.notices === 0) return entries;
+  }
+}

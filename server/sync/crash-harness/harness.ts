@@ -82,7 +82,7 @@ function chinaYesterday(): string {
 }
 
 /** Households of the collector's villages and an uncapped indicator every collector may record. */
-async function loadWorld(db: Kysely<Database>): Promise<EntryWorld> {
+export async function loadWorld(db: Kysely<Database>): Promise<EntryWorld> {
   const households = await db.selectFrom('households')
     .innerJoin('user_villages', 'user_villages.village_id', 'households.village_id')
     .innerJoin('users', 'users.id', 'user_villages.user_id')
@@ -102,9 +102,9 @@ async function loadWorld(db: Kysely<Database>): Promise<EntryWorld> {
   };
 }
 
-async function login(url: string): Promise<string> {
+export async function login(url: string, who: { username: string; password: string } = DEMO_COLLECTOR): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(DEMO_COLLECTOR),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who),
   });
   if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   const cookie = res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.includes('session'));
@@ -113,7 +113,7 @@ async function login(url: string): Promise<string> {
 }
 
 /** A new phone of the same user pulls everything: each sent entry must arrive exactly once. */
-async function fullPull(url: string, cookie: string, sentIds: Set<string>): Promise<string[]> {
+export async function fullPull(url: string, cookie: string, sentIds: Set<string>): Promise<string[]> {
   const seen = new Map<string, number>();
   let cursors: Record<string, number> = {};
   for (let round = 0; round < 200; round++) {

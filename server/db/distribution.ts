@@ -1,0 +1,68 @@
+// The plan past one PostgreSQL (docs/scale-out.md): Citus, distributed by township. Every table is
+// placed here; server/db/distribution.test.ts checks that each table of the schema is, and that the
+// SQL of the sync and tally paths pins one township as this plan says. citusDdl() prints the
+// statements that would distribute a migrated database.
+
+export type Placement =
+  /** Sharded by township_id, colocated with townships: a township's rows live on one node. */
+  | {
+    kind: 'distributed';
+    /** false: the column is still to be added (docs/scale-out.md "Columns to add"). */
+    hasTownshipId: boolean;
+    /**
+     * Predicates that pin one township today: township_id itself, or an id whose township is
+     * fixed and known to the request (a village never changes township; the session knows the
+     * user's township), to which the repository adds `township_id = $n` once the column exists.
+     */
+    routeBy: readonly string[];
+  }
+  /** Small catalogues read by every township's queries: a copy on every node. */
+  | { kind: 'reference' }
+  /** Sharded by their own key, in no colocation group (looked up by that key only). */
+  | { kind: 'hashed'; column: string }
+  /** Stays on the coordinator: operational bookkeeping, never joined with township data. */
+  | { kind: 'coordinator' };
+
+export const DISTRIBUTION: Record<string, Placement> = {
+  townships: { kind: 'distributed', hasTownshipId: false, routeBy: ['id'] }, // distributed by id (= its township_id)
+  villages: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'id'] },
+  households: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  persons: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  notices: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  entries: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  entry_events: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  changes: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'scope'] }, // scope = 'village:<id>' | 'township:<id>'
+  sync_mutations: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
+  sync_conflicts: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  household_field_versions: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
+  person_field_versions: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
+  catalog_versions: { kind: 'reference' },
+  indicators: { kind: 'reference' },
+  users: { kind: 'reference' },
+  user_villages: { kind: 'reference' },
+  sessions: { kind: 'hashed', column: 'id' },
+  login_attempts: { kind: 'hashed', column: 'key' },
+  scheduled_jobs: { kind: 'coordinator' },
+  job_runs: { kind: 'coordinator' },
+  kysely_migration: { kind: 'coordinator' },
+  kysely_migration_lock: { kind: 'coordinator' },
+};
+
+export function isDistributed(table: string): boolean {
+  return DISTRIBUTION[table]?.kind === 'distributed';
+}
+
+/** The Citus statements for a database migrated to the plan's columns (docs/scale-out.md). */
+export function citusDdl(): string[] {
+  const out: string[] = [];
+  for (const [table, p] of Object.entries(DISTRIBUTION)) {
+    if (p.kind === 'reference') out.push(`select create_reference_table('${table}');`);
+    else if (p.kind === 'hashed') out.push(`select create_distributed_table('${table}', '${p.column}', colocate_with => 'none');`);
+    else if (p.kind === 'distributed') {
+      out.push(table === 'townships'
+        ? `select create_distributed_table('townships', 'id');`
+        : `select create_distributed_table('${table}', 'township_id', colocate_with => 'townships');`);
+    }
+  }
+  return out;
+}
