@@ -19,6 +19,9 @@ import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
+import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { requestLog } from './ops/request-log';
+import { closeAfterRefusal } from './http/refusals';
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -29,6 +32,7 @@ export function createApp(deps: Deps) {
     c.set('user', null);
     return next();
   });
+  app.use('*', requestLog, closeAfterRefusal);
   app.use('*', securityHeaders);
   app.use('/api/*', noStore, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
 
@@ -43,7 +47,9 @@ export function createApp(deps: Deps) {
     .route('/api/catalog', catalogRoutes)
     .route('/api/sync', syncRoutes)
     .route('/api/review', reviewRoutes)
-    .route('/api/township', rankingRoutes);
+    .route('/api/township', rankingRoutes)
+    .route('/api', healthRoutes)
+    .route('/metrics', metricsRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

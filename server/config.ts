@@ -8,7 +8,7 @@ const envSchema = z.object({
   /** postgres://… selects PostgreSQL; empty means the embedded SQLite file. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('data'),
-  /** 64 hex chars; when absent a key is generated once into DATA_DIR/secret.key. */
+  /** 64 hex chars; when absent a key is generated once into PII_KEY_FILE (server/security/key-file.ts). */
   PII_KEY: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
   /** Cookies get the __Host- prefix and Secure flag; off for plain-http local use. */
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
@@ -16,6 +16,21 @@ const envSchema = z.object({
   NODE_ENV: z.string().default('development'),
   /** SQLite: pushed batches are written on a thread of their own (server/sync/writer/); 0 turns it off. */
   SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
+  // --- operations (issue 10: logs, metrics, proxies, limits) ---
+  /** pino level; `silent` turns the log off. Tests in-process default to silent. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Bearer token for GET /metrics from other hosts; without it only loopback (no proxy headers) may read it. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Reverse proxies in front: a hop count (1 = one proxy) or a comma-separated list of addresses/CIDRs. */
+  TRUST_PROXY: z.string().optional(),
+  /** Where the generated PII key lives (never inside DATA_DIR, so that a copy of the data carries no key). */
+  KEY_DIR: z.string().optional(),
+  PII_KEY_FILE: z.string().optional(),
+  /** Per-user budget of POST /api/sync per minute, and of exports per minute. */
+  SYNC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  EXPORT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Heavy requests (sync, exports, rankings) served at once by this process; more wait in no queue: 503. */
+  HEAVY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
 });
 
 export interface Config {
@@ -28,6 +43,23 @@ export interface Config {
   cookieSecure: boolean;
   sessionDays: number;
   syncWriterThread: boolean;
+  logLevel: string;
+  metricsToken: string | null;
+  /** Parsed TRUST_PROXY (server/http/client-address.ts); null trusts no proxy. */
+  trustProxy: string | null;
+  /** The generated PII key file (server/security/key-file.ts); outside dataDir by default. */
+  piiKeyFile: string;
+  syncRatePerMinute: number;
+  exportRatePerMinute: number;
+  heavyConcurrency: number;
+}
+
+/**
+ * The generated PII key's default home: a sibling of the data directory (`data/` → `data-keys/`,
+ * git-ignored), never inside it, so that a copy or backup of DATA_DIR carries no key.
+ */
+export function defaultKeyDir(dataDir: string): string {
+  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}-keys`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -44,5 +76,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: parsed.COOKIE_SECURE === '1',
     sessionDays: parsed.SESSION_DAYS,
     syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
+    logLevel: parsed.LOG_LEVEL ?? (env.VITEST ? 'silent' : 'info'),
+    metricsToken: parsed.METRICS_TOKEN ?? null,
+    trustProxy: parsed.TRUST_PROXY?.trim() || null,
+    piiKeyFile: path.resolve(parsed.PII_KEY_FILE ?? path.join(parsed.KEY_DIR ? path.resolve(parsed.KEY_DIR) : defaultKeyDir(dataDir), 'pii.key')),
+    syncRatePerMinute: parsed.SYNC_RATE_PER_MINUTE,
+    exportRatePerMinute: parsed.EXPORT_RATE_PER_MINUTE,
+    heavyConcurrency: parsed.HEAVY_CONCURRENCY,
   };
 }

@@ -11,6 +11,7 @@ import type { AppEnv } from '../context';
 import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
+import { assertOpsCaller } from './ops-caller';
 import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 
 /**
@@ -22,8 +23,10 @@ import { assertConflict, assertEntry, assertHousehold, assertTownship, assertVil
  * - household: `:householdId` must be the resident's own / in a staff member's villages, else 404;
  * - entry: `:entryId` must belong to a village in scope, else 404;
  * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404.
+ * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
+ *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -43,6 +46,10 @@ type RuledHandler = MiddlewareHandler<AppEnv> & { [RULE]: AccessRule };
 export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
   const handler: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (rule.scope === 'public') return next();
+    if (rule.scope === 'ops') {
+      assertOpsCaller(c);
+      return next();
+    }
     const user = requireRole(c.get('user'), ...rule.roles);
     const db = c.get('deps').db;
     switch (rule.scope) {

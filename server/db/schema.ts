@@ -97,4 +97,9 @@ export interface Database {
   household_field_versions: HouseholdFieldVersionTable;
   person_field_versions: PersonFieldVersionTable;
   sync_conflicts: SyncConflictTable;
+  rate_limits: RateLimitTable;
 }
+
+// --- operations (issue 10): per-user rate limits, 0011 ---
+/** A fixed-window request counter per key ('sync:<userId>', 'export:<userId>'). */
+export interface RateLimitTable { key: string; window_start: number; count: number }

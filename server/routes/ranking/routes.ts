@@ -5,6 +5,7 @@ import type { AppEnv } from '../../context';
 import { allow, TOWNSHIP_STAFF } from '../../access/rules';
 import { assertTownship, requireUser } from '../../access/guards';
 import { queryParams } from '../../http/validate';
+import { heavyGate } from '../../http/rate-limit';
 import { notFound } from '../../http/errors';
 import { findTownship, listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
 import { listHouseholdsOfVillages } from '../../repositories/households';
@@ -19,7 +20,7 @@ const rankingQuery = z.object({ year: z.coerce.number().int().min(2000).max(2100
 const PARTICIPATING = new Set(['submitted', 'approved', 'publicized', 'objected', 'effective', 'amended', 'reversed']);
 
 export const rankingRoutes = new Hono<AppEnv>()
-  .get('/ranking', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), queryParams(rankingQuery), async (c) => {
+  .get('/ranking', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), heavyGate, queryParams(rankingQuery), async (c) => {
     const user = requireUser(c.get('user'));
     const deps = c.get('deps');
     const townshipId = assertTownship(user);
