@@ -18,17 +18,13 @@ import { createLogger, log, setLogger } from './ops/log';
 import { countJobRun } from './ops/metrics';
 import { PRIVATE_UMASK } from './security/file-modes';
 import { parseTrustProxy } from './http/client-address';
+import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
 import { maskPhone } from '../shared/validation/phone';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
 const SETTLE_EVERY_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 10_000;
-/**
- * Slow clients (slowloris) must not hold sockets: all headers within 10 s, the whole request
- * (a 512 KiB batch over a poor 2G link takes ~60 s) within 120 s, an idle keep-alive socket 5 s.
- */
-export const HTTP_TIMEOUTS = { headersTimeout: 10_000, requestTimeout: 120_000, keepAliveTimeout: 5_000 } as const;
 
 /** The first `npm start` on a fresh checkout builds the client, so that nothing else is needed. */
 function ensureClientBuilt(): void {
@@ -73,7 +69,7 @@ async function main(): Promise<void> {
   await settle();
   const timer = setInterval(settle, SETTLE_EVERY_MS);
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { ...HTTP_TIMEOUTS, connectionsCheckingInterval: 1_000 } }, (info) => {
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions() }, (info) => {
     const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
     if (seed.created || seed.logins.length) {
       // Demo accounts only (README lists them); the resident's phone is masked like any phone in the log.
