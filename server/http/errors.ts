@@ -10,6 +10,8 @@ export class AppError extends Error {
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After (429, 503): when the caller may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -26,7 +28,10 @@ export function errorBody(code: string, message: string) {
 }
 
 export function onError(err: Error, c: Context) {
-  if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof AppError) {
+    if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+    return c.json(errorBody(err.code, err.message), err.status);
+  }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     // Hono's JSON parsing (validators, c.req.json) throws a bare 400 for a body that is not JSON.

@@ -9,6 +9,8 @@ const REFUSED_UNREAD = new Set([413, 415, 429, 503]);
 
 export const closeAfterRefusal: MiddlewareHandler = async (c, next) => {
   await next();
+  // Every 429 says when to come back (a limiter that forgot gets a conservative minute).
+  if (c.res.status === 429 && !c.res.headers.get('retry-after')) c.header('Retry-After', '60');
   const length = c.req.header('content-length');
   const hasBody = (length !== undefined && length !== '0') || c.req.header('transfer-encoding') !== undefined;
   if (c.res.status === 413 || (hasBody && REFUSED_UNREAD.has(c.res.status) && !c.req.raw.bodyUsed)) c.header('Connection', 'close');
