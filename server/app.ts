@@ -7,7 +7,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound } from './http/errors';
 import { securityHeaders } from './http/security-headers';
-import { jsonOnly, limitBody, noStore } from './http/api-guards';
+import { jsonOnly, limitBody, noNulInUrl, noStore } from './http/api-guards';
 import { sessionMiddleware } from './auth/session-middleware';
 import { assertEveryRouteHasRule, failClosedWithoutRule } from './access/rules';
 import { authRoutes } from './auth/routes';
@@ -34,7 +34,7 @@ export function createApp(deps: Deps) {
   });
   app.use('*', requestLog, closeAfterRefusal);
   app.use('*', securityHeaders);
-  app.use('/api/*', noStore, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
+  app.use('/api/*', noStore, noNulInUrl, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
 
   // Chained, so that AppType carries every route's types to the client's hc<AppType>.
   const routes = app
