@@ -7,7 +7,7 @@ import { HTTP_TIMEOUTS, serverOptions, type HttpTimeouts } from '../http/timeout
 
 export interface ServedApp { url: string; port: number; server: Server; close(): Promise<void> }
 
-export function serveApp(app: { fetch: (req: Request, ...rest: any[]) => Response | Promise<Response> }, timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<ServedApp> {
+export function serveApp(app: { fetch: Parameters<typeof serve>[0]['fetch'] }, timeouts: HttpTimeouts = HTTP_TIMEOUTS): Promise<ServedApp> {
   return new Promise((resolve) => {
     const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1', serverOptions: serverOptions(timeouts) }, (info: AddressInfo) => {
       Object.assign(server, timeouts);
