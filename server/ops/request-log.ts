@@ -9,11 +9,15 @@ import { observeRequest } from './metrics';
 
 const REQUEST_ID = /^[\w.:-]{8,64}$/;
 
-/** The matched endpoint's pattern, e.g. `/api/households/:householdId`; `unmatched` for 404s. */
+/**
+ * The matched endpoint's pattern, e.g. `/api/households/:householdId`; `static` for the client's
+ * files and app shell; `unmatched` for an unknown /api path (one label, whatever was asked).
+ */
 export function routeOf(c: Context): string {
   const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL' && r.path !== '*' && r.path !== '/*');
   const last = routes[routes.length - 1];
-  return last ? last.path : 'unmatched';
+  if (last) return last.path;
+  return c.req.path === '/api' || c.req.path.startsWith('/api/') || c.req.path.startsWith('/metrics') ? 'unmatched' : 'static';
 }
 
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -83,6 +83,8 @@ describe.each(await testDialects())('operations endpoints on %s', (dialect) => {
     // Route patterns, never raw ids.
     expect(text).toMatch(/cunxin_http_requests_total\{method="GET",route="\/api\/households\/:householdId",status="200"\} \d+/);
     expect(text).not.toContain(fx.ids.h1);
+    expect(text).toMatch(/route="unmatched",status="404"/); // unknown paths share one label
+    expect(text).not.toContain('/api/nope');
     expect(text).toMatch(/cunxin_http_request_duration_seconds_bucket\{le="0.05",method="POST",route="\/api\/sync"\}/);
     expect(text).toContain('cunxin_db_pool_connections');
     expect(text).toContain('cunxin_sync_items_total');
