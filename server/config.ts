@@ -17,7 +17,7 @@ const envSchema = z.object({
   /** SQLite: pushed batches are written on a thread of their own (server/sync/writer/); 0 turns it off. */
   SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
   // --- operations (issue 10: logs, metrics, proxies, limits) ---
-  /** pino level; `silent` turns the log off. Tests in-process default to silent. */
+  /** pino level; `silent` turns the log off. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Bearer token for GET /metrics from other hosts; without it only loopback (no proxy headers) may read it. */
   METRICS_TOKEN: z.string().min(16).optional(),
@@ -76,7 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: parsed.COOKIE_SECURE === '1',
     sessionDays: parsed.SESSION_DAYS,
     syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
-    logLevel: parsed.LOG_LEVEL ?? (env.VITEST ? 'silent' : 'info'),
+    logLevel: parsed.LOG_LEVEL ?? 'info',
     metricsToken: parsed.METRICS_TOKEN ?? null,
     trustProxy: parsed.TRUST_PROXY?.trim() || null,
     piiKeyFile: path.resolve(parsed.PII_KEY_FILE ?? path.join(parsed.KEY_DIR ? path.resolve(parsed.KEY_DIR) : defaultKeyDir(dataDir), 'pii.key')),

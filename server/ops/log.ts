@@ -32,7 +32,9 @@ export function safeError(err: unknown): Record<string, unknown> {
   return out;
 }
 
-let current: Logger = createLogger(process.env.VITEST ? 'silent' : (process.env.LOG_LEVEL ?? 'info'));
+// Until main.ts has read the configuration. In-process tests (vitest) stay quiet unless LOG_LEVEL
+// says otherwise; a server process they spawn calls setLogger with its own level.
+let current: Logger = createLogger(process.env.LOG_LEVEL ?? (process.env.VITEST ? 'silent' : 'info'));
 
 /** The process logger (main.ts replaces it once the configuration is read). */
 export const log = (): Logger => current;
