@@ -10,6 +10,7 @@ import * as m0006 from './0006_tallies_catalog';
 import * as m0008 from './0008_credit_records';
 import * as m0009 from './0009_evidence';
 import * as m0010 from './0010_jobs';
+import * as m0011 from './0011_rate_limits';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0008_credit_records': m0008,
   '0009_evidence': m0009,
   '0010_jobs': m0010,
+  '0011_rate_limits': m0011,
 };

@@ -5,7 +5,7 @@
 //   --entries K         moral-points entries PER VILLAGE (Pingdu: 6.5 million / 1,788 ≈ 3,636)
 //   --pingdu            shorthand for --villages 1788 --households 177 --entries 3636
 //   --database-url URL  postgres://… (default: DATABASE_URL, else SQLite in DATA_DIR/cunxin.sqlite)
-//   --data-dir DIR      data directory (SQLite file, PII key) (default: DATA_DIR, else ./data)
+//   --data-dir DIR      data directory (SQLite file; the PII key goes to KEY_DIR or <DIR>-keys/) (default: DATA_DIR, else ./data)
 //   --reset             empty the database first (otherwise a database with data is refused)
 //   --seed S            random seed (default 1); the same arguments always give the same data
 //   --id-share P        share of adults that get a (synthetic, encrypted) ID number (default 0.1)
@@ -58,6 +58,7 @@ export function parseSeedArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
     sqlitePath: config.sqlitePath,
     dataDir: config.dataDir,
     piiKeyHex: config.piiKeyHex,
+    piiKeyFile: config.piiKeyFile,
     reset: values.reset ?? false,
     seed: intArg(values.seed, 'seed', 1),
     villagesPerTownship: intArg(values['villages-per-township'], 'villages-per-township', 110) || 110,

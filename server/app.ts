@@ -8,7 +8,7 @@ import { compress } from 'hono/compress';
 import type { AppEnv, Deps } from './context';
 import { onError, onNotFound } from './http/errors';
 import { securityHeaders } from './http/security-headers';
-import { jsonOnly, limitBody, noStore } from './http/api-guards';
+import { jsonOnly, limitBody, noNulInUrl, noStore } from './http/api-guards';
 import { sessionMiddleware } from './auth/session-middleware';
 import { assertEveryRouteHasRule, failClosedWithoutRule } from './access/rules';
 import { authRoutes } from './auth/routes';
@@ -25,6 +25,9 @@ import { noticeDetailRoutes } from './routes/notices/notice-routes';
 import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
+import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { requestLog } from './ops/request-log';
+import { closeAfterRefusal } from './http/refusals';
 
 export function createApp(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -35,10 +38,11 @@ export function createApp(deps: Deps) {
     c.set('user', null);
     return next();
   });
+  app.use('*', requestLog, closeAfterRefusal);
   app.use('*', securityHeaders);
   // API answers gzipped when large enough (the sync's own jsonAnswer already is; compress() skips it).
   app.use('/api/*', compress());
-  app.use('/api/*', noStore, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
+  app.use('/api/*', noStore, noNulInUrl, limitBody, jsonOnly, sessionMiddleware, failClosedWithoutRule);
 
   // Chained, so that AppType carries every route's types to the client's hc<AppType>.
   const routes = app
@@ -56,7 +60,9 @@ export function createApp(deps: Deps) {
     .route('/api/notices', noticeDetailRoutes)
     .route('/api/objections', objectionRoutes)
     .route('/api/public', publicObjectionRoutes)
-    .route('/api/evidence', evidenceRoutes);
+    .route('/api/evidence', evidenceRoutes)
+    .route('/api', healthRoutes)
+    .route('/metrics', metricsRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

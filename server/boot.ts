@@ -5,7 +5,10 @@ import type { Config } from './config';
 import type { Deps } from './context';
 import { openDatabase } from './db/connect';
 import { migrateToLatest } from './db/migrate';
-import { loadOrCreateMasterKey, piiKeysFrom } from './security/pii';
+import { piiKeysFrom } from './security/pii';
+import { loadOrCreatePiiKey } from './security/key-file';
+import { restrictDataDir } from './security/file-modes';
+import { log } from './ops/log';
 import { writerThreadFor } from './sync/writer/writer-thread';
 import { writePidFile } from './backup/pid-file';
 
@@ -18,6 +21,11 @@ export interface OpenedServer {
 }
 
 export async function openServerDeps(config: Config): Promise<OpenedServer> {
+  // Files of earlier installs were 0644; the process's own umask (main.ts) covers new ones.
+  restrictDataDir(config.dataDir);
+  const key = loadOrCreatePiiKey(config);
+  if (key.movedFrom) log().warn({ from: key.movedFrom, to: config.piiKeyFile }, 'PII key moved out of the data directory');
+  else if (key.generated) log().info({ file: config.piiKeyFile }, 'PII key generated');
   const database = openDatabase({ databaseUrl: config.databaseUrl, sqlitePath: config.sqlitePath });
   const migrationsApplied = await migrateToLatest(database.db);
   // SQLite: says that a server uses this file, so `npm run restore` will not replace it under it.
@@ -27,9 +35,10 @@ export async function openServerDeps(config: Config): Promise<OpenedServer> {
     db: database.db,
     dialect: database.dialect,
     config,
-    pii: piiKeysFrom(loadOrCreateMasterKey(config.piiKeyHex, config.dataDir)),
+    pii: piiKeysFrom(key.hex),
     now: () => new Date(),
     batchRunner: writer ?? undefined,
+    poolStats: database.poolStats,
   };
   return {
     deps,

@@ -8,7 +8,7 @@ const envSchema = z.object({
   /** postgres://… selects PostgreSQL; empty means the embedded SQLite file. */
   DATABASE_URL: z.string().optional(),
   DATA_DIR: z.string().default('data'),
-  /** 64 hex chars; when absent a key is generated once into DATA_DIR/secret.key. */
+  /** 64 hex chars; when absent a key is generated once into PII_KEY_FILE (server/security/key-file.ts). */
   PII_KEY: z.string().regex(/^[0-9a-f]{64}$/i).optional(),
   /** Cookies get the __Host- prefix and Secure flag; off for plain-http local use. */
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
@@ -18,6 +18,21 @@ const envSchema = z.object({
   SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
   /** How often ended public-notice windows are settled (server/jobs/, once across all processes). */
   SETTLE_EVERY_MS: z.coerce.number().int().min(100).default(60_000),
+  // --- operations (issue 10: logs, metrics, proxies, limits) ---
+  /** pino level; `silent` turns the log off. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Bearer token for GET /metrics from other hosts; without it only loopback (no proxy headers) may read it. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Reverse proxies in front: a hop count (1 = one proxy) or a comma-separated list of addresses/CIDRs. */
+  TRUST_PROXY: z.string().optional(),
+  /** Where the generated PII key lives (never inside DATA_DIR, so that a copy of the data carries no key). */
+  KEY_DIR: z.string().optional(),
+  PII_KEY_FILE: z.string().optional(),
+  /** Per-user budget of POST /api/sync per minute, and of exports per minute. */
+  SYNC_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+  EXPORT_RATE_PER_MINUTE: z.coerce.number().int().min(1).default(10),
+  /** Heavy requests (sync, exports, rankings) served at once by this process; more wait in no queue: 503. */
+  HEAVY_CONCURRENCY: z.coerce.number().int().min(1).default(16),
 });
 
 export interface Config {
@@ -31,6 +46,23 @@ export interface Config {
   sessionDays: number;
   syncWriterThread: boolean;
   settleEveryMs: number;
+  logLevel: string;
+  metricsToken: string | null;
+  /** Parsed TRUST_PROXY (server/http/client-address.ts); null trusts no proxy. */
+  trustProxy: string | null;
+  /** The generated PII key file (server/security/key-file.ts); outside dataDir by default. */
+  piiKeyFile: string;
+  syncRatePerMinute: number;
+  exportRatePerMinute: number;
+  heavyConcurrency: number;
+}
+
+/**
+ * The generated PII key's default home: a sibling of the data directory (`data/` → `data-keys/`,
+ * git-ignored), never inside it, so that a copy or backup of DATA_DIR carries no key.
+ */
+export function defaultKeyDir(dataDir: string): string {
+  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}-keys`);
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,5 +80,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDays: parsed.SESSION_DAYS,
     syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
     settleEveryMs: parsed.SETTLE_EVERY_MS,
+    logLevel: parsed.LOG_LEVEL ?? 'info',
+    metricsToken: parsed.METRICS_TOKEN ?? null,
+    trustProxy: parsed.TRUST_PROXY?.trim() || null,
+    piiKeyFile: path.resolve(parsed.PII_KEY_FILE ?? path.join(parsed.KEY_DIR ? path.resolve(parsed.KEY_DIR) : defaultKeyDir(dataDir), 'pii.key')),
+    syncRatePerMinute: parsed.SYNC_RATE_PER_MINUTE,
+    exportRatePerMinute: parsed.EXPORT_RATE_PER_MINUTE,
+    heavyConcurrency: parsed.HEAVY_CONCURRENCY,
   };
 }

@@ -19,6 +19,8 @@ export interface Deps {
    * one (server/sync/writer/), else this thread (server/sync/push.ts inThisThread).
    */
   batchRunner?: BatchRunner;
+  /** Database connections by state, for /metrics (server/db/connect.ts). */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** The user behind the session, with the scope the server derives from its own tables. */
@@ -37,5 +39,7 @@ export interface AppEnv {
   Variables: {
     deps: Deps;
     user: SessionUser | null;
+    /** Set by server/ops/request-log.ts; also the X-Request-Id answer header. */
+    requestId: string;
   };
 }

@@ -1,6 +1,8 @@
 // `npm start`: the whole app in one process. Configuration → database → migrations → PII keys →
 // client build (first run only) → demo data (empty database only) → HTTP server, plus the job
-// runner (server/jobs/) that settles ended public-notice windows. SIGTERM / SIGINT stop it cleanly.
+// runner (server/jobs/) that settles ended public-notice windows, once across all processes. SIGTERM / SIGINT stop it cleanly: no new connections, the
+// requests in flight (pushed batches) answered, the writer thread and the database closed.
+// Everything it says goes to stdout as JSON lines (server/ops/log.ts).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,12 @@ import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleAllDue } from './routes/notices/settle';
 import { startJobRunner } from './jobs/runner';
+import { createLogger, log, setLogger } from './ops/log';
+import { countJobRun } from './ops/metrics';
+import { PRIVATE_UMASK } from './security/file-modes';
+import { parseTrustProxy } from './http/client-address';
+import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
+import { maskPhone } from '../shared/validation/phone';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -23,9 +31,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 /** The first `npm start` on a fresh checkout builds the client, so that nothing else is needed. */
 function ensureClientBuilt(): void {
   if (fs.existsSync(path.join(DIST, 'index.html'))) return;
-  console.log('未找到前端构建，正在构建… / Client build not found, building it now (npx vite build)…');
-  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit', shell: process.platform === 'win32' });
-  if (r.status !== 0) console.error('前端构建失败，只提供接口 / Client build failed: serving the API only.');
+  log().info('未找到前端构建，正在构建… / Client build not found, building it now (npx vite build)…');
+  // The build's own output goes to stderr, so that stdout stays JSON lines.
+  const r = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2], shell: process.platform === 'win32' });
+  if (r.status !== 0) log().error('前端构建失败，只提供接口 / Client build failed: serving the API only.');
 }
 
 function addresses(port: number, host: string): string[] {
@@ -37,10 +46,14 @@ function addresses(port: number, host: string): string[] {
 }
 
 async function main(): Promise<void> {
+  // Database, WAL and evidence files: readable by the service user only (server/security/file-modes.ts).
+  process.umask(PRIVATE_UMASK);
   const config = loadConfig();
+  setLogger(createLogger(config.logLevel));
+  parseTrustProxy(config.trustProxy); // a malformed TRUST_PROXY stops the start, not a request
   const opened = await openServerDeps(config);
   const { deps, migrationsApplied } = opened;
-  if (migrationsApplied.length) console.log(`数据库迁移 / migrations applied: ${migrationsApplied.join(', ')}`);
+  if (migrationsApplied.length) log().info({ migrations: migrationsApplied }, `数据库迁移 / migrations applied: ${migrationsApplied.join(', ')}`);
 
   ensureClientBuilt();
   const seed = await seedDemoIfEmpty(deps);
@@ -51,39 +64,58 @@ async function main(): Promise<void> {
   // Background work: each due run happens in one process however many share the database; a
   // run settles in small steps (one notice per transaction) until nothing is due, and start-up
   // never waits for it.
-  const jobs = startJobRunner(deps, [
-    { name: 'settle-notices', everyMs: config.settleEveryMs, run: (now) => settleAllDue(deps, now, SETTLE_BATCH) },
-  ]);
-
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
-    const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
-    console.log(`\n村信 Cunxin 已启动 / is running (${db})`);
-    for (const url of addresses(info.port, config.host)) console.log(`  ${url}`);
-    if (seed.created || seed.logins.length) {
-      console.log(seed.created ? '\n已创建演示数据，可用以下账号登录 / Demo data created. Log in with:' : '\n演示账号 / Demo logins:');
-      for (const l of seed.logins) {
-        const who = l.username ? `用户名 username ${l.username}` : `手机 phone ${l.phone ?? ''}`;
-        const secret = l.password ? `密码 password ${l.password}` : l.pin ? `PIN ${l.pin}` : '';
-        console.log(`  [${l.role}] ${who}  ${secret}  ${l.note}`);
+  const jobs = startJobRunner(deps, [{
+    name: 'settle-notices', everyMs: config.settleEveryMs,
+    run: async (now) => {
+      try {
+        await settleAllDue(deps, now, SETTLE_BATCH);
+        countJobRun('settle_notices', 'ok');
+      } catch (err) {
+        countJobRun('settle_notices', 'failed');
+        throw err; // the runner logs it and records the failed run
       }
+    },
+  }]);
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions() }, (info) => {
+    const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
+    if (seed.created || seed.logins.length) {
+      // Demo accounts only (README lists them); the resident's phone is masked like any phone in the log.
+      const logins = seed.logins.map((l) => ({ role: l.role, username: l.username, phone: l.phone ? maskPhone(l.phone) : undefined, password: l.password, pin: l.pin, note: l.note }));
+      log().info({ logins, demoCreated: seed.created }, '演示账号 / Demo logins (the resident\'s full phone number is in README.md)');
     }
-    console.log('');
+    log().info({ database: db, urls: addresses(info.port, config.host) }, `村信 Cunxin 已启动 / is running (${db})`);
   });
+  Object.assign(server, HTTP_TIMEOUTS);
   server.on('error', (err: NodeJS.ErrnoException) => {
-    console.error(err.code === 'EADDRINUSE' ? `端口 ${config.port} 已被占用 / port ${config.port} is in use (set PORT=…)` : err);
+    if (err.code === 'EADDRINUSE') log().fatal(`端口 ${config.port} 已被占用 / port ${config.port} is in use (set PORT=…)`);
+    else log().fatal({ err }, 'server error');
     process.exit(1);
   });
 
   let stopping = false;
+  // Once stopping, every answer closes its connection: keep-alive phones reconnect to a live server.
+  server.on('request', (_req, res) => {
+    if (stopping && !res.headersSent) res.setHeader('Connection', 'close');
+  });
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n${signal}: 正在停止 / shutting down…`);
+    log().info({ signal }, `${signal}: 正在停止 / shutting down…`);
     // Stop accepting, let requests in flight and job runs finish (each commits or rolls back), then close the DB.
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      jobs.stop().then(() => opened.close()).then(() => process.exit(0), () => process.exit(1));
+      jobs.stop().then(() => opened.close()).then(
+        () => {
+          log().info('已停止 / stopped');
+          process.exit(0);
+        },
+        (err) => {
+          log().error({ err }, 'closing the database failed');
+          process.exit(1);
+        },
+      );
     });
     if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
   };
@@ -92,6 +124,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error('启动失败 / failed to start:', err);
+  log().fatal({ err }, '启动失败 / failed to start');
   process.exit(1);
 });

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDialects } from '../test/databases';
 import { createFixture, type Fixture, type FixtureUser } from '../test/fixtures';
 import { assertEveryRouteHasRule, routeRules, routesWithoutRule, type AccessRule } from './rules';
-import { allow, ANY_ROLE } from './rules';
+import { allow, ANY_ROLE, ruleOf } from './rules';
+import { createApp } from '../app';
 import type { AppEnv } from '../context';
 import { uuidv7 } from 'uuidv7';
 import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
@@ -121,6 +122,18 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       expect((await fx.request(null, 'GET', `/api/public/notices/${encodeURIComponent(t)}`)).status).toBe(404);
     }
     expect((await fx.request(null, 'GET', `/api/public/objections/${a.token}`)).status).toBe(404);
+  });
+
+  it('keeps the ops route /metrics closed to every caller\'s session; only the ops credential opens it', async () => {
+    const rule = fx.app.routes.map((r) => ruleOf(r.handler)).find((r, i) => r && fx.app.routes[i].path === '/metrics');
+    expect(rule).toEqual({ roles: expect.any(Array), scope: 'ops' });
+    for (const caller of CALLERS) {
+      const res = await fx.request(caller, 'GET', '/metrics');
+      expect(res.status, caller ?? 'anonymous').toBe(403);
+    }
+    const withToken = createApp({ ...fx.deps, config: { ...fx.deps.config, metricsToken: 'ops-token-0123456789abcdef' } });
+    expect((await withToken.request('/metrics', { headers: { authorization: 'Bearer ops-token-0123456789abcdef' } })).status).toBe(200);
+    expect((await withToken.request('/metrics', { headers: { authorization: 'Bearer ops-token-0123456789abcdeX' } })).status).toBe(403);
   });
 });
 

@@ -11,6 +11,7 @@ import type { AppEnv } from '../context';
 import type { Role } from '../../shared/domain/roles';
 import { ROLES } from '../../shared/domain/roles';
 import { badRequest } from '../http/errors';
+import { assertOpsCaller } from './ops-caller';
 import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 import { assertNotice, assertObjection } from './notice-guards';
 
@@ -25,9 +26,11 @@ import { assertNotice, assertObjection } from './notice-guards';
  * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404;
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
  * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
- * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404.
+ * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404;
+ * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
+ *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -47,6 +50,10 @@ type RuledHandler = MiddlewareHandler<AppEnv> & { [RULE]: AccessRule };
 export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
   const handler: MiddlewareHandler<AppEnv> = async (c, next) => {
     if (rule.scope === 'public') return next();
+    if (rule.scope === 'ops') {
+      assertOpsCaller(c);
+      return next();
+    }
     const user = requireRole(c.get('user'), ...rule.roles);
     const db = c.get('deps').db;
     switch (rule.scope) {

@@ -17,7 +17,7 @@ export async function assertNotThrottled(db: Queryable, keys: ThrottleKeys, now:
   const since = windowStart(now);
   const [account, ip] = await Promise.all([countRecentFailures(db, keys.account, since), countRecentFailures(db, keys.ip, since)]);
   if (account >= MAX_FAILURES_PER_ACCOUNT || ip >= MAX_FAILURES_PER_IP) {
-    throw new AppError(429, 'too_many_attempts', '登录失败次数过多，请15分钟后再试');
+    throw new AppError(429, 'too_many_attempts', '登录失败次数过多，请15分钟后再试', THROTTLE_WINDOW_MS / 1000);
   }
 }
 

@@ -156,6 +156,7 @@ export interface Database {
   entry_evidence: EntryEvidenceTable;
   scheduled_jobs: ScheduledJobTable;
   job_runs: JobRunTable;
+  rate_limits: RateLimitTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -222,3 +223,7 @@ export interface JobRunTable {
   job: string; due_at: string; worker: string; started_at: string;
   finished_at: string | null; outcome: string | null; items: number | null; error: string | null;
 }
+
+// --- operations (issue 10): per-user rate limits, 0011 ---
+/** A fixed-window request counter per key ('sync:<userId>', 'export:<userId>'). */
+export interface RateLimitTable { key: string; window_start: number; count: number }

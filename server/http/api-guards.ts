@@ -33,3 +33,13 @@ export const jsonOnly: MiddlewareHandler = async (c, next) => {
   }
   return next();
 };
+
+/**
+ * A NUL character in the path or query (`%00`) is never part of a valid id or parameter, and
+ * PostgreSQL refuses it in text ("invalid byte sequence"): 400 before anything looks it up.
+ */
+export const noNulInUrl: MiddlewareHandler = async (c, next) => {
+  const url = c.req.url;
+  if (/%00/i.test(url) || url.includes('\0')) return c.json(errorBody('invalid_characters', '请求地址含有非法字符'), 400);
+  return next();
+};

@@ -2,12 +2,16 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { log } from '../ops/log';
+import { routeOf } from '../ops/request-log';
 
 export class AppError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     readonly code: string,
     message: string,
+    /** Sent as Retry-After (429, 503): when the caller may try again. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -24,7 +28,10 @@ export function errorBody(code: string, message: string) {
 }
 
 export function onError(err: Error, c: Context) {
-  if (err instanceof AppError) return c.json(errorBody(err.code, err.message), err.status);
+  if (err instanceof AppError) {
+    if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+    return c.json(errorBody(err.code, err.message), err.status);
+  }
   if (err instanceof HTTPException) {
     const status = err.status as ContentfulStatusCode;
     // Hono's JSON parsing (validators, c.req.json) throws a bare 400 for a body that is not JSON.
@@ -33,9 +40,9 @@ export function onError(err: Error, c: Context) {
     const message = status === 413 ? '请求内容过大' : status === 415 ? '只接受 JSON' : badJson ? '请求内容不是有效的 JSON' : err.message || '请求错误';
     return c.json(errorBody(code, message), status);
   }
-  const requestId = crypto.randomUUID();
-  // Internals stay in the log (with a request id to correlate), never in the response.
-  console.error(`[${requestId}] ${c.req.method} ${c.req.path}`, err);
+  const requestId = (c.get('requestId') as string | undefined) ?? crypto.randomUUID();
+  // Internals stay in the log (with the request id to correlate), never in the response.
+  log().error({ reqId: requestId, method: c.req.method, route: routeOf(c), err }, 'unexpected error');
   return c.json(errorBody('internal', `服务器内部错误（编号 ${requestId}）`), 500);
 }
 

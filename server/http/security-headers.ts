@@ -2,6 +2,7 @@
 // The CSP allows only same-origin scripts, workers and connections; inline styles stay allowed
 // because Vant sets style attributes at runtime. data:/blob: images cover photo evidence previews.
 import type { MiddlewareHandler } from 'hono';
+import { servedOverHttps } from './client-address';
 
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
@@ -23,4 +24,7 @@ export const securityHeaders: MiddlewareHandler = async (c, next) => {
   c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');
   c.header('X-Frame-Options', 'DENY');
+  // Only over HTTPS (directly, or X-Forwarded-Proto from a trusted proxy): on plain http the header
+  // means nothing, and a LAN install on http must stay reachable.
+  if (servedOverHttps(c)) c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 };

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import os from 'node:os';
 import { writeTransaction, type TransactionDeps } from '../db/transaction';
 import { claimDueJob, extendLease, finishJobRun, type ClaimedRun } from '../repositories/jobs';
+import { log } from '../ops/log';
 
 export interface JobSpec {
   /** Stable name: the row in scheduled_jobs. */
@@ -53,7 +54,7 @@ export function workerName(): string {
 export function startJobRunner(deps: TransactionDeps, jobs: readonly JobSpec[], opts: JobRunnerOptions = {}): JobRunner {
   const worker = opts.worker ?? workerName();
   const now = opts.now ?? (() => new Date());
-  const onError = opts.onError ?? ((job, err) => console.error(`后台任务失败 / background job ${job} failed`, err));
+  const onError = opts.onError ?? ((job, err) => log().error({ err, job }, `后台任务失败 / background job ${job} failed`));
   const shortest = Math.min(...jobs.map((j) => j.everyMs));
   const tickMs = opts.tickMs ?? Math.min(15_000, Math.max(100, Math.floor(shortest / 2)));
   let stopped = false;

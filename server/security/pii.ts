@@ -2,9 +2,10 @@
 // hash (HMAC-SHA256) for lookup and the last 4 characters for display. The clear number is never
 // logged, never put in a URL or export, and never sent to a phone.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { idTransportKeyFrom, type IdTransportKey } from './id-transport';
+import { defaultKeyDir } from '../config';
+import { loadOrCreatePiiKey } from './key-file';
 
 /** `transport`: the key pair phones seal ID numbers to (id-transport.ts); derived from the same master. */
 export interface PiiKeys { encKey: Buffer; hashKey: Buffer; transport: IdTransportKey }
@@ -16,15 +17,14 @@ export function piiKeysFrom(masterHex: string): PiiKeys {
   return { encKey: derive('cunxin-pii-enc'), hashKey: derive('cunxin-pii-hash'), transport: idTransportKeyFrom(masterHex) };
 }
 
-/** The master key from config, else one generated once into DATA_DIR/secret.key (mode 0600). */
-export function loadOrCreateMasterKey(configured: string | null, dataDir: string): string {
-  if (configured) return configured;
-  const file = path.join(dataDir, 'secret.key');
-  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
-  const hex = crypto.randomBytes(32).toString('hex');
-  fs.writeFileSync(file, hex + '\n', { mode: 0o600 });
-  return hex;
+/**
+ * The master key from config, else the key file outside the data directory (server/security/
+ * key-file.ts: by default `<DATA_DIR>-keys/pii.key`, generated once with mode 0600; a legacy
+ * DATA_DIR/secret.key is moved there).
+ */
+export function loadOrCreateMasterKey(configured: string | null, dataDir: string, keyFile?: string): string {
+  const piiKeyFile = keyFile ?? path.join(defaultKeyDir(path.resolve(dataDir)), 'pii.key');
+  return loadOrCreatePiiKey({ piiKeyHex: configured, dataDir: path.resolve(dataDir), piiKeyFile }).hex;
 }
 
 export function hashIdNumber(keys: PiiKeys, idNumber: string): string {

@@ -69,6 +69,7 @@ describe.each(await testDialects())('scale seed on %s', (dialect) => {
     await db?.close();
     await target?.drop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(`${dataDir}-keys`, { recursive: true, force: true }); // the PII key lives beside the data, not in it
   });
 
   it('parses sizes per village and the database options', () => {

@@ -26,9 +26,11 @@ export interface ScaleOptions {
   /** postgres://… or null for SQLite at `sqlitePath`. */
   databaseUrl: string | null;
   sqlitePath: string;
-  /** Where the PII master key lives (DATA_DIR/secret.key) unless `piiKeyHex` is given. */
+  /** The data directory; the PII master key lives outside it (server/security/key-file.ts) unless `piiKeyHex` is given. */
   dataDir: string;
   piiKeyHex?: string | null;
+  /** The key file (config.piiKeyFile); default `<dataDir>-keys/pii.key`. */
+  piiKeyFile?: string;
   /** Empty the database first (SQLite: delete the file; PostgreSQL: truncate every table). */
   reset?: boolean;
   seed?: number;
@@ -72,7 +74,7 @@ export async function seedScale(opts: ScaleOptions): Promise<ScaleResult> {
     seed: opts.seed ?? 1, villages: opts.villages, households: opts.households, entries: opts.entries,
     villagesPerTownship: opts.villagesPerTownship ?? 110, rosterMs: chinaMs(from) - 20 * DAY + 9 * HOUR, from, anchorMs,
     idShare: opts.idShare ?? 0.1, passwordHash: await hashSecret(password),
-    piiKeyHex: loadOrCreateMasterKey(opts.piiKeyHex ?? null, opts.dataDir),
+    piiKeyHex: loadOrCreateMasterKey(opts.piiKeyHex ?? null, opts.dataDir, opts.piiKeyFile),
   };
   const plan = planTownships(ctx);
   const admin = makeUser(staffRng(ctx.seed, 0), ctx.rosterMs, { username: 'admin', displayName: '系统管理员', role: 'admin', townshipId: null, passwordHash: ctx.passwordHash });

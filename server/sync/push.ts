@@ -36,6 +36,7 @@
 // Where the transaction runs: validation and hashing happen here, then the batch goes as a plain
 // job (batch-job.ts) to deps.batchRunner — on SQLite the server's writer thread (writer/), which
 // writes while this thread serves other requests — or, without one, to this thread's connection.
+import { log } from '../ops/log';
 import type { SessionUser } from '../context';
 import type { Deps } from '../context';
 import { writeTransaction, withSavepoint, type WriteTrx } from '../db/transaction';
@@ -103,7 +104,7 @@ export async function pushMutations(
     } catch (err) {
       // Nothing of the batch was committed (the commit failed, the database went away, or
       // PostgreSQL kept deadlocking): no item is answered, the phone sends them all again.
-      console.error(`[sync] batch of ${ordered.length} from device ${deviceId} not committed; left for a retry`, err);
+      log().error({ err, deviceId, items: ordered.length }, 'sync: batch not committed; left for a retry');
     }
     ordered.forEach(({ index, m }, k) => {
       const o = outcomes[k];
@@ -151,7 +152,7 @@ async function applyBatch(trx: WriteTrx, deps: BatchDeps, user: SessionUser, dev
     return await withSavepoint(trx, 'sync_buffered', () => runBuffered(batch));
   } catch (err) {
     if (!(err instanceof RetryItemByItem)) throw err;
-    console.warn(`[sync] batch of ${items.length} from device ${deviceId}: running item by item (${err.message})`);
+    log().warn({ deviceId, items: items.length, reason: err.message }, 'sync: batch running item by item');
   }
   return runItemByItem(await openBatch(trx, deps, user, deviceId, items));
 }
@@ -211,7 +212,7 @@ async function runBuffered(b: Batch): Promise<BatchOutcome> {
     } catch (err) {
       writes.discardItem();
       if (isRetryableError(err) || err instanceof RetryItemByItem) throw err;
-      console.error(`[sync] mutation ${m.id} (${m.kind}) failed; it and the rest of the batch are left for a retry`, err);
+      log().error({ err, mutationId: m.id, kind: m.kind }, 'sync: mutation failed; it and the rest of the batch are left for a retry');
       stop = k;
       break;
     }
@@ -250,7 +251,7 @@ async function runItemByItem(b: Batch): Promise<BatchOutcome> {
     } catch (err) {
       // The savepoint is rolled back: nothing of this item stays, its claim included.
       if (isRetryableError(err)) throw err;
-      console.error(`[sync] mutation ${m.id} (${m.kind}) failed; it and the rest of the batch are left for a retry`, err);
+      log().error({ err, mutationId: m.id, kind: m.kind }, 'sync: mutation failed; it and the rest of the batch are left for a retry');
       break;
     }
     effects.keep(changes);
@@ -286,7 +287,7 @@ async function applyItem(b: Batch, writes: EntryWrites & { discardItem?(): void 
     writes.discardItem?.();
     if (err instanceof RuleFailure) return { outcome: err.outcome, entityId: entityOf(m) };
     if (isDataRefusal(err) && !isRetryableError(err)) {
-      console.error(`[sync] mutation ${m.id} (${m.kind}) refused by a database constraint`, err);
+      log().error({ err, mutationId: m.id, kind: m.kind }, 'sync: mutation refused by a database constraint');
       return { outcome: { status: 'rejected', code: 'data_constraint', message: '服务器数据约束不允许此记录，请核对后重新录入' }, entityId: entityOf(m) };
     }
     throw err;

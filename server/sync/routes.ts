@@ -12,6 +12,8 @@ import { pullChanges } from './pull';
 import { userScopes } from './scopes';
 import { maxBatchItems } from './limits';
 import { jsonAnswer } from './compress';
+import { heavyGate, rateLimit } from '../http/rate-limit';
+import { countSyncResults } from '../ops/metrics';
 
 export const syncRoutes = new Hono<AppEnv>()
   // The public key phones seal ID numbers to (server/security/id-transport.ts); the private key
@@ -22,7 +24,7 @@ export const syncRoutes = new Hono<AppEnv>()
     return c.json({ scheme: 'e1', keyId, publicKey, curve: 'P-256' });
   })
   // Residents (403) never sync a village; anonymous callers get 401 from the rule.
-  .post('/', allow({ roles: WRITERS, scope: 'self' }), async (c) => {
+  .post('/', allow({ roles: WRITERS, scope: 'self' }), rateLimit('sync'), heavyGate, async (c) => {
     const user = requireRole(c.get('user'), ...WRITERS);
     const deps = c.get('deps');
     let body: unknown;
@@ -38,6 +40,7 @@ export const syncRoutes = new Hono<AppEnv>()
     // Push before pull, so the answer already carries the server's view of what was just pushed
     // (except the rows the phone built itself: they are left out, see pull.ts).
     const { results, ownRows } = await pushMutations(deps, user, req.deviceId, req.mutations);
+    countSyncResults(results);
     const scopes = await userScopes(deps.db, user);
     const pulled = await pullChanges(deps.db, scopes, req.cursors, req.pullLimit ?? DEFAULT_PULL_LIMIT, ownRows);
     const response: SyncResponse = {

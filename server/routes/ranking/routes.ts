@@ -6,6 +6,7 @@ import type { AppEnv } from '../../context';
 import { allow, TOWNSHIP_STAFF } from '../../access/rules';
 import { assertTownship, requireUser } from '../../access/guards';
 import { queryParams } from '../../http/validate';
+import { heavyGate } from '../../http/rate-limit';
 import { notFound } from '../../http/errors';
 import { findTownship, listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
 import { countHouseholdsByVillage, countVillagesToRebuild, listVillageTallies } from '../../repositories/tallies';
@@ -20,7 +21,7 @@ const rankingQuery = z.object({
 });
 
 export const rankingRoutes = new Hono<AppEnv>()
-  .get('/ranking', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), queryParams(rankingQuery), async (c) => {
+  .get('/ranking', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), heavyGate, queryParams(rankingQuery), async (c) => {
     const user = requireUser(c.get('user'));
     const deps = c.get('deps');
     const townshipId = assertTownship(user);

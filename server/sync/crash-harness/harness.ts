@@ -159,7 +159,9 @@ export async function runCrashHarness(opts: HarnessOptions): Promise<HarnessRepo
   const rng = seededRandom(opts.seed);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-crash-'));
   const port = await freePort();
-  const env = { DATA_DIR: dataDir, PII_KEY, DATABASE_URL: opts.databaseUrl ?? '' };
+  // The simulated phones resend at once after every kill, far faster than a real phone syncs: the
+  // per-user sync budget (server/http/rate-limit.ts) is lifted, the limiter still runs.
+  const env = { DATA_DIR: dataDir, PII_KEY, DATABASE_URL: opts.databaseUrl ?? '', SYNC_RATE_PER_MINUTE: '1000000' };
   const openDb = () => openDatabase({ databaseUrl: opts.databaseUrl ?? null, sqlitePath: path.join(dataDir, 'cunxin.sqlite') });
   const withDb = async <T>(fn: (db: Kysely<Database>) => Promise<T>): Promise<T> => {
     const handle = openDb();

@@ -10,6 +10,7 @@
 //
 // If the thread dies, the jobs it held are answered as failed (their batches were not committed:
 // the phones send them again) and the next job starts a new thread.
+import { log } from '../../ops/log';
 import { Worker } from 'node:worker_threads';
 import type { BatchJob, BatchOutcome, BatchRunner } from '../batch-job';
 import type { WriterReply, WriterRequest } from './messages';
@@ -63,7 +64,7 @@ export class WriterThread implements BatchRunner {
       if (reply.type === 'done') w.resolve(reply.outcome);
       else w.reject(new Error(`writer thread: ${reply.message}`));
     });
-    worker.on('error', (err) => console.error('[sync] writer thread failed', err));
+    worker.on('error', (err) => log().error({ err }, 'sync: writer thread failed'));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
       this.failWaiting(new Error(`writer thread exited (code ${code}) before answering`));

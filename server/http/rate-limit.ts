@@ -1,0 +1,78 @@
+// Per-user request budgets and the heavy-request gate.
+//
+// rateLimit(bucket): a fixed window of one minute per user and bucket ('sync', 'export'), counted
+// in the database (rate_limits, migration 0011) so that every process on one PostgreSQL shares the
+// budget. Over budget: 429 `rate_limited` with Retry-After (seconds to the window's end). It runs
+// after the access rule (the user is known) and before the body is read.
+//
+// heavyGate: at most HEAVY_CONCURRENCY heavy requests (sync, rankings, exports) are served at once
+// by a process; one more is answered at once with 503 `busy` and Retry-After, never queued, so a
+// burst cannot pile up memory or starve the cheap requests.
+//
+// Both refuse before the body is read, so they answer with `Connection: close` (server/http/
+// refusals.ts) and the phone reconnects; its outbox keeps everything.
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../context';
+import { countRequest } from '../repositories/rate-limits';
+import { errorBody } from './errors';
+import { countRefused, heavyInFlight } from '../ops/metrics';
+
+export type RateBucket = 'sync' | 'export';
+export const RATE_WINDOW_MS = 60_000;
+
+export function rateLimit(bucket: RateBucket): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const user = c.get('user');
+    if (!user) return next(); // the access rule before this has already refused anonymous callers
+    const { db, config, now } = c.get('deps');
+    const limit = bucket === 'sync' ? config.syncRatePerMinute : config.exportRatePerMinute;
+    const nowMs = now().getTime();
+    const { count, windowStart } = await countRequest(db, `${bucket}:${user.id}`, nowMs, RATE_WINDOW_MS);
+    if (count > limit) {
+      countRefused(`rate_${bucket}`);
+      const retryAfter = Math.max(1, Math.ceil((windowStart + RATE_WINDOW_MS - nowMs) / 1000));
+      c.header('Retry-After', String(retryAfter));
+      return c.json(errorBody('rate_limited', `请求过于频繁，请 ${retryAfter} 秒后再试`), 429);
+    }
+    return next();
+  };
+}
+
+/** A counting semaphore without a queue: take() fails when full. */
+export class Gate {
+  private inUse = 0;
+  constructor(private readonly size: number) {}
+  take(): boolean {
+    if (this.inUse >= this.size) return false;
+    this.inUse++;
+    return true;
+  }
+  release(): void {
+    this.inUse = Math.max(0, this.inUse - 1);
+  }
+  get used(): number {
+    return this.inUse;
+  }
+}
+
+const gates = new WeakMap<object, Gate>();
+const HEAVY_RETRY_AFTER_S = 2;
+
+/** One gate per app's deps (a test's app does not share the gate of another). */
+export const heavyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const deps = c.get('deps');
+  let gate = gates.get(deps);
+  if (!gate) gates.set(deps, (gate = new Gate(deps.config.heavyConcurrency)));
+  if (!gate.take()) {
+    countRefused('busy');
+    c.header('Retry-After', String(HEAVY_RETRY_AFTER_S));
+    return c.json(errorBody('busy', '服务器繁忙，请稍后再试'), 503);
+  }
+  heavyInFlight.inc();
+  try {
+    await next();
+  } finally {
+    gate.release();
+    heavyInFlight.dec();
+  }
+};
