@@ -2,7 +2,7 @@
 // One implementation for phone and server, so the number a collector sees offline is the number
 // the server later shows the household.
 import type { IndicatorDto } from '../protocol/tables';
-import type { EntryState, LocalEntryState } from './entry-state';
+import type { LocalEntryState } from './entry-state';
 import { COUNTING_STATES, PENDING_STATES } from './entry-state';
 import type { CapPeriod } from './period';
 import type { StarLevel } from './stars';

@@ -86,6 +86,7 @@ describe('encodeRows / decodeRows', () => {
       catalogVersionId: uuid, indicatorCode: fc.constantFrom('A01', 'B02', 'C08'), occurredOn: fc.oneof(day, fc.string()),
       points: fc.integer({ min: -1000, max: 1000 }), note: text, recorderId: uuid,
       state: fc.constantFrom('submitted', 'approved', 'effective'), reverses: fc.option(uuid), createdAt: fc.oneof(time, fc.string()),
+      stateReason: text, revision: fc.integer({ min: 1, max: 50 }),
     }), { selector: (e) => e.id, maxLength: 60 });
     fc.assert(fc.property(arb, (rows) => {
       const entries = rows as EntryDto[];
