@@ -3,7 +3,8 @@
 // choosing, indicator search by pinyin initials, a draft through a reload and a tab crash, a credit
 // record offline then synced, a refused entry fixed and resent, an app update offered mid-round and
 // applied after the entry is saved, and axe on the forms (no serious or critical violation).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
@@ -227,10 +228,18 @@ describe('field entry forms at 360×640', () => {
     const oldScript = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
     // A new version of the app: a changed service worker script on the server (as a new build
     // makes one); the phone looks for it as it does every 30 minutes and when back online.
+    // The server sends the build's precompressed copies (sw.js.br, sw.js.gz) where the phone
+    // accepts them, so the new version is written in all three forms.
     const swFile = path.join(repoRoot, 'dist/client/sw.js');
-    const original = readFileSync(swFile, 'utf8');
-    writeFileSync(swFile, `${original}\n// e2e new version ${run}\n`);
-    restoreSw = () => writeFileSync(swFile, original);
+    const forms = [
+      { file: swFile, encode: (b: Buffer) => b },
+      { file: `${swFile}.br`, encode: (b: Buffer) => brotliCompressSync(b) },
+      { file: `${swFile}.gz`, encode: (b: Buffer) => gzipSync(b) },
+    ].filter((f) => existsSync(f.file));
+    const originals = forms.map((f) => readFileSync(f.file));
+    const changed = Buffer.from(`${readFileSync(swFile, 'utf8')}\n// e2e new version ${run}\n`);
+    for (const f of forms) writeFileSync(f.file, f.encode(changed));
+    restoreSw = () => forms.forEach((f, i) => writeFileSync(f.file, originals[i]));
     await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update(); });
     const prompt = page.locator(t('app-update'));
     await prompt.waitFor({ timeout: SYNC_TIMEOUT });

@@ -3,6 +3,7 @@
 // (mobile) scores accessibility ≥ 95 and performance ≥ 90 on the collector's start page (and the
 // login page before it). The page must also load without a console error (the CSP included).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { launchPerson, t, type Person } from './support/browser';
 import { staffLogin, UI_TIMEOUT } from './support/sync-helpers';
@@ -80,13 +81,22 @@ describe('the collector’s screens', () => {
 
 describe('Lighthouse (mobile)', () => {
   it(`scores accessibility ≥ ${BARS.accessibility} and performance ≥ ${BARS.performance} on the login page and the collector’s start page`, async () => {
-    const scores = await lighthouseScores(server.url, ['/login'], undefined);
-    // A returning collector: logged in, the villages already on the phone (the first sync done).
-    scores.push(...await lighthouseScores(server.url, ['/villages'], async (page) => {
+    // The machine is shared: performance is the median of three runs of each page (accessibility
+    // does not vary between runs).
+    const runs = 3;
+    const prepareVillages = async (page: Page) => {
+      // A returning collector: logged in, the villages already on the phone (the first sync done).
       await staffLogin(page, server.url, COLLECTOR);
       await page.waitForLoadState('networkidle');
       await page.waitForTimeout(3000);
-    }));
+    };
+    const scores: Awaited<ReturnType<typeof lighthouseScores>> = [];
+    for (const [target, prepare] of [['/login', undefined], ['/villages', prepareVillages]] as const) {
+      const seen = await lighthouseScores(server.url, Array.from({ length: runs }, () => target), prepare);
+      seen.sort((a, b) => a.performance - b.performance);
+      console.log(`lighthouse ${target}: performance of ${runs} runs ${seen.map((x) => x.performance).join(' / ')}`);
+      scores.push(seen[Math.floor(seen.length / 2)]);
+    }
     for (const s of scores) console.log(`lighthouse ${s.url}: performance ${s.performance}, accessibility ${s.accessibility}, best practices ${s.bestPractices}; below 0.9: ${s.failing.join(', ') || 'none'}`);
     for (const s of scores) {
       expect.soft(s.accessibility, `${s.url} accessibility (${s.failing.join(', ')})`).toBeGreaterThanOrEqual(BARS.accessibility);
