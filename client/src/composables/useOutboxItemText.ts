@@ -31,6 +31,10 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       const p = item.payload;
       const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
       title = `${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
+    } else if (item.kind === 'entry.resubmit') {
+      const p = item.payload;
+      const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
+      title = `${t('dueReview.correctTitle')}：${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
     else title = t('status.kind.householdUpdate');

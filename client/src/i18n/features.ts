@@ -2,9 +2,12 @@
 // all append to one file. A feature file lives in client/src/i18n/features/<feature>.ts and
 // exports `{ 'zh-CN': { <feature>: {…} }, en: { <feature>: {…} } }` with the same keys in both;
 // list it here. Top-level keys must not collide with zh-CN.ts or another feature.
+import dueReview from './features/due-review';
+
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
 export const FEATURE_MESSAGES: FeatureMessages[] = [
+  dueReview,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */
