@@ -59,6 +59,20 @@ export const routes: RouteRecordRaw[] = [
   // The outbox list became part of the sync status screen.
   { path: '/outbox', redirect: '/sync' },
   { path: '/review', name: 'review', component: () => import('./views/committee/ReviewQueueView.vue'), meta: { roles: REVIEW } },
+  {
+    path: '/review/entries/:entryId',
+    name: 'entry-history',
+    component: () => import('./views/committee/EntryHistoryView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
+  {
+    path: '/entries/:entryId/correct',
+    name: 'entry-correct',
+    component: () => import('./views/collector/EntryCorrectionView.vue'),
+    props: true,
+    meta: { roles: VILLAGE_WORK },
+  },
   { path: '/notices', name: 'notices', component: () => import('./views/committee/NoticeView.vue'), meta: { roles: REVIEW } },
   {
     path: '/notices/:noticeId',

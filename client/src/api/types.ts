@@ -2,8 +2,10 @@
 // (type-only: nothing of the server is bundled), so client and server cannot drift apart.
 export type {
   Me, HouseholdSummary, HouseholdDetail, ReviewItem, NoticeDto, VillageRankingRow, VillageDto,
-  StandingDto, EntryHistoryItem,
+  StandingDto, EntryHistoryItem, EntryHistory, EntryEvidenceDto,
 } from '../../../server/routes/dto';
+export type { BatchResult } from '../../../server/routes/review/batch';
+export type { Basis, BasisKind } from '../../../shared/domain/review-rules';
 
 export type { ConflictDto } from '../../../server/repositories/conflicts';
 

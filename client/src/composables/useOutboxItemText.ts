@@ -44,6 +44,10 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       const p = item.payload;
       const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
       title = `${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
+    } else if (item.kind === 'entry.resubmit') {
+      const p = item.payload;
+      const n = names.value.get(`${p.catalogVersionId}:${p.indicatorCode}`) ?? names.value.get(p.indicatorCode);
+      title = `${t('dueReview.correctTitle')}：${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
     else if (item.kind === 'credit.create') {
       const rule = isCreditKind(item.payload.kind) ? CREDIT_KIND_RULES[item.payload.kind] : null;

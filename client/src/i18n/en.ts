@@ -163,7 +163,7 @@ const en: Messages<typeof zhCN> = {
     reject: 'Reject',
     return: 'Return',
     reason: 'Reason',
-    reasonPlaceholder: 'The household will be told this reason',
+    reasonPlaceholder: 'The recorder and the household will see this reason',
     reasonRequired: 'Please give a reason',
     approvals: '{n}/{m} approved',
     recorder: 'Recorded by {name}',

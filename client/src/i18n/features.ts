@@ -6,6 +6,7 @@ import noticeObjections from './features/notice-objections';
 import roster from './features/roster';
 import fieldEntry from './features/field-entry';
 import evidence from './features/evidence';
+import dueReview from './features/due-review';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -14,6 +15,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   roster,
   fieldEntry,
   evidence,
+  dueReview,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -161,7 +161,7 @@ export default {
     reject: '驳回',
     return: '退回',
     reason: '理由',
-    reasonPlaceholder: '请写明理由，将告知农户',
+    reasonPlaceholder: '请写明理由，记录人和农户都会看到',
     reasonRequired: '请填写理由',
     approvals: '{n}/{m} 已批准',
     recorder: '记录人：{name}',

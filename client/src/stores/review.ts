@@ -1,9 +1,10 @@
 // The committee's review queue and public notices (online: decisions are made on the server).
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { decideEntry, fetchNotices, fetchReviewQueue, publishNotice } from '../api/review';
+import { batchApprove, decideEntry, fetchEntryHistory, fetchNotices, fetchReviewQueue, publishNotice, type QueueQuery } from '../api/review';
 import { fetchVillages } from '../api/villages';
-import type { NoticeDto, ReviewDecision, ReviewItem, VillageDto } from '../api/types';
+import { fetchCatalog } from '../api/catalog';
+import type { Basis, BatchResult, EntryHistory, NoticeDto, ReviewDecision, ReviewItem, VillageDto } from '../api/types';
 import { villages as localVillages } from '../db/queries';
 import { useAuthStore } from './auth';
 
@@ -11,6 +12,14 @@ export const useReviewStore = defineStore('review', () => {
   const auth = useAuthStore();
   const villages = shallowRef<VillageDto[]>([]);
   const queue = shallowRef<ReviewItem[]>([]);
+  /** The page cursor after the last loaded page (null: no more pages). */
+  const nextCursor = ref<string | null>(null);
+  const total = ref(0);
+  const filter = ref<QueueQuery>({});
+  const loadingMore = ref(false);
+  const history = shallowRef<EntryHistory | null>(null);
+  /** Indicators of the township's catalogue in force, for the queue's indicator filter. */
+  const indicators = shallowRef<{ code: string; nameZh: string; nameEn: string }[]>([]);
   const notices = shallowRef<NoticeDto[]>([]);
   const loading = ref(false);
   const error = ref<unknown>(null);
@@ -37,19 +46,70 @@ export const useReviewStore = defineStore('review', () => {
     }
   }
 
+  /** The first page of the queue with the current filter (a page, never the whole backlog). */
   async function loadQueue(villageId: string): Promise<void> {
     await track(async () => {
-      queue.value = (await fetchReviewQueue(villageId)).entries;
+      const page = await fetchReviewQueue(villageId, filter.value);
+      queue.value = page.entries;
+      nextCursor.value = page.nextCursor;
+      total.value = page.total;
     });
   }
 
-  /** Throws the ApiError (e.g. own_entry) for the view to show; reloads the queue after. */
-  async function decide(item: ReviewItem, decision: ReviewDecision, reason: string): Promise<void> {
+  /** The next page, appended (the "more" button / scrolling to the end). */
+  async function loadMore(villageId: string): Promise<void> {
+    if (!nextCursor.value || loadingMore.value) return;
+    loadingMore.value = true;
     try {
-      await decideEntry(item.id, decision, reason);
+      const page = await fetchReviewQueue(villageId, filter.value, nextCursor.value);
+      const seen = new Set(queue.value.map((e) => e.id));
+      queue.value = [...queue.value, ...page.entries.filter((e) => !seen.has(e.id))];
+      nextCursor.value = page.nextCursor;
+      total.value = page.total;
+    } catch (e) {
+      error.value = e;
+    } finally {
+      loadingMore.value = false;
+    }
+  }
+
+  async function setFilter(villageId: string, f: QueueQuery): Promise<void> {
+    filter.value = { ...f };
+    await loadQueue(villageId);
+  }
+
+  /** Throws the ApiError (e.g. own_entry) for the view to show; reloads the queue after. */
+  async function decide(item: ReviewItem, decision: ReviewDecision, reason: string, basis: Basis | null = null): Promise<void> {
+    try {
+      await decideEntry(item.id, decision, reason, basis);
     } finally {
       await loadQueue(item.villageId);
     }
+  }
+
+  /** Approves plain positive entries at once; answers per id; reloads the queue after. */
+  async function approveMany(villageId: string, entryIds: string[]): Promise<BatchResult[]> {
+    try {
+      return (await batchApprove(villageId, entryIds)).results;
+    } finally {
+      await loadQueue(villageId);
+    }
+  }
+
+  async function loadIndicators(): Promise<void> {
+    if (indicators.value.length) return;
+    try {
+      indicators.value = (await fetchCatalog()).indicators.map((i) => ({ code: i.code, nameZh: i.nameZh, nameEn: i.nameEn }));
+    } catch {
+      // Without the catalogue the filter lists the indicators of the loaded entries only.
+    }
+  }
+
+  async function loadHistory(entryId: string): Promise<void> {
+    history.value = null;
+    await track(async () => {
+      history.value = await fetchEntryHistory(entryId);
+    });
   }
 
   async function loadNotices(villageId: string): Promise<void> {
@@ -64,5 +124,8 @@ export const useReviewStore = defineStore('review', () => {
     return entryCount;
   }
 
-  return { villages, queue, notices, loading, error, loadVillages, loadQueue, decide, loadNotices, publish };
+  return {
+    villages, queue, nextCursor, total, filter, loadingMore, history, indicators, notices, loading, error,
+    loadVillages, loadIndicators, loadQueue, loadMore, setFilter, decide, approveMany, loadHistory, loadNotices, publish,
+  };
 });

@@ -98,10 +98,10 @@ export const reviewRoutes = new Hono<AppEnv>()
     });
     return c.json({ entry: result.entry, approvals: result.approvals, approvalsNeeded: approvalsNeeded(result.entry) }, 200);
   })
-  .post('/batch-approve', allow({ roles: REVIEWERS, scope: 'village', villageFrom: 'query' }), jsonBody(batchBody), async (c) => {
+  .post('/batch-approve', allow({ roles: REVIEWERS, scope: 'village', villageFrom: 'query' }), queryParams(z.object({ villageId: uuid })), jsonBody(batchBody), async (c) => {
     const user = requireUser(c.get('user'));
     const deps = c.get('deps');
-    const villageId = c.req.query('villageId') ?? '';
+    const { villageId } = c.req.valid('query');
     const results = await approveBatch(deps, user.id, villageId, c.req.valid('json').entryIds);
     return c.json({ results, approved: results.filter((r) => r.status === 'approved').length }, 200);
   })
