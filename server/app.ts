@@ -18,6 +18,7 @@ import { catalogRoutes } from './routes/catalog/routes';
 import { catalogVersionRoutes } from './routes/catalog/versions';
 import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
+import { townshipTallyRoutes, villageBoardRoutes } from './routes/tallies/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
 
@@ -45,7 +46,9 @@ export function createApp(deps: Deps) {
     .route('/api/catalog', catalogVersionRoutes)
     .route('/api/sync', syncRoutes)
     .route('/api/review', reviewRoutes)
-    .route('/api/township', rankingRoutes);
+    .route('/api/township', rankingRoutes)
+    .route('/api/township', townshipTallyRoutes)
+    .route('/api/villages', villageBoardRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

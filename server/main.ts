@@ -12,6 +12,7 @@ import { openServerDeps } from './boot';
 import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleNotices } from './routes/notices/settle';
+import { startTallyJobs } from './tallies/jobs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
   const timer = setInterval(settle, SETTLE_EVERY_MS);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+    // Tally catch-up, frozen periods and anomaly flags: in the background, after listening.
+    tallyJobs = startTallyJobs(deps);
     const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
     console.log(`\n村信 Cunxin 已启动 / is running (${db})`);
     for (const url of addresses(info.port, config.host)) console.log(`  ${url}`);
@@ -69,12 +72,14 @@ async function main(): Promise<void> {
     process.exit(1);
   });
 
+  let tallyJobs: { stop(): void } | null = null;
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: 正在停止 / shutting down…`);
     clearInterval(timer);
+    tallyJobs?.stop();
     // Stop accepting, let requests in flight finish (each commits or rolls back), then close the DB.
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();
