@@ -19,6 +19,7 @@ import { catalogRoutes } from './routes/catalog/routes';
 import { catalogVersionRoutes } from './routes/catalog/versions';
 import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
+import { townshipTallyRoutes, villageBoardRoutes } from './routes/tallies/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
 import { noticeDetailRoutes } from './routes/notices/notice-routes';
@@ -62,7 +63,9 @@ export function createApp(deps: Deps) {
     .route('/api/public', publicObjectionRoutes)
     .route('/api/evidence', evidenceRoutes)
     .route('/api', healthRoutes)
-    .route('/metrics', metricsRoutes);
+    .route('/metrics', metricsRoutes)
+    .route('/api/township', townshipTallyRoutes)
+    .route('/api/villages', villageBoardRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

@@ -21,6 +21,7 @@ import { PRIVATE_UMASK } from './security/file-modes';
 import { parseTrustProxy } from './http/client-address';
 import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
 import { maskPhone } from '../shared/validation/phone';
+import { TALLY_ROUND_EVERY_MS, runTallyRound, startTallyBackground } from './tallies/jobs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -75,7 +76,12 @@ async function main(): Promise<void> {
         throw err; // the runner logs it and records the failed run
       }
     },
+  }, {
+    // Frozen periods and anomaly flags (server/tallies/): once across processes.
+    name: 'tally-round', everyMs: TALLY_ROUND_EVERY_MS, run: (now) => runTallyRound(deps, now),
   }]);
+  // Tally catch-up (villages never rebuilt) in small steps, in the background.
+  const tallies = startTallyBackground(deps);
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: serverOptions() }, (info) => {
     const db = deps.dialect === 'postgres' ? 'PostgreSQL' : `SQLite ${config.sqlitePath}`;
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log().info({ signal }, `${signal}: 正在停止 / shutting down…`);
+    tallies.stop();
     // Stop accepting, let requests in flight and job runs finish (each commits or rolls back), then close the DB.
     const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS);
     force.unref();

@@ -60,7 +60,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02' } },
     { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2 } },
     { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3 } },
   ];

@@ -67,7 +67,9 @@ export const catalogVersionRoutes = new Hono<AppEnv>()
         await upsertIndicator(trx, id, uuidv7(), {
           code: i.code, category: i.category, nameZh: i.nameZh, nameEn: i.nameEn, sign: i.sign, pointsMin: i.pointsMin, pointsMax: i.pointsMax,
           capCount: i.capCount, capPeriod: i.capPeriod, evidenceRequired: i.evidenceRequired, subject: i.subject,
-          recorderRoles: [...i.recorderRoles], sort: i.sort, basisKind: i.basisKind,
+          recorderRoles: [...i.recorderRoles], sort: i.sort,
+          // Versions from before 0006 carry no basis kind: take the one the default catalogue's condition names.
+          basisKind: i.basisKind ?? basisKindFromCondition(DEFAULT_INDICATORS.find((d) => d.code === i.code && d.nameZh === i.nameZh)?.conditionZh ?? null),
         });
       }
       return findCatalogVersionForUpdate(trx, id);
