@@ -36,6 +36,7 @@ const KNOWN_UNROUTED: Record<string, string> = {
   // One household's page (GET /api/households/:id): the access check has resolved its village.
   'persons[household_id]': 'household page: members by household',
   'entries[household_id]': 'household page: entries by household',
+  'tally_households[household_id]': 'household page: its own kept tally by household',
   'entry_events[]': 'household page: events joined to entries by entry id (the join gains township_id)',
 };
 

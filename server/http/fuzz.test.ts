@@ -10,6 +10,7 @@ import { testDialects } from '../test/databases';
 import { createFixture, type Fixture, type FixtureUser } from '../test/fixtures';
 import { routeRules } from '../access/rules';
 import { body, encodeBytes, headers, queryString, segment, syncish, type FuzzRequest } from '../test/fuzz/requests';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 
 const CALLERS: (FixtureUser | null)[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'];
@@ -41,9 +42,9 @@ async function check(fx: Fixture, cookies: (string | null)[], r: FuzzRequest): P
   }
   const res = await fx.app.request(req);
   const label = `${r.method} ${r.path}${r.query.slice(0, 80)} as ${CALLERS[r.caller] ?? 'anonymous'} → ${res.status}`;
-  if (res.status >= 500) return `${label}: ${(await res.text()).slice(0, 300)}`;
+  if (res.status >= 500) return `${label}: ${(await bodyText(res)).slice(0, 300)}`;
   if (res.status >= 400 && r.method !== 'HEAD') {
-    const text = await res.text();
+    const text = await bodyText(res);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -58,6 +59,16 @@ async function check(fx: Fixture, cookies: (string | null)[], r: FuzzRequest): P
     await res.arrayBuffer();
   }
   return null;
+}
+
+/** The answer's text as a client reads it: API answers are compressed when the request accepts it. */
+async function bodyText(res: Response): Promise<string> {
+  const raw = Buffer.from(await res.arrayBuffer());
+  const encoding = res.headers.get('content-encoding');
+  if (encoding === 'gzip') return gunzipSync(raw).toString('utf8');
+  if (encoding === 'br') return brotliDecompressSync(raw).toString('utf8');
+  if (encoding === 'deflate') return inflateSync(raw).toString('utf8');
+  return raw.toString('utf8');
 }
 
 describe.each(await testDialects())('request fuzz on %s', (dialect) => {

@@ -121,11 +121,13 @@ describe.each(await testDialects())('the server process on %s', (dialect) => {
     const yesterday = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
     const entryId = uuidv7();
     const push = await post(url, collector, '/api/sync', envelope([
-      { id: uuidv7(), kind: 'entry.create', deviceSeq: 1, at: now, payload: { entryId, householdId: household.id, personId: null, catalogVersionId: catalog.cv, indicatorCode: catalog.code, occurredOn: yesterday, points: catalog.points_min, note: `${person.name} 帮助 ${otherName}，电话 ${phone}，身份证 ${idNumber}`, reverses: null } },
+      { id: uuidv7(), kind: 'entry.create', deviceSeq: 1, at: now, payload: { entryId, householdId: household.id, personId: null, catalogVersionId: catalog.cv, indicatorCode: catalog.code, occurredOn: yesterday, points: catalog.points_min, note: `${person.name} 帮助 ${otherName}，电话 ${phone}`, reverses: null } },
       { id: uuidv7(), kind: 'household.update', deviceSeq: 2, at: now, payload: { householdId: household.id, baseVersion: household.version, fields: { headName: otherName, phone } } },
       { id: uuidv7(), kind: 'person.update', deviceSeq: 3, at: now, payload: { personId: person.id, baseVersion: person.version, fields: { name: `${person.name}`, phone } } },
       // Refused items: a bad payload that quotes personal data, and one for an unknown household.
       { id: uuidv7(), kind: 'entry.create', deviceSeq: 4, at: now, payload: { entryId: uuidv7(), householdId: household.id, personId: null, catalogVersionId: catalog.cv, indicatorCode: idNumber, occurredOn: phone, points: 1, note: otherName, reverses: null } },
+      // A note with an ID number is refused (guardrail 6); the refusal's log line must not carry it either.
+      { id: uuidv7(), kind: 'entry.create', deviceSeq: 6, at: now, payload: { entryId: uuidv7(), householdId: household.id, personId: null, catalogVersionId: catalog.cv, indicatorCode: catalog.code, occurredOn: yesterday, points: catalog.points_min, note: `身份证 ${idNumber}`, reverses: null } },
       { id: uuidv7(), kind: 'household.update', deviceSeq: 5, at: now, payload: { householdId: uuidv7(), baseVersion: 1, fields: { headName: person.name } } },
     ]));
     expect(push.status).toBe(200);
@@ -208,6 +210,7 @@ describe.each(await testDialects())('the server process on %s', (dialect) => {
     const ackedBefore = new Map(devices.flatMap((d) => [...d.acked]));
     await s.proc.kill('SIGTERM');
     const exit = await s.proc.exited;
+    if (exit.code !== 0) console.error('SIGTERMOUT', s.proc.output().slice(-3000));
     expect(exit.code).toBe(0);
     expect(s.proc.output()).toMatch(/"msg":"已停止 \/ stopped"/);
     expect(inFlightAtSigterm).toBeGreaterThan(0);

@@ -35,7 +35,7 @@ function ownConnection(databaseUrl: string): Kysely<Database> {
 }
 
 function depsOn(db: Kysely<Database>): Deps {
-  return { db, dialect: 'postgres', config: loadConfig({}), pii: testPii, now: () => new Date() };
+  return { db, dialect: 'postgres', config: loadConfig({ SYNC_RATE_PER_MINUTE: '1000000', HEAVY_CONCURRENCY: '1000' }), pii: testPii, now: () => new Date() };
 }
 
 describe.skipIf(!HAS_PG)('PostgreSQL: concurrent writers and a continuous puller', () => {

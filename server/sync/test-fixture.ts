@@ -98,7 +98,7 @@ export const testPii = piiKeysFrom('0'.repeat(64));
 export interface Clock { now: Date }
 
 export function testDeps(t: TestDatabase, clock: Clock = { now: T0 }): Deps {
-  return { db: t.db, dialect: t.dialect, config: loadConfig({}), pii: testPii, now: () => clock.now };
+  return { db: t.db, dialect: t.dialect, config: loadConfig({ SYNC_RATE_PER_MINUTE: '1000000', HEAVY_CONCURRENCY: '1000' }), pii: testPii, now: () => clock.now };
 }
 
 /** The router behind the same /api guards as server/app.ts; header x-test-user picks the session user. */

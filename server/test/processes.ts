@@ -85,7 +85,12 @@ export function spawnServerProcess(opts: StartOptions): SpawnedServer {
   const entry = opts.entry ?? SERVER_MAIN;
   const readyPattern = opts.readyPattern ?? READY_PATTERN;
   const timeoutMs = opts.timeoutMs ?? 60_000;
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1' };
+  // Simulated phones push far faster than real ones: the per-user sync budget and the heavy-request
+  // gate are lifted unless a test sets them itself.
+  const env: NodeJS.ProcessEnv = {
+    ...process.env, NODE_ENV: 'test', SYNC_RATE_PER_MINUTE: '1000000', HEAVY_CONCURRENCY: '1000',
+    ...opts.env, PORT: String(opts.port), HOST: '127.0.0.1',
+  };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
 
   const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
