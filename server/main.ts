@@ -69,8 +69,9 @@ async function main(): Promise<void> {
     name: 'settle-notices', everyMs: config.settleEveryMs,
     run: async (now) => {
       try {
-        await settleAllDue(deps, now, SETTLE_BATCH);
+        const settled = await settleAllDue(deps, now, SETTLE_BATCH);
         countJobRun('settle_notices', 'ok');
+        return settled; // recorded with the run (job_runs.items)
       } catch (err) {
         countJobRun('settle_notices', 'failed');
         throw err; // the runner logs it and records the failed run

@@ -59,10 +59,15 @@ const zeroHousehold = (): HouseholdCounters & { villageId: string } => ({
   liveEntries: 0, participatingEntries: 0, pendingPoints: 0,
 });
 
-/** Locks the villages' rows (PostgreSQL) in id order; SQLite's write lock already excludes others. */
+/**
+ * Locks the villages' rows (PostgreSQL) in id order; SQLite's write lock already excludes others.
+ * FOR NO KEY UPDATE, like the change counter's UPDATE: a plain FOR UPDATE would also wait for the
+ * KEY SHARE locks that inserting an entry (its foreign key to the village) takes, and deadlock
+ * with a push that inserts entries and then counts its changes.
+ */
 export async function lockVillagesForTally(trx: Queryable, villageIds: readonly string[]): Promise<void> {
   if (!supportsRowLocks(trx) || villageIds.length === 0) return;
-  await trx.selectFrom('villages').select('id').where('id', 'in', [...new Set(villageIds)].sort()).orderBy('id').forUpdate().execute();
+  await trx.selectFrom('villages').select('id').where('id', 'in', [...new Set(villageIds)].sort()).orderBy('id').forNoKeyUpdate().execute();
 }
 
 /**
