@@ -127,7 +127,7 @@ async function toastsGone(page: Page): Promise<void> {
 }
 
 async function queueOfHousehold(): Promise<Entry[]> {
-  const { entries } = await getOk<{ entries: Entry[] }>(committeeApi, `/api/review/queue?villageId=${household.villageId}`);
+  const { entries } = await getOk<{ entries: Entry[] }>(committeeApi, `/api/review/queue?villageId=${household.villageId}&householdId=${household.id}&limit=100`);
   return entries.filter((e) => e.householdId === household.id);
 }
 
@@ -214,6 +214,8 @@ describe('walking skeleton: collector → offline → sync → committee → res
     await waitForServiceWorker(page);
 
     await village.click();
+    // The list renders only the rows on screen: find the household by its number, as a collector would.
+    await page.locator(t('household-search')).fill(household.householdNo);
     const row = page.locator(`${t('household-item')}[data-household-id="${household.id}"]`);
     await row.waitFor({ timeout: UI_TIMEOUT });
     expect(await textOrEmpty(row)).toContain(household.headName);
@@ -297,6 +299,8 @@ describe('walking skeleton: collector → offline → sync → committee → res
     people.push(committee);
     const page = committee.page;
     await staffLogin(page, COMMITTEE);
+    // The queue comes in pages, oldest first: the committee opens this household's entries.
+    await page.goto(`${server.url}/review?villageId=${household.villageId}&householdId=${household.id}`);
     for (const id of newEntryIds) {
       await page.locator(`${t('review-item')}[data-entry-id="${id}"]`).waitFor({ timeout: UI_TIMEOUT });
     }
