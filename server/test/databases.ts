@@ -74,11 +74,7 @@ export async function createTestDatabase(dialect: Dialect, opts: { poolSize?: nu
         // The pool's end() resolves before the server has seen every connection close. Dropping
         // WITH (FORCE) meanwhile terminates them, and a closing client reports that as an
         // uncaught error in whatever test runs next: wait (up to 2 s) until they are gone.
-        for (let i = 0; i < 100; i++) {
-          const { rows } = await a.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
-          if (rows[0].n === 0) break;
-          await new Promise((r) => setTimeout(r, 20));
-        }
+        await waitForNoConnections(a, name);
         await a.query(`drop database if exists ${name} with (force)`);
         await a.end();
       },
@@ -99,6 +95,15 @@ export async function createTestDatabase(dialect: Dialect, opts: { poolSize?: nu
   };
 }
 
+/** Waits (up to 2 s) until the server has no connection to database `name` left. */
+async function waitForNoConnections(admin: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const { rows } = await admin.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+    if (rows[0].n === 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** A fresh PostgreSQL database with nothing in it (not migrated): for servers that start on it. */
 export async function createEmptyPostgresDatabase(): Promise<{ databaseUrl: string; drop(): Promise<void> }> {
   const name = `cx_test_${crypto.randomBytes(6).toString('hex')}`;
@@ -111,6 +116,10 @@ export async function createEmptyPostgresDatabase(): Promise<{ databaseUrl: stri
     async drop() {
       const a = new pg.Client({ connectionString: PG_ADMIN_URL });
       await a.connect();
+      // As in createPostgres's drop: the caller's pools have ended, but the server may not have seen
+      // every connection close; a forced drop meanwhile terminates them, and the closing client
+      // reports it as an uncaught error. Wait (up to 2 s) until they are gone.
+      await waitForNoConnections(a, name);
       await a.query(`drop database if exists ${name} with (force)`);
       await a.end();
     },
