@@ -65,26 +65,6 @@ export async function listEntriesOfHousehold(db: Queryable, householdId: string)
 
 export interface QueueRow extends EntryDto { householdNo: string; headName: string; indicatorNameZh: string; indicatorNameEn: string; recorderName: string }
 
-/** Submitted entries of a village, oldest first (first in, first reviewed). */
-export async function listSubmittedEntries(db: Queryable, villageId: string): Promise<QueueRow[]> {
-  const rows = await db
-    .selectFrom('entries')
-    .innerJoin('households', 'households.id', 'entries.household_id')
-    .leftJoin('indicators', (j) => j.onRef('indicators.catalog_version_id', '=', 'entries.catalog_version_id').onRef('indicators.code', '=', 'entries.indicator_code'))
-    .leftJoin('users', 'users.id', 'entries.recorder_id')
-    .select(ENTRY_COLS)
-    .select(['households.household_no', 'households.head_name', 'indicators.name_zh', 'indicators.name_en', 'users.display_name'])
-    .where('entries.village_id', '=', villageId)
-    .where('entries.state', '=', 'submitted')
-    .orderBy('entries.created_at')
-    .orderBy('entries.id')
-    .execute();
-  return rows.map((r) => ({
-    ...toEntry(r), householdNo: r.household_no, headName: r.head_name,
-    indicatorNameZh: r.name_zh ?? r.indicator_code, indicatorNameEn: r.name_en ?? r.name_zh ?? r.indicator_code, recorderName: r.display_name ?? '',
-  }));
-}
-
 /** Ids of a village's entries in a state, locked on PostgreSQL so that two notices cannot take the same entry. */
 export async function listEntryIdsInState(
   db: Queryable, villageId: string, state: EntryState, opts: { lock?: boolean; occurredFrom?: string; occurredTo?: string } = {},

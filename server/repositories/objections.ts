@@ -73,39 +73,39 @@ export interface ObjectionListItem extends ObjectionRecord {
   householdNo: string; headName: string; indicatorNameZh: string; points: number; occurredOn: string; entryState: string; noticeEndsAt: string;
 }
 
-/** A village's objections (pending first by age, or of one status), newest page bounded. */
-export async function listObjectionsOfVillage(db: Queryable, villageId: string, opts: { status?: ObjectionStatus; limit: number }): Promise<ObjectionListItem[]> {
-  let qb = db.selectFrom('objections')
+/** Objections with what their list shows of the entry, its household and its notice. */
+function listItemQuery(db: Queryable) {
+  return db.selectFrom('objections')
     .innerJoin('entries', 'entries.id', 'objections.entry_id')
     .innerJoin('households', 'households.id', 'objections.household_id')
     .innerJoin('notices', 'notices.id', 'objections.notice_id')
     .leftJoin('indicators', (j) => j.onRef('indicators.catalog_version_id', '=', 'entries.catalog_version_id').onRef('indicators.code', '=', 'entries.indicator_code'))
     .select(COLS)
-    .select(['households.household_no', 'households.head_name', 'indicators.name_zh', 'entries.indicator_code', 'entries.points', 'entries.occurred_on', 'entries.state as entry_state', 'notices.ends_at'])
-    .where('objections.village_id', '=', villageId);
-  if (opts.status) qb = qb.where('objections.status', '=', opts.status);
-  const rows = await qb.orderBy('objections.created_at', opts.status === 'pending' ? 'asc' : 'desc').orderBy('objections.id').limit(opts.limit).execute();
-  return rows.map((r) => ({
+    .select(['households.household_no', 'households.head_name', 'indicators.name_zh', 'entries.indicator_code', 'entries.points', 'entries.occurred_on', 'entries.state as entry_state', 'notices.ends_at']);
+}
+
+type ListItemRow = Awaited<ReturnType<ReturnType<typeof listItemQuery>['execute']>>[number];
+
+function toListItem(r: ListItemRow): ObjectionListItem {
+  return {
     ...toRecord(r), householdNo: r.household_no, headName: r.head_name, indicatorNameZh: r.name_zh ?? r.indicator_code,
     points: r.points, occurredOn: r.occurred_on, entryState: r.entry_state, noticeEndsAt: r.ends_at,
-  }));
+  };
+}
+
+/** A village's objections (pending first by age, or of one status), newest page bounded. */
+export async function listObjectionsOfVillage(db: Queryable, villageId: string, opts: { status?: ObjectionStatus; limit: number }): Promise<ObjectionListItem[]> {
+  let qb = listItemQuery(db).where('objections.village_id', '=', villageId);
+  if (opts.status) qb = qb.where('objections.status', '=', opts.status);
+  const rows = await qb.orderBy('objections.created_at', opts.status === 'pending' ? 'asc' : 'desc').orderBy('objections.id').limit(opts.limit).execute();
+  return rows.map(toListItem);
 }
 
 /** Objections a resident's household filed (logged in), newest first. */
 export async function listObjectionsFiledByHousehold(db: Queryable, householdId: string, limit: number): Promise<ObjectionListItem[]> {
-  const rows = await db.selectFrom('objections')
-    .innerJoin('entries', 'entries.id', 'objections.entry_id')
-    .innerJoin('households', 'households.id', 'objections.household_id')
-    .innerJoin('notices', 'notices.id', 'objections.notice_id')
-    .leftJoin('indicators', (j) => j.onRef('indicators.catalog_version_id', '=', 'entries.catalog_version_id').onRef('indicators.code', '=', 'entries.indicator_code'))
-    .select(COLS)
-    .select(['households.household_no', 'households.head_name', 'indicators.name_zh', 'entries.indicator_code', 'entries.points', 'entries.occurred_on', 'entries.state as entry_state', 'notices.ends_at'])
-    .where('objections.filer_household_id', '=', householdId)
+  const rows = await listItemQuery(db).where('objections.filer_household_id', '=', householdId)
     .orderBy('objections.created_at', 'desc').orderBy('objections.id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
-    ...toRecord(r), householdNo: r.household_no, headName: r.head_name, indicatorNameZh: r.name_zh ?? r.indicator_code,
-    points: r.points, occurredOn: r.occurred_on, entryState: r.entry_state, noticeEndsAt: r.ends_at,
-  }));
+  return rows.map(toListItem);
 }
 
 export async function countObjectionsOfNotice(db: Queryable, noticeId: string): Promise<{ pending: number; total: number }> {

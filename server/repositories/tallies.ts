@@ -9,7 +9,7 @@
 //
 // Locking (PostgreSQL): a delta locks its villages' rows first (the same row the village's change
 // counter, server/db/changes.ts, locks), and so does a recomputation, so the two never interleave.
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from './queryable';
 import { supportsRowLocks } from './locks';
 import type { EntryState } from '../../shared/domain/entry-state';
@@ -41,6 +41,14 @@ const NO_EVENTS: EventCounts = { publicized: 0, publicizedOnTime: 0, objected: 0
 const yearOf = (date: string) => Number(date.slice(0, 4));
 const nonZero = (o: object) => Object.values(o).some((v) => v !== 0);
 const CHUNK = 300;
+
+/**
+ * `SET c = <table>.c + excluded.c` for each counter column: the ON CONFLICT part of an upsert that
+ * adds the inserted deltas to the kept counters.
+ */
+function addExcluded<C extends string>(table: string, columns: readonly C[]): Record<C, RawBuilder<number>> {
+  return Object.fromEntries(columns.map((c) => [c, sql<number>`${sql.ref(`${table}.${c}`)} + ${sql.ref(`excluded.${c}`)}`])) as Record<C, RawBuilder<number>>;
+}
 
 function add<T extends object>(map: Map<string, T>, key: string, zero: () => T, delta: Partial<Record<keyof T, number>>): void {
   let cur = map.get(key);
@@ -116,16 +124,9 @@ export async function applyTallyDelta(trx: Queryable, changes: readonly TallyCha
           participating_entries: v.participatingEntries, pending_points: v.pendingPoints,
         };
       }))
-      .onConflict((oc) => oc.columns(['household_id', 'year']).doUpdateSet((eb) => ({
-        effective_points: eb('tally_households.effective_points', '+', eb.ref('excluded.effective_points')),
-        positive_points: eb('tally_households.positive_points', '+', eb.ref('excluded.positive_points')),
-        deduction_points: eb('tally_households.deduction_points', '+', eb.ref('excluded.deduction_points')),
-        big_deductions: eb('tally_households.big_deductions', '+', eb.ref('excluded.big_deductions')),
-        effective_entries: eb('tally_households.effective_entries', '+', eb.ref('excluded.effective_entries')),
-        live_entries: eb('tally_households.live_entries', '+', eb.ref('excluded.live_entries')),
-        participating_entries: eb('tally_households.participating_entries', '+', eb.ref('excluded.participating_entries')),
-        pending_points: eb('tally_households.pending_points', '+', eb.ref('excluded.pending_points')),
-      })))
+      .onConflict((oc) => oc.columns(['household_id', 'year']).doUpdateSet(addExcluded('tally_households', [
+        'effective_points', 'positive_points', 'deduction_points', 'big_deductions', 'effective_entries', 'live_entries', 'participating_entries', 'pending_points',
+      ])))
       .returning(['household_id', 'year', 'participating_entries'])
       .execute();
     for (const r of returned) {
@@ -149,18 +150,9 @@ export async function applyTallyDelta(trx: Queryable, changes: readonly TallyCha
           publicized_on_time: v.publicizedOnTime, objected_entries: v.objected,
         };
       }))
-      .onConflict((oc) => oc.columns(['village_id', 'year']).doUpdateSet((eb) => ({
-        points_issued: eb('tally_villages.points_issued', '+', eb.ref('excluded.points_issued')),
-        deduction_points: eb('tally_villages.deduction_points', '+', eb.ref('excluded.deduction_points')),
-        live_entries: eb('tally_villages.live_entries', '+', eb.ref('excluded.live_entries')),
-        effective_entries: eb('tally_villages.effective_entries', '+', eb.ref('excluded.effective_entries')),
-        participating_households: eb('tally_villages.participating_households', '+', eb.ref('excluded.participating_households')),
-        awaiting_review: eb('tally_villages.awaiting_review', '+', eb.ref('excluded.awaiting_review')),
-        awaiting_created_days: eb('tally_villages.awaiting_created_days', '+', eb.ref('excluded.awaiting_created_days')),
-        publicized_entries: eb('tally_villages.publicized_entries', '+', eb.ref('excluded.publicized_entries')),
-        publicized_on_time: eb('tally_villages.publicized_on_time', '+', eb.ref('excluded.publicized_on_time')),
-        objected_entries: eb('tally_villages.objected_entries', '+', eb.ref('excluded.objected_entries')),
-      })))
+      .onConflict((oc) => oc.columns(['village_id', 'year']).doUpdateSet(addExcluded('tally_villages', [
+        'points_issued', 'deduction_points', 'live_entries', 'effective_entries', 'participating_households', 'awaiting_review', 'awaiting_created_days', 'publicized_entries', 'publicized_on_time', 'objected_entries',
+      ])))
       .execute();
   }
 
@@ -171,12 +163,9 @@ export async function applyTallyDelta(trx: Queryable, changes: readonly TallyCha
         village_id: m.villageId, month: m.month, points_issued: m.pointsIssued, deduction_points: m.deductionPoints,
         live_entries: m.liveEntries, effective_entries: m.effectiveEntries,
       })))
-      .onConflict((oc) => oc.columns(['village_id', 'month']).doUpdateSet((eb) => ({
-        points_issued: eb('tally_village_months.points_issued', '+', eb.ref('excluded.points_issued')),
-        deduction_points: eb('tally_village_months.deduction_points', '+', eb.ref('excluded.deduction_points')),
-        live_entries: eb('tally_village_months.live_entries', '+', eb.ref('excluded.live_entries')),
-        effective_entries: eb('tally_village_months.effective_entries', '+', eb.ref('excluded.effective_entries')),
-      })))
+      .onConflict((oc) => oc.columns(['village_id', 'month']).doUpdateSet(addExcluded('tally_village_months', [
+        'points_issued', 'deduction_points', 'live_entries', 'effective_entries',
+      ])))
       .execute();
   }
 
@@ -187,10 +176,9 @@ export async function applyTallyDelta(trx: Queryable, changes: readonly TallyCha
         const [householdId, occurredOn] = key.split('|');
         return { household_id: householdId, occurred_on: occurredOn, village_id: v.villageId, points: v.points, big_count: v.bigCount };
       }))
-      .onConflict((oc) => oc.columns(['household_id', 'occurred_on']).doUpdateSet((eb) => ({
-        points: eb('tally_deductions.points', '+', eb.ref('excluded.points')),
-        big_count: eb('tally_deductions.big_count', '+', eb.ref('excluded.big_count')),
-      })))
+      .onConflict((oc) => oc.columns(['household_id', 'occurred_on']).doUpdateSet(addExcluded('tally_deductions', [
+        'points', 'big_count',
+      ])))
       .execute();
   }
 }
@@ -271,11 +259,9 @@ export async function recomputeVillageTallies(trx: Queryable, villageId: string,
     if (!nonZero(ev)) continue;
     await trx.insertInto('tally_villages')
       .values({ village_id: villageId, year: Number(year), publicized_entries: ev.publicized, publicized_on_time: ev.publicizedOnTime, objected_entries: ev.objected })
-      .onConflict((oc) => oc.columns(['village_id', 'year']).doUpdateSet((eb) => ({
-        publicized_entries: eb('tally_villages.publicized_entries', '+', eb.ref('excluded.publicized_entries')),
-        publicized_on_time: eb('tally_villages.publicized_on_time', '+', eb.ref('excluded.publicized_on_time')),
-        objected_entries: eb('tally_villages.objected_entries', '+', eb.ref('excluded.objected_entries')),
-      })))
+      .onConflict((oc) => oc.columns(['village_id', 'year']).doUpdateSet(addExcluded('tally_villages', [
+        'publicized_entries', 'publicized_on_time', 'objected_entries',
+      ])))
       .execute();
   }
   await trx.insertInto('tally_rebuilt').values({ village_id: villageId, rebuilt_at: at })

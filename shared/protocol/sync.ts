@@ -48,16 +48,9 @@ export type EntryWithdrawPayload = z.infer<typeof entryWithdrawPayload>;
  * that was returned (EntryDto.revision). The household and the id stay; the server keeps the
  * earlier version and submits the entry for review again.
  */
-export const entryResubmitPayload = z.object({
-  entryId: uuid,
-  revision: z.number().int().min(1),
-  personId: uuid.nullable(),
-  catalogVersionId: uuid,
-  indicatorCode: z.string().min(1).max(40),
-  occurredOn: isoDate,
-  points: z.number().int().min(-1000).max(1000),
-  note: z.string().max(500),
-});
+export const entryResubmitPayload = entryCreatePayload
+  .pick({ entryId: true, personId: true, catalogVersionId: true, indicatorCode: true, occurredOn: true, points: true, note: true })
+  .extend({ revision: z.number().int().min(1) });
 export type EntryResubmitPayload = z.infer<typeof entryResubmitPayload>;
 
 /** Field-level edit of a household: only the changed fields, and the version they were based on. */

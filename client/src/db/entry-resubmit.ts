@@ -6,16 +6,10 @@ import { uuidv7 } from 'uuidv7';
 import { db, type LocalEntry, type OutboxItem } from './db';
 import { META } from './meta';
 import { allEntries } from './entries';
+import type { NewEntryInput } from './outbox';
 
 /** The corrected fields (the household and the entry's id stay). */
-export interface EntryCorrection {
-  personId: string | null;
-  catalogVersionId: string;
-  indicatorCode: string;
-  occurredOn: string;
-  points: number;
-  note: string;
-}
+export type EntryCorrection = Pick<NewEntryInput, 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'note'>;
 
 export class CorrectionError extends Error {
   constructor(readonly code: 'not_found' | 'not_returned' | 'not_recorder' | 'already_queued', message: string) {

@@ -1,30 +1,17 @@
 // The committee's view of one notice (detail, sheet) and of the village's objections; online only:
 // objections and their resolution are decided on the server.
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { shallowRef } from 'vue';
 import {
   fetchNoticeDetail, fetchNoticePreview, fetchNoticeSettings, fetchVillageObjections, resolveObjection, saveNoticeSettings,
   type NoticeDetailResponse, type ObjectionItem, type ObjectionResolution,
 } from '../api/notices';
+import { useRequestState } from '../composables/useRequestState';
 
 export const useNoticesStore = defineStore('notices', () => {
   const detail = shallowRef<NoticeDetailResponse | null>(null);
   const objections = shallowRef<ObjectionItem[]>([]);
-  const loading = ref(false);
-  const error = ref<unknown>(null);
-
-  async function track<T>(work: () => Promise<T>): Promise<T | undefined> {
-    loading.value = true;
-    error.value = null;
-    try {
-      return await work();
-    } catch (e) {
-      error.value = e;
-      return undefined;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const { loading, error, track } = useRequestState();
 
   async function loadDetail(noticeId: string): Promise<void> {
     if (detail.value?.notice.id !== noticeId) detail.value = null;

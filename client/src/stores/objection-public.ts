@@ -3,11 +3,12 @@
 // finds the result again without having saved the link; it is a random key to one objection's
 // status, nothing personal.
 import { defineStore } from 'pinia';
-import { ref, shallowRef } from 'vue';
+import { shallowRef } from 'vue';
 import {
   fetchMyObjections, fetchObjectionReceipt, fetchPublicNotice, filePublicObjection, fileResidentObjection,
   type ObjectionItem, type PublicNoticeResponse, type ReceiptResponse,
 } from '../api/notices';
+import { useRequestState } from '../composables/useRequestState';
 
 const RECEIPTS_KEY = 'cx-objection-receipts';
 
@@ -24,20 +25,7 @@ export const useObjectionPublicStore = defineStore('objection-public', () => {
   const notice = shallowRef<PublicNoticeResponse | null>(null);
   const receipt = shallowRef<ReceiptResponse | null>(null);
   const mine = shallowRef<ObjectionItem[]>([]);
-  const loading = ref(false);
-  const error = ref<unknown>(null);
-
-  async function track(work: () => Promise<void>): Promise<void> {
-    loading.value = true;
-    error.value = null;
-    try {
-      await work();
-    } catch (e) {
-      error.value = e;
-    } finally {
-      loading.value = false;
-    }
-  }
+  const { loading, error, track } = useRequestState();
 
   const loadNotice = (token: string) => track(async () => { notice.value = await fetchPublicNotice(token); });
   const loadReceipt = (token: string) => track(async () => { receipt.value = await fetchObjectionReceipt(token); });

@@ -7,6 +7,7 @@ import { fetchCatalog } from '../api/catalog';
 import type { Basis, BatchResult, EntryHistory, NoticeDto, ReviewDecision, ReviewItem, VillageDto } from '../api/types';
 import { villages as localVillages } from '../db/queries';
 import { useAuthStore } from './auth';
+import { useRequestState } from '../composables/useRequestState';
 
 export const useReviewStore = defineStore('review', () => {
   const auth = useAuthStore();
@@ -21,8 +22,7 @@ export const useReviewStore = defineStore('review', () => {
   /** Indicators of the township's catalogue in force, for the queue's indicator filter. */
   const indicators = shallowRef<{ code: string; nameZh: string; nameEn: string }[]>([]);
   const notices = shallowRef<NoticeDto[]>([]);
-  const loading = ref(false);
-  const error = ref<unknown>(null);
+  const { loading, error, track } = useRequestState();
 
   async function loadVillages(): Promise<void> {
     try {
@@ -30,19 +30,6 @@ export const useReviewStore = defineStore('review', () => {
     } catch {
       // Offline: the villages this phone already knows.
       villages.value = await localVillages(auth.user?.villageIds);
-    }
-  }
-
-  async function track<T>(work: () => Promise<T>): Promise<T | undefined> {
-    loading.value = true;
-    error.value = null;
-    try {
-      return await work();
-    } catch (e) {
-      error.value = e;
-      return undefined;
-    } finally {
-      loading.value = false;
     }
   }
 

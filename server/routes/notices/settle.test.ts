@@ -13,8 +13,7 @@ import { openDatabase } from '../../db/connect';
 import type { Database } from '../../db/schema';
 import { claimDueNoticeQuery, dueNoticesQuery } from '../../repositories/notices';
 import { entryIdsOfNoticeQuery } from '../../repositories/entries';
-import { settleDue } from './settle';
-import { startSettleTimer } from './settle-timer';
+import { settleAllDue, settleDue } from './settle';
 import { freePort, REPO_ROOT, spawnServerProcess } from '../../test/processes';
 
 const DAY = 24 * 3600 * 1000;
@@ -101,18 +100,13 @@ describe.each(await testDialects())('settlement on %s', (dialect) => {
     expect(Number(changes.n)).toBe(210);
   });
 
-  it('the background timer starts later and settles by itself; no one awaits it', async () => {
+  it('the settlement job settles batch after batch until nothing is due', async () => {
     const ids = await addDueNotices(fx, 5, 4);
-    const ticks: number[] = [];
-    const started = Date.now();
-    const timer = startSettleTimer(fx.deps, { everyMs: 60_000, batch: 2, firstDelayMs: 30, now: () => fx.deps.now(), onTick: (r) => ticks.push(r.notices) });
-    // Starting returned at once; nothing is settled yet.
-    expect(Date.now() - started).toBeLessThan(25);
     expect((await fx.deps.db.selectFrom('notices').select('status').where('id', '=', ids[0]).executeTakeFirstOrThrow()).status).toBe('open');
-    for (let i = 0; i < 200 && ticks.reduce((a, b) => a + b, 0) < 5; i++) await new Promise((r) => setTimeout(r, 20));
-    await timer.stop();
-    expect(ticks.slice(0, 3)).toEqual([2, 2, 1]); // full batches are followed at once; the last was short
+    // Batches of 2: 2 + 2 + 1 notices, each in its own transaction, in one run of the job.
+    expect(await settleAllDue(fx.deps, fx.deps.now(), 2)).toBe(20);
     expect(await effectiveEventsPerEntry(fx.deps.db, ids)).toEqual(Array(20).fill(1));
+    expect(await settleAllDue(fx.deps, fx.deps.now(), 2)).toBe(0);
   });
 
   it.runIf(dialect === 'postgres')('two connections settling at once settle each notice exactly once', async () => {

@@ -1,8 +1,8 @@
 // Ending public-notice windows: publicized entries without a pending objection become effective
 // (domain.md "Entry life cycle"); entries with a pending objection stay `objected` until it is
-// resolved (objections/resolve.ts). Runs in the background (settle-timer.ts, never awaited at
-// start-up) and for one village before its entries are read, so that a household never sees a
-// stale "待生效" after its window has closed.
+// resolved (objections/resolve.ts). Runs in the background (the settle-notices job of main.ts,
+// never awaited at start-up) and for one village before its entries are read, so that a household
+// never sees a stale "待生效" after its window has closed.
 //
 // In small indexed steps: one notice per transaction (claimed with a conditional UPDATE, so that of
 // several server processes exactly one settles it), a bounded number of notices per call.
