@@ -11,6 +11,7 @@ import * as m0008 from './0008_credit_records';
 import * as m0009 from './0009_evidence';
 import * as m0010 from './0010_jobs';
 import * as m0011 from './0011_rate_limits';
+import * as m0012 from './0012_consents_audit';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009_evidence': m0009,
   '0010_jobs': m0010,
   '0011_rate_limits': m0011,
+  '0012_consents_audit': m0012,
 };

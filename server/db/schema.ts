@@ -157,6 +157,8 @@ export interface Database {
   scheduled_jobs: ScheduledJobTable;
   job_runs: JobRunTable;
   rate_limits: RateLimitTable;
+  household_consents: HouseholdConsentTable;
+  audit_log: AuditLogTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -227,3 +229,14 @@ export interface JobRunTable {
 // --- operations (issue 10): per-user rate limits, 0011 ---
 /** A fixed-window request counter per key ('sync:<userId>', 'export:<userId>'). */
 export interface RateLimitTable { key: string; window_start: number; count: number }
+
+// ---- shared: consent per purpose and the audit log (migrations/0012_consents_audit.ts) ---------
+export interface HouseholdConsentTable {
+  id: string; household_id: string; village_id: string; purpose: string; granted: number;
+  person_id: string | null; recorded_by: string; at: string;
+}
+export interface AuditLogTable {
+  id: string; township_id: string; village_id: string | null; actor_id: string; action: string;
+  subject_kind: Generated<string>; subject_id: Generated<string>; row_count: number | null;
+  detail: Generated<string>; at: string;
+}
