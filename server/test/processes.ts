@@ -93,7 +93,10 @@ export function spawnServerProcess(opts: StartOptions): SpawnedServer {
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
 
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // SERVER_NODE_ARGS: extra node flags for the server only (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`
+  // to profile it under a benchmark; NODE_OPTIONS refuses --cpu-prof).
+  const nodeArgs = (process.env.SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
   const watchers: { pattern: RegExp; resolve: () => void }[] = [];

@@ -10,7 +10,8 @@ import {
   count, entryCreate, entryWithdraw, openSyncWorld, postSync, request, testApp, testDeps, type TestApp, type World,
 } from '../test-fixture';
 import { WriterThread } from './writer-thread';
-import type { BatchRunner } from '../batch-job';
+import type { BatchJob, BatchRunner } from '../batch-job';
+import { runBatchJobs } from '../push';
 
 const HAS_SQLITE = (await testDialects()).includes('sqlite');
 
@@ -85,5 +86,25 @@ describe.runIf(HAS_SQLITE)('the SQLite writer thread', () => {
     await Promise.all(mainWrites);
     expect(answers.flatMap((a) => a.json.results.map((r) => r.status))).toEqual(Array(10).fill('applied'));
     expect(await count(t, 'entries')).toBe(10);
+  });
+
+  it('group commit: waiting batches share one transaction, and a batch that throws undoes only its own writes', async () => {
+    const jobs: BatchJob[] = [];
+    const capture: BatchRunner = { run: (job) => { jobs.push(job); return Promise.reject(new Error('captured, not written')); } };
+    const captureApp = testApp({ ...testDeps(t), batchRunner: capture }, w.users);
+    for (let i = 0; i < 2; i++) await postSync(captureApp, 'collector', request([entryCreate(w), entryCreate(w)]));
+    expect(await count(t, 'entries')).toBe(0);
+    const poisoned: BatchJob = { ...jobs[0], items: [{ ...jobs[0].items[0], m: null as never }] };
+    const outcomes = await runBatchJobs(testDeps(t), [jobs[0], poisoned, jobs[1]]);
+    expect(outcomes.map((o) => o.ok)).toEqual([true, false, true]);
+    expect(await count(t, 'entries')).toBe(4);
+    expect(await count(t, 'sync_mutations')).toBe(4);
+  });
+
+  it('answers twenty phones pushing at once, every item applied once', async () => {
+    const pushes = Array.from({ length: 20 }, () => postSync(app, 'collector', request([entryCreate(w), entryCreate(w), entryCreate(w)])));
+    const answers = await Promise.all(pushes);
+    expect(answers.flatMap((a) => a.json.results.map((r) => r.status))).toEqual(Array(60).fill('applied'));
+    expect(await count(t, 'entries')).toBe(60);
   });
 });
