@@ -4,7 +4,9 @@
 // official asks for the ranking every 2 s. Prints requests/s, p50/p95/p99 latency and errors per
 // run; BENCH_RUNS=3 repeats (min / median / max); ends with one JSON line.
 //
-//   BENCH_SECONDS=60 BENCH_PHONES=20 BENCH_RUNS=1 BENCH_RANKING=1 BENCH_DATABASE_URL=postgres://… npm run bench:load
+//   BENCH_SECONDS=60 BENCH_PHONES=20 BENCH_RUNS=1 BENCH_RANKING=1 BENCH_DATABASE_URL=postgres://… BENCH_PROCESSES=3 npm run bench:load
+//
+// On PostgreSQL three server processes (BENCH_PROCESSES) share the database and the phones.
 //
 // The per-user sync budget is lifted (SYNC_RATE_PER_MINUTE) because a simulated phone sends as fast
 // as the server answers, which a real one never does; the limiter still runs (one upsert per sync).
@@ -22,6 +24,8 @@ const PHONES = Number(process.env.BENCH_PHONES ?? 20);
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const BATCH = 50;
 const PG_URL = process.env.BENCH_DATABASE_URL ?? null;
+// Several server processes share one PostgreSQL (issue 10): phones are spread over them.
+const PROCESSES = PG_URL ? Number(process.env.BENCH_PROCESSES ?? 3) : 1;
 const COLLECTORS = ['collector1', 'collector2'];
 
 interface World { householdsByCollector: Map<string, string[]>; catalogVersionId: string; indicatorCode: string; points: number }
@@ -74,18 +78,18 @@ const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(so
 
 interface RunResult { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; entries: number; rankings: number }
 
-async function runOnce(proc: ServerProcess, world: World): Promise<RunResult> {
-  const base = proc.url;
+async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult> {
+  const base = procs[0].url;
   const latencies: number[] = [];
   let errors = 0;
   let entries = 0;
   let rankings = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const occurredOn = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
-  const timed = async (agent: http.Agent, cookie: string, body: string) => {
+  const timed = async (agent: http.Agent, url: string, cookie: string, body: string) => {
     const t = performance.now();
     try {
-      const res = await request(agent, `${base}/api/sync`, 'POST', body, cookie);
+      const res = await request(agent, `${url}/api/sync`, 'POST', body, cookie);
       latencies.push(performance.now() - t);
       if (res.status !== 200) { errors++; return null; }
       return JSON.parse(res.text) as SyncResponse;
@@ -98,7 +102,8 @@ async function runOnce(proc: ServerProcess, world: World): Promise<RunResult> {
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     const username = COLLECTORS[i % COLLECTORS.length];
     const households = world.householdsByCollector.get(username)!;
-    const cookie = await login(agent, base, username, 'cunxin-collect');
+    const url = procs[i % procs.length].url;
+    const cookie = await login(agent, url, username, 'cunxin-collect');
     const deviceId = uuidv7();
     let cursors: Record<string, number> = {};
     let seq = 0;
@@ -111,7 +116,7 @@ async function runOnce(proc: ServerProcess, world: World): Promise<RunResult> {
     };
     // Catch up first (the bootstrap is not what this benchmark measures).
     for (let r = 0; r < 100; r++) {
-      const res = await request(agent, `${base}/api/sync`, 'POST', envelope([]), cookie);
+      const res = await request(agent, `${url}/api/sync`, 'POST', envelope([]), cookie);
       if (!keep(JSON.parse(res.text) as SyncResponse)) break;
     }
     await startLine;
@@ -121,10 +126,10 @@ async function runOnce(proc: ServerProcess, world: World): Promise<RunResult> {
         id: uuidv7(), kind: 'entry.create', deviceSeq: ++seq, at,
         payload: { entryId: uuidv7(), householdId: households[Math.floor(Math.random() * households.length)], personId: null, catalogVersionId: world.catalogVersionId, indicatorCode: world.indicatorCode, occurredOn, points: world.points, note: 'bench:load', reverses: null },
       }));
-      const pushed = await timed(agent, cookie, envelope(mutations));
+      const pushed = await timed(agent, url, cookie, envelope(mutations));
       if (pushed) entries += pushed.results.filter((r) => r.status === 'applied').length;
       let more = keep(pushed);
-      for (let r = 0; more && r < 5 && Date.now() < deadline; r++) more = keep(await timed(agent, cookie, envelope([])));
+      for (let r = 0; more && r < 5 && Date.now() < deadline; r++) more = keep(await timed(agent, url, cookie, envelope([])));
     }
     agent.destroy();
   };
@@ -159,19 +164,20 @@ async function runOnce(proc: ServerProcess, world: World): Promise<RunResult> {
 async function main() {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-load-'));
   const dataDir = path.join(root, 'data');
-  const port = await freePort();
   const env = { DATA_DIR: dataDir, KEY_DIR: path.join(root, 'keys'), DATABASE_URL: PG_URL ?? '', SYNC_RATE_PER_MINUTE: '1000000', HEAVY_CONCURRENCY: '64', NODE_ENV: 'production' };
-  const proc = await startServerProcess({ port, env, timeoutMs: 180_000 });
+  // The first process migrates and seeds the demo; the others start on the same database after it.
+  const procs = [await startServerProcess({ port: await freePort(), env, timeoutMs: 180_000 })];
+  for (let i = 1; i < PROCESSES; i++) procs.push(await startServerProcess({ port: await freePort(), env, timeoutMs: 180_000 }));
   const results: RunResult[] = [];
   try {
     const world = await loadWorld(dataDir);
     for (let i = 0; i < RUNS; i++) {
-      const r = await runOnce(proc, world);
+      const r = await runOnce(procs, world);
       results.push(r);
       console.log(`run ${i + 1}: ${r.requests} requests in ${SECONDS} s = ${r.rps} req/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms; ${r.errors} errors; ${r.entries} entries stored; ${r.rankings} rankings`);
     }
   } finally {
-    await proc.kill('SIGTERM');
+    for (const proc of procs) await proc.kill('SIGTERM');
     fs.rmSync(root, { recursive: true, force: true });
   }
   const by = (k: keyof RunResult) => {
@@ -183,7 +189,7 @@ async function main() {
   const errors = results.reduce((n, r) => n + r.errors, 0);
   const met = rps.median >= 100 && p99.median < 250 && errors === 0;
   console.log(JSON.stringify({
-    bench: 'load', database: PG_URL ? 'postgres' : 'sqlite', phones: PHONES, batch: BATCH, seconds: SECONDS, runs: RUNS, cpus: os.cpus().length,
+    bench: 'load', database: PG_URL ? 'postgres' : 'sqlite', processes: PROCESSES, phones: PHONES, batch: BATCH, seconds: SECONDS, runs: RUNS, cpus: os.cpus().length,
     loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100), rps, p50: by('p50'), p95: by('p95'), p99, errors, target: { rps: 100, p99Ms: 250 }, met,
   }));
 }
