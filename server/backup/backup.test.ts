@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { openDatabase, type Dialect } from '../db/connect';
 import { createEmptyPostgresDatabase, testDialects } from '../test/databases';
 import { freePort, REPO_ROOT, startServerProcess } from '../test/processes';
-import { loadWorld, login, seededRandom } from '../sync/crash-harness/harness';
-import { SimDevice, type ServerLink } from '../sync/crash-harness/devices';
-import { soundness } from '../sync/crash-harness/inspect';
+import { loadWorld, login, seededRandom } from '../test/crash-harness/harness';
+import { SimDevice, type ServerLink } from '../test/crash-harness/devices';
+import { soundness } from '../test/crash-harness/inspect';
 import { MANIFEST, SQLITE_FILE } from './files';
 import { RESTORE_CURSOR_GAP } from './restore';
 

@@ -15,8 +15,8 @@ import { freePort, startServerProcess, type ServerProcess } from '../test/proces
 import { openDatabase, type Db, type Dialect } from '../db/connect';
 import { decryptIdNumber, piiKeysFrom } from '../security/pii';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type SyncResponse } from '../../shared/protocol/sync';
-import { SimDevice, NOTE_PREFIX, type EntryWorld, type ServerLink } from '../sync/crash-harness/devices';
-import { seededRandom } from '../sync/crash-harness/harness';
+import { SimDevice, NOTE_PREFIX, type EntryWorld, type ServerLink } from '../test/crash-harness/devices';
+import { seededRandom } from '../test/crash-harness/harness';
 
 interface Started { proc: ServerProcess; dataDir: string; keyDir: string; env: Record<string, string>; db: TestDatabase | null }
 

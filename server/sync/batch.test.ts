@@ -8,7 +8,7 @@ import { testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import {
   count, entryCreate, entryWithdraw, postSync, request, openSyncWorld, testApp, testDeps, type TestApp, type World,
-} from './test-fixture';
+} from '../test/sync-fixture';
 
 /** Counts the COMMITs sent through this Kysely instance (writeTransaction's SQLite path sends its own). */
 function commitCounter(): KyselyPlugin & { commits: number } {

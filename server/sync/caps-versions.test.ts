@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { testDialects, type TestDatabase } from '../test/databases';
-import { entryCreate, entryWithdraw, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
+import { entryCreate, entryWithdraw, postSync, request, openSyncWorld, type TestApp, type World } from '../test/sync-fixture';
 import { ENTRY_POINTS_MESSAGES } from '../../shared/domain/points';
 
 describe.each(await testDialects())('entry.create caps and catalogue versions on %s', (dialect) => {

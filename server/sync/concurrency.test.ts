@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { count, entryCreate, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World } from './test-fixture';
+import { count, entryCreate, postSync, request, seedWorld, testApp, testDeps, type TestApp, type World } from '../test/sync-fixture';
 
 describe.each(await testDialects())('concurrent sync on %s', (dialect) => {
   let t: TestDatabase;

@@ -6,7 +6,7 @@ import type { Mutation } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { makeSyntheticIdNumber } from '../../shared/validation/id-number';
-import { count, postSync, request, openSyncWorld, T0, type TestApp, type World } from './test-fixture';
+import { count, postSync, request, openSyncWorld, T0, type TestApp, type World } from '../test/sync-fixture';
 
 let seq = 10_000;
 function creditCreate(w: World, over: Partial<Extract<Mutation, { kind: 'credit.create' }>['payload']> = {}): Mutation {

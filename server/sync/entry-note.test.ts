@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects, type TestDatabase } from '../test/databases';
 import { makeSyntheticIdNumber } from '../../shared/validation/id-number';
-import { count, entryCreate, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
+import { count, entryCreate, postSync, request, openSyncWorld, type TestApp, type World } from '../test/sync-fixture';
 
 describe.each(await testDialects())('entry notes on %s', (dialect) => {
   let t: TestDatabase;

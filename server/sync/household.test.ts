@@ -3,7 +3,7 @@ import { testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
 import { listOpenConflicts } from './repo/households';
-import { count, householdUpdate, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
+import { count, householdUpdate, postSync, request, openSyncWorld, type TestApp, type World } from '../test/sync-fixture';
 
 describe.each(await testDialects())('household.update merge on %s', (dialect) => {
   let t: TestDatabase;

@@ -20,7 +20,7 @@ import { recordChanges } from '../db/changes';
 import { createTestDatabase, testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage, type SyncResponse } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { entryCreate, postSync, request, seedWorld, testApp, testPii, type World } from './test-fixture';
+import { entryCreate, postSync, request, seedWorld, testApp, testPii, type World } from '../test/sync-fixture';
 
 const HAS_PG = (await testDialects()).includes('postgres');
 if (!HAS_PG) console.warn('\n*** pg-concurrency.test.ts: PostgreSQL not reachable, these tests are SKIPPED ***\n');

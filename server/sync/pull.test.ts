@@ -6,7 +6,7 @@ import { writeTransaction } from '../db/transaction';
 import type { PulledEntity, ScopeChanges, SyncResponse } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { entryCreate, postSync, request, openSyncWorld, type TestApp, type World } from './test-fixture';
+import { entryCreate, postSync, request, openSyncWorld, type TestApp, type World } from '../test/sync-fixture';
 
 const pageOf = (res: SyncResponse, scope: string): ScopeChanges => res.changes.find((c) => c.scope === scope)!;
 

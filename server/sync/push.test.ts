@@ -3,7 +3,7 @@ import { uuidv7 } from 'uuidv7';
 import { testDialects, type TestDatabase } from '../test/databases';
 import {
   T0, count, entryCreate, entryWithdraw, postSync, request, openSyncWorld, type TestApp, type World,
-} from './test-fixture';
+} from '../test/sync-fixture';
 
 describe.each(await testDialects())('POST /api/sync push on %s', (dialect) => {
   let t: TestDatabase;

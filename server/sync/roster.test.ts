@@ -10,7 +10,7 @@ import { makeSyntheticIdNumber } from '../../shared/validation/id-number';
 import { sealIdNumber } from '../../client/src/platform/id-seal';
 import { decryptIdNumber, hashIdNumber, piiKeysFrom } from '../security/pii';
 import { nextFreeHouseholdNo } from './apply-roster';
-import { count, entryCreate, postSync, request, openSyncWorld, T0, testPii, type TestApp, type World } from './test-fixture';
+import { count, entryCreate, postSync, request, openSyncWorld, T0, testPii, type TestApp, type World } from '../test/sync-fixture';
 
 let seq = 10_000;
 const m = <K extends Mutation['kind']>(kind: K, payload: Extract<Mutation, { kind: K }>['payload']): Mutation =>

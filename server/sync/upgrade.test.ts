@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../test/processes';
 import { PROTOCOL_VERSION, SCHEMA_VERSION } from '../../shared/protocol/sync';
-import { count, openSyncWorld, postSync, type SyncWorld } from './test-fixture';
+import { count, openSyncWorld, postSync, type SyncWorld } from '../test/sync-fixture';
 import { testDialects } from '../test/databases';
 
 const RECORDED = path.join(REPO_ROOT, 'server', 'test', 'recorded', 'sync-protocol1-schema2.json');

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture } from '../../test/fixtures';
-import { householdUpdate, personUpdate, request } from '../../sync/test-fixture';
+import { householdUpdate, personUpdate, request } from '../../test/sync-fixture';
 import { scopeOfVillage, type SyncResponse } from '../../../shared/protocol/sync';
 import { decodeRows } from '../../../shared/protocol/tables';
 

@@ -8,7 +8,7 @@ import { recordChanges } from '../../db/changes';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
 import {
   count, entryCreate, entryWithdraw, openSyncWorld, postSync, request, testApp, testDeps, type TestApp, type World,
-} from '../test-fixture';
+} from '../../test/sync-fixture';
 import { WriterThread } from './writer-thread';
 import type { BatchJob, BatchRunner } from '../batch-job';
 import { runBatchJobs } from '../push';

@@ -40,7 +40,7 @@ import type { Deps } from '../../context';
 import { openSession } from '../../auth/login';
 import { sessionCookieName, sessionIdOf } from '../../auth/session-token';
 import { createTestDatabase, type TestDatabase } from '../../test/databases';
-import { seedWorld, testDeps } from '../test-fixture';
+import { seedWorld, testDeps } from '../../test/sync-fixture';
 import { scopeOfVillage, type SyncRequest, type SyncResponse } from '../../../shared/protocol/sync';
 import { soundness } from '../crash-harness/inspect';
 import { loadTab, newPhoneStorage, PhoneLocks, type Tab } from './phone';
@@ -79,7 +79,7 @@ let workDir: string;
 let templatePath: string;
 
 beforeAll(async () => {
-  // The sync tests' world (server/sync/test-fixture.ts): every row is in the change log, as the
+  // The sync tests' world (server/test/sync-fixture.ts): every row is in the change log, as the
   // pull needs. Plus what the real app needs on top: village assignments and sessions.
   template = await createTestDatabase('sqlite');
   const w = await seedWorld(template);

@@ -5,7 +5,7 @@
 // sees a normal server; but a batch replayed after a lost answer is new to the server and stores a
 // second row. The harness must notice that: proof that it can fail.
 //
-// Run: PORT=… DATA_DIR=… node --import tsx server/sync/crash-harness/non-idempotent-main.ts
+// Run: PORT=… DATA_DIR=… node --import tsx server/test/crash-harness/non-idempotent-main.ts
 import { serve } from '@hono/node-server';
 import { uuidv7 } from 'uuidv7';
 import { loadConfig } from '../../config';

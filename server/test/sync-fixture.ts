@@ -14,7 +14,7 @@ import { jsonOnly, limitBody } from '../http/api-guards';
 import { recordChanges } from '../db/changes';
 import { createTestDatabase, type TestDatabase } from '../test/databases';
 import type { Dialect } from '../db/connect';
-import { syncRoutes } from './routes';
+import { syncRoutes } from '../sync/routes';
 
 export const T0 = new Date('2025-06-15T04:00:00.000Z'); // 12:00 in China
 
