@@ -14,7 +14,7 @@ import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
 import {
   findCreditRecord, insertCreditRecord, insertCreditRecordEvent, setCreditRecordState,
-} from './repo/credit-records';
+} from '../repositories/credit-records';
 
 /** Roles that record credit information in the field (residents and township staff do not). */
 const RECORDER_ROLES = ['collector', 'committee', 'admin'];

@@ -17,7 +17,7 @@ import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
 import { normalizeNote } from '../../shared/validation/note';
-import type * as repo from './repo/entries';
+import type * as repo from '../repositories/entry-ingest';
 
 /** Entry states that still count (a live entry); 'queued' exists only on phones. */
 const LIVE_STATES = CAP_COUNTED_STATES.filter((s) => s !== 'queued');

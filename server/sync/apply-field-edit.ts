@@ -12,8 +12,8 @@ import { canWriteVillage } from '../access/scope';
 import { forbiddenItem, rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import type { Dialect } from '../db/connect';
-import { insertSyncConflicts } from './repo/households';
-import { listFieldVersions, setFieldVersions } from './repo/field-versions';
+import { insertSyncConflicts } from '../repositories/household-writes';
+import { listFieldVersions, setFieldVersions } from '../repositories/field-versions';
 
 type Trx = ApplyContext['trx'];
 

@@ -4,7 +4,7 @@ import { normalizeName } from '../../shared/validation/name';
 import { rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import { applyFieldEdit, normalizeOptionalPhone, type EditableEntity } from './apply-field-edit';
-import * as repo from './repo/households';
+import * as repo from '../repositories/household-writes';
 
 const HOUSEHOLD: EditableEntity<repo.HouseholdFields> = {
   entity: 'household',

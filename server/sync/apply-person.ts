@@ -5,7 +5,7 @@ import { normalizeName } from '../../shared/validation/name';
 import { rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import { applyFieldEdit, normalizeOptionalPhone, type EditableEntity } from './apply-field-edit';
-import * as repo from './repo/persons';
+import * as repo from '../repositories/persons';
 import { applyPersonIdNumber } from './apply-roster';
 
 const PERSON: EditableEntity<repo.PersonFields> = {

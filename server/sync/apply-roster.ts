@@ -11,7 +11,7 @@ import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import { applyFieldEdit, normalizeOptionalPhone, type EditableEntity } from './apply-field-edit';
-import * as repo from './repo/roster';
+import * as repo from '../repositories/roster';
 import type { PreparedId } from './sealed-id';
 
 const HOUSEHOLD_OUT_OF_SCOPE = '该户不存在或不在您负责的村';

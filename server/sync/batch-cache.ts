@@ -13,7 +13,7 @@
 import type { WriteTrx } from '../db/transaction';
 import type { Dialect } from '../db/connect';
 import type { Mutation } from '../../shared/protocol/sync';
-import * as repo from './repo/entries';
+import * as repo from '../repositories/entry-ingest';
 
 type CatalogBrief = { id: string; townshipId: string; status: string };
 

@@ -13,7 +13,7 @@ import {
   DEFAULT_PULL_LIMIT, PROTOCOL_VERSION, SCHEMA_VERSION, type PulledEntity, type SyncResponse,
 } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { loadPulledRows } from './repo/pulled-rows';
+import { loadPulledRows } from '../repositories/pulled-rows';
 
 /** 0.6 MB, counted in decimal bytes (the stricter reading of "MB"). */
 const BUDGET_BYTES = 600_000;

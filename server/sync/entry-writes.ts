@@ -15,7 +15,7 @@ import type { Mutation } from '../../shared/protocol/sync';
 import { periodBounds } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
-import * as repo from './repo/entries';
+import * as repo from '../repositories/entry-ingest';
 import { insertEntryEvidence, type NewEntryEvidence } from '../repositories/evidence';
 import { isRealDate } from './time';
 import { applyTallyDelta, applyTransitionTally, loadTallyFacts, type TallyChange } from '../repositories/tallies';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { testDialects, type TestDatabase } from '../test/databases';
 import { scopeOfVillage } from '../../shared/protocol/sync';
 import { decodeRows } from '../../shared/protocol/tables';
-import { listOpenConflicts } from './repo/households';
+import { listOpenConflicts } from '../repositories/household-writes';
 import { count, personUpdate, postSync, request, openSyncWorld, type TestApp, type World } from '../test/sync-fixture';
 
 describe.each(await testDialects())('person.update merge on %s', (dialect) => {

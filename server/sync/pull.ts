@@ -19,8 +19,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { PulledEntity, RowTable, ScopeChanges } from '../../shared/protocol/sync';
 import { encodeRows, type PulledDtos } from '../../shared/protocol/tables';
-import { listChangesAfter, type ChangeRow } from './repo/changes-page';
-import { loadPulledRows } from './repo/pulled-rows';
+import { listChangesAfter, type ChangeRow } from '../repositories/changes-page';
+import { loadPulledRows } from '../repositories/pulled-rows';
 import type { OwnRows } from './push';
 
 export interface PullResult { changes: ScopeChanges[]; hasMore: boolean }

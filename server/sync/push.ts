@@ -59,7 +59,7 @@ import { isDataRefusal, isRetryableError } from './db-errors';
 import {
   claimMutation, claimMutations, deleteMutations, findMutation, findMutations, saveOutcome, saveOutcomes,
   type NewMutation, type StoredMutation,
-} from './repo/mutations';
+} from '../repositories/sync-mutations';
 
 type PushDeps = Pick<Deps, 'db' | 'dialect' | 'now' | 'batchRunner' | 'pii'>;
 export type { OwnRows } from './batch-job';

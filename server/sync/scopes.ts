@@ -6,7 +6,7 @@ import type { Database } from '../db/schema';
 import type { SessionUser } from '../context';
 import { canReadVillage } from '../access/scope';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
-import { listTownshipIdsOfVillages } from './repo/changes-page';
+import { listTownshipIdsOfVillages } from '../repositories/changes-page';
 
 /** Township scopes first (the catalogue an entry refers to), then villages; each sorted. */
 export async function userScopes(db: Kysely<Database>, user: SessionUser): Promise<string[]> {

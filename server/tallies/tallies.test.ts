@@ -12,7 +12,7 @@ import { BufferedWrites, DirectWrites } from '../sync/entry-writes';
 import { transitionEntries } from '../repositories/entry-events';
 import { dumpVillageTallies, recomputeVillageTallies } from '../repositories/tallies';
 import type { EntryState } from '../../shared/domain/entry-state';
-import type { NewEntry } from '../sync/repo/entries';
+import type { NewEntry } from '../repositories/entry-ingest';
 import { ENTRY_TRANSITIONS } from '../../shared/domain/entry-transitions';
 
 type Cmd =

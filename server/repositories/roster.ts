@@ -3,8 +3,8 @@
 // batch's write transaction. Every lookup is by primary key or by the (village_id, household_no)
 // unique index.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Dialect } from '../../db/connect';
+import type { Database } from '../db/schema';
+import type { Dialect } from '../db/connect';
 
 type Trx = Kysely<Database>;
 

@@ -1,8 +1,8 @@
 // SQL of person.update: the person's editable fields (their per-field versions: ./field-versions.ts;
 // conflicts: insertSyncConflicts in ./households.ts). Callers pass the write transaction.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Dialect } from '../../db/connect';
+import type { Database } from '../db/schema';
+import type { Dialect } from '../db/connect';
 
 type Trx = Kysely<Database>;
 

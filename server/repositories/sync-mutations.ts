@@ -1,10 +1,10 @@
 // sync_mutations: the idempotency record of every pushed mutation (primary key = client id).
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { MutationStatus } from '../../../shared/protocol/sync';
-import { MUTATION_STATUSES } from '../../../shared/protocol/sync';
-import type { Outcome } from '../outcome';
-import type { Dialect } from '../../db/connect';
+import type { Database } from '../db/schema';
+import type { MutationStatus } from '../../shared/protocol/sync';
+import { MUTATION_STATUSES } from '../../shared/protocol/sync';
+import type { Outcome } from '../sync/outcome';
+import type { Dialect } from '../db/connect';
 import { insertRows } from './bulk-sql';
 
 export interface NewMutation {

@@ -1,8 +1,8 @@
 // SQL of household.update: the household's editable fields and the conflicts kept for review
 // (per-field versions: ./field-versions.ts). Callers pass the write transaction.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Dialect } from '../../db/connect';
+import type { Database } from '../db/schema';
+import type { Dialect } from '../db/connect';
 
 type Trx = Kysely<Database>;
 

@@ -1,8 +1,8 @@
 // SQL of the entry mutations (entry.create, entry.withdraw). Callers pass the write transaction.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Dialect } from '../../db/connect';
-import type { IndicatorDto } from '../../../shared/protocol/tables';
+import type { Database } from '../db/schema';
+import type { Dialect } from '../db/connect';
+import type { IndicatorDto } from '../../shared/protocol/tables';
 import { insertRows } from './bulk-sql';
 
 type Trx = Kysely<Database>;

@@ -1,7 +1,7 @@
 // Reads the pull log (table `changes`, written by recordChanges in server/db/changes.ts).
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { PulledEntity } from '../../../shared/protocol/sync';
+import type { Database } from '../db/schema';
+import type { PulledEntity } from '../../shared/protocol/sync';
 
 export interface ChangeRow { entity: PulledEntity; entityId: string; seq: number; op: 'upsert' | 'delete' }
 

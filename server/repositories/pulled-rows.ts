@@ -3,11 +3,11 @@
 // check it against the scope whose change log named it. Soft-deleted rows come back as absent:
 // the pull turns both into tombstones.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { PulledEntity } from '../../../shared/protocol/sync';
-import { scopeOfTownship, scopeOfVillage } from '../../../shared/protocol/sync';
-import type { PulledDtos } from '../../../shared/protocol/tables';
-import type { EntryState } from '../../../shared/domain/entry-state';
+import type { Database } from '../db/schema';
+import type { PulledEntity } from '../../shared/protocol/sync';
+import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
+import type { PulledDtos } from '../../shared/protocol/tables';
+import type { EntryState } from '../../shared/domain/entry-state';
 import { creditRecordsByIds } from './credit-records';
 
 export interface PulledRow<K extends PulledEntity> { scope: string; dto: PulledDtos[K] }

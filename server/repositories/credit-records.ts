@@ -2,7 +2,7 @@
 // Free functions taking the transaction first; every read is by primary key or by an index of
 // migrations/0008_credit_records.ts.
 import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
+import type { Database } from '../db/schema';
 
 type Q = Kysely<Database>;
 

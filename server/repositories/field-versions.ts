@@ -2,7 +2,7 @@
 // record's version at which each field last changed, for the field-level merge
 // (shared/sync/field-merge.ts). One pair of functions for both tables.
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
+import type { Database } from '../db/schema';
 
 type Trx = Kysely<Database>;
 

@@ -3,8 +3,8 @@
 // 200-row, 19-column insert costs more than SQLite takes to store the rows; the statements here
 // are the same ones, with their parameters bound positionally.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { Database } from '../../db/schema';
-import type { Dialect } from '../../db/connect';
+import type { Database } from '../db/schema';
+import type { Dialect } from '../db/connect';
 
 const texts = new Map<string, string>();
 
