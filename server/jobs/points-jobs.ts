@@ -4,9 +4,11 @@
 //   idempotent (a key per household and year), then the year is marked done. A run killed
 //   half-way is taken up again by the next one and finds fewer households with anything left.
 // - shop-void-lapsed: reservations older than 30 days are voided (points and stock released).
+// - ledger-backfill: effective entries that never posted (older than the ledger, or seeded straight
+//   into their state) post now, dated when they became effective; idempotent by entry.
 import { writeTransaction, type TransactionDeps } from '../db/transaction';
 import type { JobSpec } from './runner';
-import { expireHousehold, householdsWithPoints } from '../repositories/points';
+import { expireHousehold, householdsWithPoints, postEffectiveEntries, unpostedEffectiveEntries } from '../repositories/points';
 import { endRedemption, listLapsedReservations } from '../repositories/shop';
 import { chinaYear } from '../../shared/domain/points-ledger';
 import { log } from '../ops/log';
@@ -48,9 +50,24 @@ export async function voidLapsedReservations(deps: TransactionDeps, now: Date, l
   return n;
 }
 
+/** Posts up to `limit` effective entries that have not posted yet, in batches of 100 per transaction. */
+export async function backfillEffectiveEntries(deps: TransactionDeps, limit = 5000): Promise<number> {
+  let n = 0;
+  while (n < limit) {
+    const batch = await unpostedEffectiveEntries(deps.db, 100);
+    if (batch.length === 0) break;
+    await writeTransaction(deps, async (trx) => {
+      for (const e of batch) await postEffectiveEntries(trx, [e.id], e.updatedAt);
+    });
+    n += batch.length;
+  }
+  return n;
+}
+
 export function pointsJobs(deps: TransactionDeps): JobSpec[] {
   return [
     { name: 'points-expiry', everyMs: 3_600_000, leaseMs: 30 * 60_000, run: async (now) => (await runYearEndExpiry(deps, chinaYear(now.toISOString()) - 1, now)).households },
     { name: 'shop-void-lapsed', everyMs: 10 * 60_000, run: (now) => voidLapsedReservations(deps, now) },
+    { name: 'ledger-backfill', everyMs: 10 * 60_000, run: () => backfillEffectiveEntries(deps) },
   ];
 }

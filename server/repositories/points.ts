@@ -1,6 +1,7 @@
 // Due process → ledger: entries that become effective post their points, entries that become
 // reversed have their posting reversed (shared/domain/points-ledger.ts). Called by
 // transitionEntries (entry-events.ts), in its transaction. Idempotent by key per entry.
+import { sql } from 'kysely';
 import type { Queryable } from './queryable';
 import { balanceOf, getTransferByKey, postTransfer } from './ledger';
 import { supportsRowLocks } from './locks';
@@ -104,4 +105,18 @@ export async function householdsWithPoints(db: Queryable, after: string, limit: 
   const rows = await db.selectFrom('ledger_accounts').select('owner_id').where('kind', '=', 'household_points')
     .where('owner_id', '>', after).orderBy('owner_id').limit(limit).execute();
   return rows.map((r) => r.owner_id);
+}
+
+/**
+ * Effective entries that have not posted to the ledger yet (written before the ledger existed, or
+ * by a seed straight into their state), oldest first: the backfill job posts them.
+ */
+export async function unpostedEffectiveEntries(db: Queryable, limit: number): Promise<{ id: string; updatedAt: string }[]> {
+  const rows = await db.selectFrom('entries')
+    .leftJoin('ledger_transfers', (j) => j.on(sql`ledger_transfers.idempotency_key`, '=', sql`'entry.issue:' || entries.id`))
+    .select(['entries.id', 'entries.updated_at'])
+    .where('entries.state', '=', 'effective').where('entries.reverses', 'is', null).where('entries.points', '!=', 0)
+    .where('ledger_transfers.id', 'is', null)
+    .orderBy('entries.updated_at').orderBy('entries.id').limit(limit).execute();
+  return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));
 }

@@ -12,7 +12,7 @@ import { writeTransaction } from '../../db/transaction';
 import { transitionEntries } from '../../repositories/entry-events';
 import { balanceOf, balancesOf } from '../../repositories/ledger';
 import { householdPoints, householdStanding } from '../../../shared/domain/points-ledger';
-import { runYearEndExpiry, voidLapsedReservations } from '../../jobs/points-jobs';
+import { backfillEffectiveEntries, runYearEndExpiry, voidLapsedReservations } from '../../jobs/points-jobs';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type SyncResponse } from '../../../shared/protocol/sync';
 import { fakeJpeg, sha256Hex, uploadPhoto } from '../../test/evidence';
 
@@ -197,6 +197,16 @@ describe.each(await testDialects())('points shop on %s', (dialect) => {
     const after = await (await fx.request('committee', 'GET', `/api/households/${h}/points`)).json();
     expect(after.expiring).toEqual([{ earnedYear: y1, amount: 20, expiresOn: `${y1 + 1}-12-31` }]);
     expect(after.history.some((l: { kind: string; amount: number }) => l.kind === 'points.expire' && l.amount === -20)).toBe(true);
+  });
+
+  it('the backfill posts effective entries written straight into their state, once', async () => {
+    const h = await fx.addHousehold(fx.ids.v1, '9003');
+    await fx.addEntry({ points: 8, householdId: h, state: 'effective' });
+    await fx.addEntry({ points: -3, householdId: h, state: 'effective' });
+    expect(await backfillEffectiveEntries(fx.deps)).toBeGreaterThanOrEqual(2);
+    expect(await backfillEffectiveEntries(fx.deps)).toBe(0);
+    expect((await points(h)).posted).toBe(8);
+    expect(await balanceOf(fx.deps.db, householdStanding(h, year()))).toBe(5);
   });
 
   it('a resident sees only their own household (another → 404); staff of another village → 404', async () => {
