@@ -66,7 +66,14 @@ export async function backfillEffectiveEntries(deps: TransactionDeps, limit = 50
 
 export function pointsJobs(deps: TransactionDeps): JobSpec[] {
   return [
-    { name: 'points-expiry', everyMs: 3_600_000, leaseMs: 30 * 60_000, run: async (now) => (await runYearEndExpiry(deps, chinaYear(now.toISOString()) - 1, now)).households },
+    {
+      name: 'points-expiry', everyMs: 3_600_000, leaseMs: 30 * 60_000,
+      run: async (now) => {
+        // Entries not posted yet must post before a year is closed, or their points would never expire.
+        while ((await backfillEffectiveEntries(deps)) > 0) { /* until none is left */ }
+        return (await runYearEndExpiry(deps, chinaYear(now.toISOString()) - 1, now)).households;
+      },
+    },
     { name: 'shop-void-lapsed', everyMs: 10 * 60_000, run: (now) => voidLapsedReservations(deps, now) },
     { name: 'ledger-backfill', everyMs: 10 * 60_000, run: () => backfillEffectiveEntries(deps) },
   ];
