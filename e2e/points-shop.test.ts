@@ -175,7 +175,13 @@ describe('a day at the points shop', () => {
     expect(stock.items.find((i) => i.id === itemId)).toMatchObject({ onShelf: 2, available: 2 });
     // A month later the phone's session has ended: the resident signs in again.
     const page = resident.page;
-    await residentLogin(page);
+    await page.goto(`${server.url}/my/points`);
+    await page.locator(`${t('session-expired')} button`).click();
+    await page.locator(t('login-tab-resident')).click();
+    await page.locator(t('resident-phone')).fill(RESIDENT.phone);
+    await page.locator(t('resident-pin')).fill(RESIDENT.pin);
+    await page.locator(t('resident-submit')).click();
+    await page.locator(t('resident-submit')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     await page.goto(`${server.url}/my/points`);
     await until('collected on screen', () => page.locator(t('points-redemption')).first().getAttribute('data-status'), 'handed_over');
     await shot(page, '07-resident-after');
