@@ -26,6 +26,7 @@ import { noticeDetailRoutes } from './routes/notices/notice-routes';
 import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
+import { householdPointsRoutes, villageShopRoutes } from './routes/shop/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
@@ -65,7 +66,9 @@ export function createApp(deps: Deps) {
     .route('/api', healthRoutes)
     .route('/metrics', metricsRoutes)
     .route('/api/township', townshipTallyRoutes)
-    .route('/api/villages', villageBoardRoutes);
+    .route('/api/villages', villageBoardRoutes)
+    .route('/api/villages', villageShopRoutes)
+    .route('/api/households', householdPointsRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

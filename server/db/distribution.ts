@@ -55,6 +55,13 @@ export const DISTRIBUTION: Record<string, Placement> = {
   entry_evidence: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
   household_consents: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   audit_log: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },
+  // The ledger and the points shop (issue 8): every row carries its township. Accounts, legs and
+  // transfers are looked up by id/account id, whose township the caller knows.
+  ledger_accounts: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'id'] },
+  ledger_transfers: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
+  ledger_legs: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'account_id', 'transfer_id'] },
+  shop_items: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
+  shop_redemptions: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
   // Photos are content-addressed and shared: looked up by their hash only.
   evidence_blobs: { kind: 'hashed', column: 'sha256' },
   evidence_chunks: { kind: 'hashed', column: 'sha256' },
@@ -67,6 +74,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   login_attempts: { kind: 'hashed', column: 'key' },
   scheduled_jobs: { kind: 'coordinator' },
   job_runs: { kind: 'coordinator' },
+  points_expiry_runs: { kind: 'coordinator' },
   kysely_migration: { kind: 'coordinator' },
   kysely_migration_lock: { kind: 'coordinator' },
 };

@@ -159,6 +159,12 @@ export interface Database {
   rate_limits: RateLimitTable;
   household_consents: HouseholdConsentTable;
   audit_log: AuditLogTable;
+  ledger_accounts: LedgerAccountTable;
+  ledger_transfers: LedgerTransferTable;
+  ledger_legs: LedgerLegTable;
+  shop_items: ShopItemTable;
+  shop_redemptions: ShopRedemptionTable;
+  points_expiry_runs: PointsExpiryRunTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -240,3 +246,24 @@ export interface AuditLogTable {
   subject_kind: Generated<string>; subject_id: Generated<string>; row_count: number | null;
   detail: Generated<string>; at: string;
 }
+
+// ---- ledger and points shop (issue 8, migrations/0014_ledger_shop.ts) -----------------------
+export interface LedgerAccountTable { id: string; township_id: string; kind: string; owner_id: string; item_id: string; year: number; created_at: string }
+export interface LedgerTransferTable {
+  id: string; idempotency_key: string; body_hash: string; kind: string; unit: string; status: string;
+  township_id: string; village_id: string | null; memo: string; actor_id: string; at: string;
+  settled_by: string | null; settled_at: string | null;
+}
+/** amount is bigint on both dialects; pg returns it as a string, so reads convert with Number(). */
+export interface LedgerLegTable { transfer_id: string; account_id: string; amount: ColumnType<number | string, number, number>; status: string; at: string }
+export interface ShopItemTable {
+  id: string; township_id: string; village_id: string; name: string; unit_name: string; points_price: number;
+  active: number; created_by: string; created_at: string; updated_at: string;
+}
+export interface ShopRedemptionTable {
+  id: string; township_id: string; village_id: string; household_id: string; item_id: string; quantity: number; points: number;
+  status: string; points_transfer_id: string; stock_transfer_id: string; requested_by: string; requested_role: string;
+  requested_at: string; expires_at: string; settled_by: string | null; settled_at: string | null;
+  proof_kind: string | null; proof_sha256: string | null; reason: string;
+}
+export interface PointsExpiryRunTable { year: number; expired_households: number; expired_points: ColumnType<number | string, number, number>; finished_at: string }
