@@ -139,7 +139,8 @@ describe('a payout period: rules → list → posted and printed → village and
     await until('posted', () => page.locator(t('payout-list')).getAttribute('data-status'), 'posted');
     // Before the window ends the village cannot approve.
     expect(await page.locator(t('payout-village-approve')).isDisabled()).toBe(true);
-    await screenshot(page, 'payouts-02-posted', { fullPage: true });
+    await screenshot(page, 'payouts-02-posted');
+    await page.locator('.van-toast').waitFor({ state: 'hidden', timeout: UI_TIMEOUT }).catch(() => undefined);
     await page.locator(t('payout-print')).click();
     await page.locator(t('payout-sheet')).waitFor({ timeout: UI_TIMEOUT });
     const text = await page.locator(t('payout-sheet')).innerText();
@@ -161,8 +162,8 @@ describe('a payout period: rules → list → posted and printed → village and
     const offset = Date.parse(detail.list.postEndsAt!) - Date.now() + DAY;
     await server.restart({ clockOffsetMs: offset });
     await townshipApi.login(TOWNSHIP.username, TOWNSHIP.password);
+    // The sessions outlive the restart (they are rows in the database).
     const committee = people[1];
-    await login(committee, COMMITTEE);
     const page = committee.page;
     await page.goto(`${server.url}/payouts/lists/${listId}`, { waitUntil: 'load' });
     await page.locator(t('payout-village-approve')).click();
@@ -171,7 +172,6 @@ describe('a payout period: rules → list → posted and printed → village and
     await screenshot(page, 'payouts-03-village-approved');
 
     const town = people[0];
-    await login(town, TOWNSHIP);
     await town.page.goto(`${server.url}/payouts/lists/${listId}`, { waitUntil: 'load' });
     await town.page.locator(t('payout-township-approve')).click();
     await until('township approved', () => town.page.locator(t('payout-list')).getAttribute('data-status'), 'township_approved');
@@ -190,7 +190,7 @@ describe('a payout period: rules → list → posted and printed → village and
     await page.locator(`${t('return-reason')} input`).fill('户主已迁出，现金已收回');
     await page.locator(t('return-confirm')).click();
     await until('returned', () => page.locator(`${t('payout-item')}[data-item-id="${first.id}"]`).getAttribute('data-status'), 'returned');
-    await screenshot(page, 'payouts-05-paid', { fullPage: true });
+    await screenshot(page, 'payouts-05-paid');
 
     const after = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     const paid = after.items.filter((i) => i.status === 'paid');

@@ -17,7 +17,7 @@ const AMOUNTS = { 5: 20000, 4: 10000, 3: 5000, 2: 0, 1: 0 };
 const fund = (fx: Fixture, villageId: string) => balanceOf(fx.deps.db, { kind: 'village_fund', ownerId: villageId }, { includePending: true });
 
 interface ListBody {
-  list: { id: string; status: string; totalFen: number; postEndsAt: string | null };
+  list: { id: string; status: string; totalFen: number; postEndsAt: string | null; postingOpen: boolean };
   items: { id: string; householdId: string; householdNo: string; name: string | null; stars: number; amountFen: number; status: string }[];
   fund: { availableFen: number; otherOutstandingFen: number };
 }
@@ -105,13 +105,14 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     await expectStatus(await act('committee', 'post', { days: 0 }), 400, 'invalid_body');
     await expectStatus(await act('committee', 'post', { days: 31 }), 400, 'invalid_body');
     const posted = await expectStatus(await act('committee', 'post', { days: 7 }), 200) as ListBody;
-    expect(posted.list.status).toBe('posted');
+    expect(posted.list).toMatchObject({ status: 'posted', postingOpen: true });
     await expectStatus(await act('committee', 'post'), 409, 'payout_invalid_state');
     await expectStatus(await act('committee', 'village-approval'), 409, 'payout_posting_open');
     // The township may not approve before the village did; the committee may not approve for the township.
     await expectStatus(await act('township', 'township-approval'), 409, 'payout_invalid_state');
     expect((await act('committee', 'township-approval')).status).toBe(403);
     fx.clock.advance(7 * DAY + 1000);
+    expect((await expectStatus(await fx.request('committee', 'GET', `/api/payouts/lists/${listId}`), 200) as ListBody).list.postingOpen).toBe(false);
     // The fund holds 300 yuan, the list needs 350: refused at approval.
     const short = await expectStatus(await act('committee', 'village-approval'), 409, 'payout_fund_short') as { error: { message: string } };
     expect(short.error.message).toContain('300.00');

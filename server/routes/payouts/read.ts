@@ -26,14 +26,18 @@ export async function publicItems(db: Queryable, villageId: string, items: reado
   }));
 }
 
-export async function listDto(db: Queryable, listId: string) {
+/** A list as the screens and the sheet read it; `postingOpen` by the server's clock, not the phone's. */
+export async function listDto(db: Queryable, listId: string, now: string) {
   const list = await findList(db, listId);
   if (!list) throw notFound('兑现名单不存在');
   const round = await findRound(db, list.roundId);
   const township = await findTownship(db, list.townshipId);
   const items = await publicItems(db, list.villageId, await listItems(db, listId));
   return {
-    list: { ...list, townshipName: township?.name ?? '', title: round?.title ?? '', amounts: round?.amounts ?? null },
+    list: {
+      ...list, townshipName: township?.name ?? '', title: round?.title ?? '', amounts: round?.amounts ?? null,
+      postingOpen: list.status === 'posted' && !!list.postEndsAt && now < list.postEndsAt,
+    },
     items,
     fund: {
       availableFen: await balanceOf(db, fundAccount(list.villageId), { includePending: true }),

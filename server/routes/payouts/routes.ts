@@ -150,7 +150,7 @@ const LIST_READERS = ['committee', 'admin', 'township'] as const;
 export const payoutListRoutes = new Hono<AppEnv>()
   .get('/lists/:listId', allow({ roles: LIST_READERS, scope: 'payout_list' }), async (c) => {
     const db = c.get('deps').db;
-    return c.json(await listDto(db, c.req.param('listId')), 200);
+    return c.json(await listDto(db, c.req.param('listId'), c.get('deps').now().toISOString()), 200);
   })
   // The village posts the list publicly (board and printed sheet) for a window.
   .post('/lists/:listId/post', allow({ roles: ['committee', 'admin'], scope: 'payout_list' }), jsonBody(postBody), async (c) => {
@@ -166,15 +166,15 @@ export const payoutListRoutes = new Hono<AppEnv>()
       await transition(trx, list, 'post', { postedBy: actor.id, postedAt: now.toISOString(), postEndsAt: ends });
       await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.post', subjectKind: 'payout_list', subjectId: list.id, rowCount: list.householdCount, detail: { postEndsAt: ends }, at: now.toISOString() });
     });
-    return c.json(await listDto(deps.db, listId), 200);
+    return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
   })
   .post('/lists/:listId/village-approval', allow({ roles: ['committee', 'admin'], scope: 'payout_list' }), jsonBody(approvalBody), async (c) => {
     await approve(c.get('deps'), c.req.param('listId'), actorOf(c), 'village_approve');
-    return c.json(await listDto(c.get('deps').db, c.req.param('listId')), 200);
+    return c.json(await listDto(c.get('deps').db, c.req.param('listId'), c.get('deps').now().toISOString()), 200);
   })
   .post('/lists/:listId/township-approval', allow({ roles: TOWNSHIP_STAFF, scope: 'payout_list' }), jsonBody(approvalBody), async (c) => {
     await approve(c.get('deps'), c.req.param('listId'), actorOf(c), 'township_approve');
-    return c.json(await listDto(c.get('deps').db, c.req.param('listId')), 200);
+    return c.json(await listDto(c.get('deps').db, c.req.param('listId'), c.get('deps').now().toISOString()), 200);
   })
   // The payment: one transfer per household paid (village_fund → cash_paid), all in one
   // transaction with the fund check; households not reached are marked unpaid (no money moves).
@@ -207,7 +207,7 @@ export const payoutListRoutes = new Hono<AppEnv>()
       await transition(trx, list, 'pay', { paidBy: actor.id, paidAt: at });
       await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.pay', subjectKind: 'payout_list', subjectId: list.id, rowCount: items.length - unpaid.size, detail: { paidFen, unpaid: unpaid.size }, at });
     });
-    return c.json(await listDto(deps.db, listId), 200);
+    return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
   })
   // A paid payout handed back (wrong household, refused): the money returns to the fund.
   .post('/lists/:listId/items/:itemId/return', allow({ roles: LIST_READERS, scope: 'payout_list' }), jsonBody(returnBody), async (c) => {
@@ -230,7 +230,7 @@ export const payoutListRoutes = new Hono<AppEnv>()
       await settleItem(trx, item.id, 'paid', 'returned', { returnTransferId: t.transferId, reason, by: actor.id, at });
       await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.return', subjectKind: 'payout_item', subjectId: item.id, detail: { amountFen: item.amountFen }, at });
     });
-    return c.json(await listDto(deps.db, listId), 200);
+    return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
   });
 
 const fundLeg = (villageId: string, amount: number) => ({ account: fundAccount(villageId), amount });
