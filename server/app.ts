@@ -28,6 +28,7 @@ import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
 import { householdPointsRoutes, villageShopRoutes } from './routes/shop/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { payoutListRoutes, townshipPayoutRoutes, villagePayoutRoutes } from './routes/payouts/routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -68,7 +69,10 @@ export function createApp(deps: Deps) {
     .route('/api/township', townshipTallyRoutes)
     .route('/api/villages', villageBoardRoutes)
     .route('/api/villages', villageShopRoutes)
-    .route('/api/households', householdPointsRoutes);
+    .route('/api/households', householdPointsRoutes)
+    .route('/api/township/payouts', townshipPayoutRoutes)
+    .route('/api/villages', villagePayoutRoutes)
+    .route('/api/payouts', payoutListRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

@@ -105,6 +105,23 @@ export const routes: RouteRecordRaw[] = [
     meta: { roles: REVIEW },
   },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
+  // Cash incentives: the township's desktop screen; the committee lands on its village's lists.
+  { path: '/payouts', name: 'payouts', component: () => import('./views/township/PayoutView.vue'), meta: { roles: ['township', 'admin', 'committee'] } },
+  { path: '/payouts/village', name: 'payouts-village', component: () => import('./views/committee/PayoutVillageView.vue'), meta: { roles: REVIEW } },
+  {
+    path: '/payouts/lists/:listId',
+    name: 'payout-list',
+    component: () => import('./views/township/PayoutListView.vue'),
+    props: true,
+    meta: { roles: REVIEW_AND_TOWNSHIP },
+  },
+  {
+    path: '/payouts/lists/:listId/sheet',
+    name: 'payout-sheet',
+    component: () => import('./views/committee/PayoutSheetView.vue'),
+    props: true,
+    meta: { roles: REVIEW_AND_TOWNSHIP },
+  },
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
@@ -121,6 +138,8 @@ export function createAppRouter(pinia: Pinia): Router {
     if (!auth.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
     if (to.name === 'home') return auth.homePath;
     if (to.meta.roles && !to.meta.roles.includes(auth.user.role)) return auth.homePath;
+    // One tab "兑现" for both: the committee's is its village's lists.
+    if (to.name === 'payouts' && auth.user.role === 'committee') return { name: 'payouts-village', query: to.query };
     return true;
   });
   return router;

@@ -13,6 +13,7 @@ import type { AppEnv } from '../context';
 import { uuidv7 } from 'uuidv7';
 import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
 import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../test/evidence';
+import { payoutScopes } from '../test/payouts';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -29,6 +30,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let conflicts: { c1: string; c2: string; c3: string };
   let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   let photos: { p1: string; p2: string; p3: string };
+  let payouts: Record<string, { roundId: string; listId: string; itemId: string }>;
   beforeAll(async () => {
     fx = await createFixture(dialect);
     entries = {
@@ -55,14 +57,16 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       hashes.push(sha256Hex(bytes));
     }
     photos = { p1: hashes[0], p2: hashes[1], p3: hashes[2] };
+    // A payout round per township with one list (and item) per village (issue 8).
+    payouts = await payoutScopes(fx, { [fx.ids.v1]: fx.ids.h1, [fx.ids.v2]: fx.ids.h2, [fx.ids.v3]: fx.ids.h3 });
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02' } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1] } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2] } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3] } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -80,7 +84,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|roundId|listId|itemId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;

@@ -62,6 +62,10 @@ export const DISTRIBUTION: Record<string, Placement> = {
   ledger_legs: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'account_id', 'transfer_id'] },
   shop_items: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
   shop_redemptions: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
+  // Cash incentives (issue 8): rounds per township, lists and items per village, each with its township.
+  payout_rounds: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },
+  payout_lists: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id', 'round_id'] },
+  payout_items: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id', 'list_id'] },
   // Photos are content-addressed and shared: looked up by their hash only.
   evidence_blobs: { kind: 'hashed', column: 'sha256' },
   evidence_chunks: { kind: 'hashed', column: 'sha256' },

@@ -165,6 +165,9 @@ export interface Database {
   shop_items: ShopItemTable;
   shop_redemptions: ShopRedemptionTable;
   points_expiry_runs: PointsExpiryRunTable;
+  payout_rounds: PayoutRoundTable;
+  payout_lists: PayoutListTable;
+  payout_items: PayoutItemTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -267,3 +270,22 @@ export interface ShopRedemptionTable {
   proof_kind: string | null; proof_sha256: string | null; reason: string;
 }
 export interface PointsExpiryRunTable { year: number; expired_households: number; expired_points: ColumnType<number | string, number, number>; finished_at: string }
+
+// ---- cash incentives (issue 8, migrations/0015_payouts.ts) -----------------------------------
+export interface PayoutRoundTable {
+  id: string; township_id: string; period_key: string; title: string; amounts: string; post_days: number; created_by: string; created_at: string;
+}
+/** total_fen and amount_fen are bigint; pg returns them as strings, so reads convert with Number(). */
+export interface PayoutListTable {
+  id: string; township_id: string; round_id: string; village_id: string; period_key: string; status: string;
+  total_fen: ColumnType<number | string, number, number>; household_count: number;
+  posted_by: string | null; posted_at: string | null; post_ends_at: string | null;
+  village_approved_by: string | null; village_approved_at: string | null;
+  township_approved_by: string | null; township_approved_at: string | null;
+  paid_by: string | null; paid_at: string | null; created_at: string;
+}
+export interface PayoutItemTable {
+  id: string; township_id: string; list_id: string; village_id: string; household_id: string; stars: number; standing: number;
+  amount_fen: ColumnType<number | string, number, number>; status: string; pay_transfer_id: string | null; return_transfer_id: string | null;
+  reason: Generated<string>; settled_by: string | null; settled_at: string | null;
+}

@@ -60,3 +60,17 @@ export async function listClosedPeriods(db: Queryable, villageId: string): Promi
   const rows = await db.selectFrom('period_closures').selectAll().where('village_id', '=', villageId).orderBy('closed_at', 'desc').limit(60).execute();
   return rows.map((r) => ({ periodKey: r.period_key, cadence: r.cadence, closedAt: r.closed_at }));
 }
+
+/** The frozen standings and stars of every household of a closed period (payout lists, issue 8). */
+export async function listPeriodStandings(db: Queryable, villageId: string, periodKey: string): Promise<{ householdId: string; standing: number; stars: number }[]> {
+  const rows = await db.selectFrom('period_snapshots').select(['household_id', 'standing', 'stars'])
+    .where('village_id', '=', villageId).where('period_key', '=', periodKey).execute();
+  return rows.map((r) => ({ householdId: r.household_id, standing: r.standing, stars: r.stars }));
+}
+
+/** Which of these villages have closed `periodKey`. */
+export async function villagesWithClosedPeriod(db: Queryable, villageIds: readonly string[], periodKey: string): Promise<Set<string>> {
+  if (villageIds.length === 0) return new Set();
+  const rows = await db.selectFrom('period_closures').select('village_id').where('village_id', 'in', [...villageIds]).where('period_key', '=', periodKey).execute();
+  return new Set(rows.map((r) => r.village_id));
+}

@@ -28,7 +28,7 @@ const en: Messages<typeof zhCN> = {
     admin: 'Administrator', township: 'Township staff', committee: 'Committee member', collector: 'Collector', resident: 'Resident',
   },
   nav: {
-    villages: 'Villages', review: 'Review', notices: 'Notices', conflicts: 'Conflicts', ranking: 'Ranking', sync: 'Sync', me: 'My household',
+    villages: 'Villages', review: 'Review', notices: 'Notices', conflicts: 'Conflicts', ranking: 'Ranking', payouts: 'Payouts', sync: 'Sync', me: 'My household',
   },
   login: {
     title: 'Cunxin · moral points',

@@ -8,6 +8,7 @@ import fieldEntry from './features/field-entry';
 import evidence from './features/evidence';
 import dueReview from './features/due-review';
 import pointsShop from './features/points-shop';
+import payouts from './features/payouts';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -18,6 +19,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   evidence,
   dueReview,
   pointsShop,
+  payouts,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

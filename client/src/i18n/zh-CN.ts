@@ -26,7 +26,7 @@ export default {
     admin: '管理员', township: '镇街工作人员', committee: '评议委员', collector: '信息员', resident: '村民',
   },
   nav: {
-    villages: '村庄', review: '审核', notices: '公示', conflicts: '冲突', ranking: '排名', sync: '同步', me: '我家',
+    villages: '村庄', review: '审核', notices: '公示', conflicts: '冲突', ranking: '排名', payouts: '兑现', sync: '同步', me: '我家',
   },
   login: {
     title: '村信 · 道德积分',
