@@ -27,6 +27,10 @@ import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { creditRecordRoutes } from './routes/credit/record-routes';
+import { creditRoundRoutes } from './routes/credit/round-routes';
+import { creditHouseholdRoutes } from './routes/credit/household-routes';
+import { creditTownshipRoutes } from './routes/credit/township-routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -65,7 +69,11 @@ export function createApp(deps: Deps) {
     .route('/api', healthRoutes)
     .route('/metrics', metricsRoutes)
     .route('/api/township', townshipTallyRoutes)
-    .route('/api/villages', villageBoardRoutes);
+    .route('/api/villages', villageBoardRoutes)
+    .route('/api/credit', creditRecordRoutes)
+    .route('/api/credit', creditRoundRoutes)
+    .route('/api/credit', creditHouseholdRoutes)
+    .route('/api/credit/township', creditTownshipRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

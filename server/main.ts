@@ -15,6 +15,9 @@ import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleAllDue } from './routes/notices/settle';
 import { startJobRunner } from './jobs/runner';
+import { purgeExpiredNegativeCredit } from './routes/credit/retention';
+
+const CREDIT_RETENTION_EVERY_MS = 6 * 3600_000;
 import { createLogger, log, setLogger } from './ops/log';
 import { countJobRun } from './ops/metrics';
 import { PRIVATE_UMASK } from './security/file-modes';
@@ -80,6 +83,9 @@ async function main(): Promise<void> {
   }, {
     // Frozen periods and anomaly flags (server/tallies/): once across processes.
     name: 'tally-round', everyMs: TALLY_ROUND_EVERY_MS, run: (now) => runTallyRound(deps, now),
+  }, {
+    // Guardrail 8: negative credit records are kept at most five years (server/routes/credit/retention.ts).
+    name: 'credit-retention', everyMs: CREDIT_RETENTION_EVERY_MS, run: (now) => purgeExpiredNegativeCredit(deps, now),
   }]);
   // Tally catch-up (villages never rebuilt) in small steps, in the background.
   const tallies = startTallyBackground(deps);

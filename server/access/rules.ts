@@ -14,6 +14,7 @@ import { badRequest } from '../http/errors';
 import { assertOpsCaller } from './ops-caller';
 import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 import { assertNotice, assertObjection } from './notice-guards';
+import { assertCreditRecord, assertCreditRound } from './credit-guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -27,10 +28,12 @@ import { assertNotice, assertObjection } from './notice-guards';
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
  * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
  * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404;
+ * - creditRecord: `:creditRecordId` (a credit record) must belong to a village in scope (staff only), else 404;
+ * - creditRound: `:roundId` (a 信用户评定 round) must belong to a village in scope (staff only), else 404;
  * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
  *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'ops';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'creditRecord' | 'creditRound' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -85,6 +88,12 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'evidence':
         await assertEvidence(db, user, c.req.param('sha256') ?? '');
+        break;
+      case 'creditRecord':
+        await assertCreditRecord(db, user, c.req.param('creditRecordId') ?? '');
+        break;
+      case 'creditRound':
+        await assertCreditRound(db, user, c.req.param('roundId') ?? '');
         break;
     }
     return next();
