@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  addMonths, addYears, computeGrade, DEFAULT_GRADE_RULES, negativeKeptUntil, perksFor, recordStanding, checkGradeRules,
+  addMonths, computeGrade, DEFAULT_GRADE_RULES, negativeKeptUntil, perksFor, recordStanding, checkGradeRules,
   type GradeRecord, type Perk,
 } from './credit-grade';
 import { creditTransition, CREDIT_TRANSITIONS } from './credit-transitions';
