@@ -14,6 +14,7 @@ import * as m0011 from './0011_rate_limits';
 import * as m0012 from './0012_consents_audit';
 import * as m0014 from './0014_ledger_shop';
 import * as m0015 from './0015_payouts';
+import * as m0013 from './0013_credit_ledger';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -29,4 +30,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0012_consents_audit': m0012,
   '0014_ledger_shop': m0014,
   '0015_payouts': m0015,
+  '0013_credit_ledger': m0013,
 };

@@ -29,6 +29,10 @@ import { evidenceRoutes } from './routes/evidence/routes';
 import { householdPointsRoutes, villageShopRoutes } from './routes/shop/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
 import { payoutListRoutes, townshipPayoutRoutes, villagePayoutRoutes } from './routes/payouts/routes';
+import { creditRecordRoutes } from './routes/credit/record-routes';
+import { creditRoundRoutes } from './routes/credit/round-routes';
+import { creditHouseholdRoutes } from './routes/credit/household-routes';
+import { creditTownshipRoutes } from './routes/credit/township-routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -72,7 +76,11 @@ export function createApp(deps: Deps) {
     .route('/api/households', householdPointsRoutes)
     .route('/api/township/payouts', townshipPayoutRoutes)
     .route('/api/villages', villagePayoutRoutes)
-    .route('/api/payouts', payoutListRoutes);
+    .route('/api/payouts', payoutListRoutes)
+    .route('/api/credit', creditRecordRoutes)
+    .route('/api/credit', creditRoundRoutes)
+    .route('/api/credit', creditHouseholdRoutes)
+    .route('/api/credit/township', creditTownshipRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

@@ -16,6 +16,7 @@ import { seedDemoIfEmpty } from './seed/demo';
 import { settleAllDue } from './routes/notices/settle';
 import { startJobRunner } from './jobs/runner';
 import { pointsJobs } from './jobs/points-jobs';
+import { purgeExpiredNegativeCredit } from './routes/credit/retention';
 import { createLogger, log, setLogger } from './ops/log';
 import { countJobRun } from './ops/metrics';
 import { PRIVATE_UMASK } from './security/file-modes';
@@ -23,6 +24,8 @@ import { parseTrustProxy } from './http/client-address';
 import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
 import { maskPhone } from '../shared/validation/phone';
 import { TALLY_ROUND_EVERY_MS, runTallyRound, startTallyBackground } from './tallies/jobs';
+
+const CREDIT_RETENTION_EVERY_MS = 6 * 3600_000;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -81,6 +84,9 @@ async function main(): Promise<void> {
   }, {
     // Frozen periods and anomaly flags (server/tallies/): once across processes.
     name: 'tally-round', everyMs: TALLY_ROUND_EVERY_MS, run: (now) => runTallyRound(deps, now),
+  }, {
+    // Guardrail 8: negative credit records are kept at most five years (server/routes/credit/retention.ts).
+    name: 'credit-retention', everyMs: CREDIT_RETENTION_EVERY_MS, run: (now) => purgeExpiredNegativeCredit(deps, now),
   },
   // The ledger: year-end expiry of redeemable points, lapsed shop reservations (issue 8).
   ...pointsJobs(deps)]);

@@ -93,6 +93,11 @@ export const routes: RouteRecordRaw[] = [
   { path: '/o/receipt/:receipt', name: 'objection-receipt', component: () => import('./views/public/ObjectionReceiptView.vue'), props: true, meta: { public: true } },
   { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
+  // The credit ledger (issue 7): committee review and evaluation rounds, township settings, the resident's credit.
+  { path: '/credit/review', name: 'credit-review', component: () => import('./views/committee/CreditReviewView.vue'), meta: { roles: REVIEW } },
+  { path: '/credit/rounds/:roundId', name: 'credit-round', component: () => import('./views/committee/CreditRoundView.vue'), props: true, meta: { roles: REVIEW_AND_TOWNSHIP } },
+  { path: '/credit/township', name: 'credit-township', component: () => import('./views/township/CreditSettingsView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/my/credit', name: 'my-credit', component: () => import('./views/resident/ResidentCreditView.vue'), meta: { roles: ['resident'] } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
   // The points shop (issue 8): the resident's points page, the clerk's shop and hand-over.
   { path: '/my/points', name: 'my-points', component: () => import('./views/resident/ResidentPointsView.vue'), meta: { roles: ['resident'] } },

@@ -30,9 +30,14 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let conflicts: { c1: string; c2: string; c3: string };
   let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   let photos: { p1: string; p2: string; p3: string };
-  let payouts: Record<string, { roundId: string; listId: string; itemId: string }>;
+  let payouts: Record<string, { payoutRoundId: string; listId: string; itemId: string }>;
+  let credit: { r1: string; r2: string; r3: string; k1: string; k2: string; k3: string };
   beforeAll(async () => {
     fx = await createFixture(dialect);
+    credit = {
+      r1: await addCreditRecord(fx, fx.ids.v1, fx.ids.h1), r2: await addCreditRecord(fx, fx.ids.v2, fx.ids.h2), r3: await addCreditRecord(fx, fx.ids.v3, fx.ids.h3),
+      k1: await addCreditRound(fx, fx.ids.v1), k2: await addCreditRound(fx, fx.ids.v2), k3: await addCreditRound(fx, fx.ids.v3),
+    };
     entries = {
       e1: await fx.addEntry({ householdId: fx.ids.h1 }),
       e2: await fx.addEntry({ householdId: fx.ids.h2 }),
@@ -64,9 +69,9 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1] } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2] } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3] } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7() } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7() } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7() } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -84,7 +89,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|roundId|listId|itemId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|payoutRoundId|listId|itemId|creditRecordId|roundId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;
@@ -140,6 +145,28 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     expect((await withToken.request('/metrics', { headers: { authorization: 'Bearer ops-token-0123456789abcdeX' } })).status).toBe(403);
   });
 });
+
+/** A submitted credit record of a household (recorded by the collector), for the credit routes. */
+async function addCreditRecord(fx: Fixture, villageId: string, householdId: string) {
+  const at = fx.deps.now().toISOString();
+  const id = uuidv7();
+  await fx.deps.db.insertInto('credit_records').values({
+    id, village_id: villageId, household_id: householdId, person_id: null, kind: 'loan_repaid', source: 'bank', occurred_on: at.slice(0, 10),
+    document_no: '', note: '', state: 'submitted', recorder_id: fx.ids.users.collector, device_id: 'test', content_hash: id,
+    client_created_at: at, created_at: at, updated_at: at, reverses: null, repaired_on: null,
+  }).execute();
+  return id;
+}
+
+/** An evaluation round of a village (rating), for the round routes. */
+async function addCreditRound(fx: Fixture, villageId: string) {
+  const id = uuidv7();
+  await fx.deps.db.insertInto('credit_rounds').values({
+    id, village_id: villageId, period_label: '2025年度', status: 'rating', created_by: fx.ids.users.committee, created_at: fx.deps.now().toISOString(),
+    posted_at: null, objection_ends_at: null, fixed_at: null, sample_share: null,
+  }).execute();
+  return id;
+}
 
 /** A notice in a village with one entry on it and one pending objection, and its QR token (as the server derives it). */
 async function addNoticeWithObjection(fx: Fixture, villageId: string, householdId: string) {

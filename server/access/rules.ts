@@ -15,6 +15,7 @@ import { assertOpsCaller } from './ops-caller';
 import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 import { assertNotice, assertObjection } from './notice-guards';
 import { assertPayoutList, assertPayoutRound } from './payout-guards';
+import { assertCreditRecord, assertCreditRound } from './credit-guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -28,12 +29,14 @@ import { assertPayoutList, assertPayoutRound } from './payout-guards';
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
  * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
  * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404;
- * - payout_round: `:roundId` (a township's payout round) must be of the user's own township, else 404;
+ * - payout_round: `:payoutRoundId` (a township's payout round) must be of the user's own township, else 404;
  * - payout_list: `:listId` (a village's payout list) must belong to a village in scope, else 404;
+ * - creditRecord: `:creditRecordId` (a credit record) must belong to a village in scope (staff only), else 404;
+ * - creditRound: `:roundId` (a 信用户评定 round) must belong to a village in scope (staff only), else 404;
  * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
  *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'payout_round' | 'payout_list' | 'ops';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'payout_round' | 'payout_list' | 'creditRecord' | 'creditRound' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -90,10 +93,16 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         await assertEvidence(db, user, c.req.param('sha256') ?? '');
         break;
       case 'payout_round':
-        await assertPayoutRound(db, user, c.req.param('roundId') ?? '');
+        await assertPayoutRound(db, user, c.req.param('payoutRoundId') ?? '');
         break;
       case 'payout_list':
         await assertPayoutList(db, user, c.req.param('listId') ?? '');
+        break;
+      case 'creditRecord':
+        await assertCreditRecord(db, user, c.req.param('creditRecordId') ?? '');
+        break;
+      case 'creditRound':
+        await assertCreditRound(db, user, c.req.param('roundId') ?? '');
         break;
     }
     return next();

@@ -151,6 +151,14 @@ export interface Database {
   anomaly_flags: AnomalyFlagTable;
   credit_records: CreditRecordTable;
   credit_record_events: CreditRecordEventTable;
+  credit_kinds: CreditKindTable;
+  credit_grade_rules: CreditGradeRuleTable;
+  credit_perks: CreditPerkTable;
+  credit_rounds: CreditRoundTable;
+  credit_ratings: CreditRatingTable;
+  credit_round_results: CreditRoundResultTable;
+  credit_sample_checks: CreditSampleCheckTable;
+  credit_requests: CreditRequestTable;
   evidence_blobs: EvidenceBlobTable;
   evidence_chunks: EvidenceChunkTable;
   entry_evidence: EntryEvidenceTable;
@@ -198,6 +206,11 @@ export interface CreditRecordTable {
   client_created_at: string;
   created_at: string;
   updated_at: string;
+  // migrations/0013_credit_ledger.ts
+  reverses: string | null;
+  state_reason: Generated<string>;
+  issuer: Generated<string>;
+  repaired_on: string | null;
 }
 
 export interface CreditRecordEventTable {
@@ -209,6 +222,41 @@ export interface CreditRecordEventTable {
   actor_id: string;
   reason: string;
   at: string;
+}
+
+// ---- The credit ledger (issue 7; migrations/0013_credit_ledger.ts) --------------------------
+export interface CreditKindTable {
+  id: string; township_id: string; code: string; name_zh: string; name_en: string; negative: number;
+  document_required: number; sources: string; active: Generated<number>; sort: Generated<number>; created_at: string;
+}
+export interface CreditGradeRuleTable {
+  id: string; township_id: string; version: number; effective_from: string; rules: string; note: Generated<string>;
+  created_by: string; created_at: string;
+}
+export interface CreditPerkTable {
+  id: string; township_id: string; min_grade: string; name: string; provider: string; conditions: Generated<string>;
+  active: Generated<number>; sort: Generated<number>; created_at: string; updated_at: string;
+}
+export interface CreditRoundTable {
+  id: string; village_id: string; period_label: string; status: string; created_by: string; created_at: string;
+  posted_at: string | null; objection_ends_at: string | null; fixed_at: string | null; sample_share: number | null;
+}
+export interface CreditRatingTable {
+  id: string; round_id: string; village_id: string; household_id: string; rater_id: string; grade: string | null;
+  unknown_reason: string | null; created_at: string;
+}
+export interface CreditRoundResultTable {
+  round_id: string; household_id: string; village_id: string; grade: string; flagged: Generated<number>;
+  resolution_note: Generated<string>; decided_by: string | null; created_at: string;
+}
+export interface CreditSampleCheckTable {
+  round_id: string; household_id: string; village_id: string; grade: string | null; agrees: number | null;
+  note: Generated<string>; checked_by: string | null; checked_at: string | null;
+}
+export interface CreditRequestTable {
+  id: string; kind: string; village_id: string; household_id: string; record_id: string | null; round_id: string | null;
+  grounds: string; status: string; resolution: Generated<string>; filed_by: string; created_at: string;
+  resolved_by: string | null; resolved_at: string | null;
 }
 
 // ---- Photo evidence (issue 13, field-media; migrations/0009_evidence.ts) ---------------------

@@ -35,8 +35,8 @@ export async function makeRound(fx: Fixture, periodKey: string, amounts: Record<
 }
 
 /** A payout list per village of `villages`, each with one item (the village's first household). */
-export async function payoutScopes(fx: Fixture, households: Record<string, string>): Promise<Record<string, { roundId: string; listId: string; itemId: string }>> {
-  const out: Record<string, { roundId: string; listId: string; itemId: string }> = {};
+export async function payoutScopes(fx: Fixture, households: Record<string, string>): Promise<Record<string, { payoutRoundId: string; listId: string; itemId: string }>> {
+  const out: Record<string, { payoutRoundId: string; listId: string; itemId: string }> = {};
   const byTownship = new Map<string, string[]>();
   for (const villageId of Object.keys(households)) {
     const v = await fx.deps.db.selectFrom('villages').select('township_id').where('id', '=', villageId).executeTakeFirstOrThrow();
@@ -58,7 +58,7 @@ export async function payoutScopes(fx: Fixture, households: Record<string, strin
         id: itemId, township_id: townshipId, list_id: listId, village_id: villageId, household_id: households[villageId], stars: 5, standing: 170,
         amount_fen: 100, status: 'due', pay_transfer_id: null, return_transfer_id: null, settled_by: null, settled_at: null,
       }).execute();
-      out[villageId] = { roundId, listId, itemId };
+      out[villageId] = { payoutRoundId: roundId, listId, itemId };
     }
   }
   return out;

@@ -81,3 +81,26 @@ export function checkCreditRecord(input: { kind: string; source: string; documen
   if (rule.documentRequired && doc.value === '') return fail('document_required');
   return { ok: true, documentNo: doc.value };
 }
+
+/** What a township's kind list says of a kind (server/repositories/credit.ts keeps the list). */
+export interface KindRule { negative: boolean; documentRequired: boolean; sources: readonly string[]; active?: boolean }
+
+/**
+ * An office-entered record checked against the township's own kind list: a negative record rests
+ * on a legally effective document (国办发〔2020〕49号): its number and the court or office that
+ * issued it are both required.
+ */
+export function checkAgainstKind(rule: KindRule | undefined, input: { source: string; documentNo: string; issuer: string }):
+  { ok: true; documentNo: string; issuer: string } | { ok: false; code: CreditErrorCode | 'issuer_required'; message: string } {
+  if (!rule || rule.active === false) return { ok: false, code: 'credit_kind', message: CREDIT_MESSAGES.credit_kind };
+  if (!rule.sources.includes(input.source)) return { ok: false, code: 'credit_source', message: CREDIT_MESSAGES.credit_source };
+  const doc = normalizeDocumentNo(input.documentNo);
+  if (!doc.ok) return { ok: false, code: doc.code, message: CREDIT_MESSAGES[doc.code] };
+  const issuer = normalizeDocumentNo(input.issuer);
+  if (!issuer.ok) return { ok: false, code: 'document_invalid', message: CREDIT_MESSAGES.document_invalid };
+  if ((rule.documentRequired || rule.negative) && doc.value === '') return { ok: false, code: 'document_required', message: CREDIT_MESSAGES.document_required };
+  if (rule.negative && issuer.value === '') return { ok: false, code: 'issuer_required', message: ISSUER_REQUIRED };
+  return { ok: true, documentNo: doc.value, issuer: issuer.value };
+}
+
+export const ISSUER_REQUIRED = '负面信用信息必须写明作出生效文书的法院或机关';

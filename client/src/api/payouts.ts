@@ -12,7 +12,7 @@ export const fundBudget = (amountFen: number, idempotencyKey: string) =>
 export const topUpVillage = (villageId: string, amountFen: number, idempotencyKey: string) =>
   call(() => api.township.payouts.villages[':villageId']['top-up'].$post({ param: { villageId }, json: { amountFen, idempotencyKey } }));
 export const fetchPayoutRounds = () => call(() => api.township.payouts.rounds.$get());
-export const fetchPayoutRound = (roundId: string) => call(() => api.township.payouts.rounds[':roundId'].$get({ param: { roundId } }));
+export const fetchPayoutRound = (roundId: string) => call(() => api.township.payouts.rounds[':payoutRoundId'].$get({ param: { payoutRoundId: roundId } }));
 export const createPayoutRound = (periodKey: string, amounts: StarAmounts, postDays?: number) =>
   call(() => api.township.payouts.rounds.$post({ json: { periodKey, amounts, ...(postDays ? { postDays } : {}) } }));
 export const fetchVillagePayouts = (villageId: string) => call(() => api.villages[':villageId'].payouts.$get({ param: { villageId } }));

@@ -9,6 +9,7 @@ import evidence from './features/evidence';
 import dueReview from './features/due-review';
 import pointsShop from './features/points-shop';
 import payouts from './features/payouts';
+import creditLedger from './features/credit-ledger';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -20,6 +21,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   dueReview,
   pointsShop,
   payouts,
+  creditLedger,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -126,9 +126,9 @@ export const townshipPayoutRoutes = new Hono<AppEnv>()
     });
     return c.json({ round, lists: await listListsOfRound(deps.db, round.id), skipped: out.skipped }, 201);
   })
-  .get('/rounds/:roundId', allow({ roles: TOWNSHIP_STAFF, scope: 'payout_round' }), async (c) => {
+  .get('/rounds/:payoutRoundId', allow({ roles: TOWNSHIP_STAFF, scope: 'payout_round' }), async (c) => {
     const db = c.get('deps').db;
-    const round = await findRound(db, c.req.param('roundId'));
+    const round = await findRound(db, c.req.param('payoutRoundId'));
     if (!round) throw notFound('兑现批次不存在');
     return c.json({ round, lists: await listListsOfRound(db, round.id) }, 200);
   });
