@@ -27,6 +27,7 @@ import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { householdResidentRoutes, villageResidentRoutes } from './routes/residents/routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -65,7 +66,9 @@ export function createApp(deps: Deps) {
     .route('/api', healthRoutes)
     .route('/metrics', metricsRoutes)
     .route('/api/township', townshipTallyRoutes)
-    .route('/api/villages', villageBoardRoutes);
+    .route('/api/villages', villageBoardRoutes)
+    .route('/api/households', householdResidentRoutes)
+    .route('/api/villages', villageResidentRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

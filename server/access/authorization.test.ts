@@ -13,6 +13,8 @@ import type { AppEnv } from '../context';
 import { uuidv7 } from 'uuidv7';
 import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
 import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../test/evidence';
+import { findOrCreateQrUser, insertCorrection, insertQrToken } from '../repositories/residents';
+import { hashQrToken, newQrToken } from '../routes/residents/qr-token';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -29,6 +31,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let conflicts: { c1: string; c2: string; c3: string };
   let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   let photos: { p1: string; p2: string; p3: string };
+  let residents: Record<'h1' | 'h2' | 'h3', { correctionId: string; slipId: string }>;
   beforeAll(async () => {
     fx = await createFixture(dialect);
     entries = {
@@ -55,14 +58,19 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       hashes.push(sha256Hex(bytes));
     }
     photos = { p1: hashes[0], p2: hashes[1], p3: hashes[2] };
+    residents = {
+      h1: await addCorrectionAndSlip(fx, fx.ids.h1, fx.ids.v1),
+      h2: await addCorrectionAndSlip(fx, fx.ids.h2, fx.ids.v2),
+      h3: await addCorrectionAndSlip(fx, fx.ids.h3, fx.ids.v3),
+    };
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02' } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...residents.h1 } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...residents.h2 } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...residents.h3 } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -136,6 +144,17 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     expect((await withToken.request('/metrics', { headers: { authorization: 'Bearer ops-token-0123456789abcdeX' } })).status).toBe(403);
   });
 });
+
+/** A pending correction request and a live QR slip of a household (issue 9 routes). */
+async function addCorrectionAndSlip(fx: Fixture, householdId: string, villageId: string) {
+  const at = fx.deps.now().toISOString();
+  const correctionId = uuidv7();
+  const slipId = uuidv7();
+  await insertCorrection(fx.deps.db, { id: correctionId, householdId, villageId, personId: null, field: 'name', requested: '张叁', note: '', filedBy: fx.ids.users.resident, at });
+  const userId = await findOrCreateQrUser(fx.deps.db, { householdId, householdNo: '001' }, at);
+  await insertQrToken(fx.deps.db, { id: slipId, householdId, villageId, userId, tokenHash: hashQrToken(newQrToken()), createdBy: fx.ids.users.committee, at });
+  return { correctionId, slipId };
+}
 
 /** A notice in a village with one entry on it and one pending objection, and its QR token (as the server derives it). */
 async function addNoticeWithObjection(fx: Fixture, villageId: string, householdId: string) {
