@@ -94,6 +94,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
+  { path: '/my/consent', name: 'my-consent', component: () => import('./views/resident/ResidentConsentView.vue'), meta: { roles: ['resident'] } },
+  { path: '/my/credit', name: 'my-credit', component: () => import('./views/resident/ResidentCreditView.vue'), meta: { roles: ['resident'] } },
+  { path: '/my/points', name: 'my-points', component: () => import('./views/resident/ResidentPointsView.vue'), meta: { roles: ['resident'] } },
+  // What a household's QR slip opens (the token in the fragment): no login needed.
+  { path: '/q', name: 'qr-login', component: () => import('./views/public/QrLoginView.vue'), meta: { public: true } },
+  { path: '/villages/:villageId/resident-access', name: 'resident-access', component: () => import('./views/committee/ResidentAccessView.vue'), props: true, meta: { roles: REVIEW } },
+  { path: '/corrections', name: 'corrections', component: () => import('./views/committee/CorrectionQueueView.vue'), meta: { roles: REVIEW } },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
