@@ -52,16 +52,16 @@ function step(name: string, fn: () => Promise<void>, timeout = 120_000) {
   }, timeout);
 }
 
-/** Every QR code of an A4 page of slips (2 × 4 slips of 95 × 68 mm inside 10 mm margins). */
+/** Every QR code of an A4 page of slips (2 × 4 slips of 95 × 67 mm inside 10 mm margins). */
 function decodeSlips(file: string): string[] {
   const png = PNG.sync.read(readFileSync(file));
   const mm = png.width / 210;
   const out: string[] = [];
   for (let i = 0; i < 8; i++) {
     const x0 = Math.round((10 + (i % 2) * 95) * mm);
-    const y0 = Math.round((10 + Math.floor(i / 2) * 68) * mm);
+    const y0 = Math.round((10 + Math.floor(i / 2) * 67) * mm);
     const w = Math.round(95 * mm);
-    const h = Math.round(68 * mm);
+    const h = Math.round(67 * mm);
     if (y0 + h > png.height) break;
     const crop = new Uint8ClampedArray(w * h * 4);
     for (let y = 0; y < h; y++) {
