@@ -18,7 +18,6 @@ import { goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person
 import { lighthouseScores, seriousViolations, type AxeFinding } from './support/audits';
 
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
-const RESIDENT = { phone: '13800000001', pin: '123456' };
 const PHONE_360 = { width: 360, height: 640 };
 const SHOTS = '/tmp/shots/residents';
 const UI_TIMEOUT = 20_000;
@@ -83,16 +82,14 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
     const { villages } = await getOk<{ villages: { id: string }[] }>(committeeApi, '/api/villages');
     villageId = villages[0].id;
-    // The demo resident's household: make sure one of its entries goes on public notice.
-    const resident = new ApiClient(server.url);
-    householdId = (await resident.residentLogin(RESIDENT.phone, RESIDENT.pin)).householdId!;
-    const { entries } = await getOk<{ entries: { id: string; householdId: string; points: number }[] }>(committeeApi, `/api/review/queue?villageId=${villageId}`);
-    const own = entries.find((e) => e.householdId === householdId && e.points > 0);
-    if (own) {
-      const other = new ApiClient(server.url);
-      await other.login('committee2', 'cunxin-review');
-      for (const api of [committeeApi, other]) await api.post(`/api/review/entries/${own.id}/decisions`, { decision: 'approve', reason: '' });
-    }
+    // A household with an entry waiting for review: approved by two members, then put on notice,
+    // so that the resident has something to object to. Its QR slip is the one the resident scans.
+    const { entries } = await getOk<{ entries: { id: string; householdId: string; points: number; recorderId: string }[] }>(committeeApi, `/api/review/queue?villageId=${villageId}`);
+    const own = entries.find((e) => e.points > 0)!;
+    householdId = own.householdId;
+    const other = new ApiClient(server.url);
+    await other.login('committee2', 'cunxin-review');
+    for (const api of [committeeApi, other]) await api.post(`/api/review/entries/${own.id}/decisions`, { decision: 'approve', reason: '' });
     const published = await committeeApi.post(`/api/villages/${villageId}/notices`, { days: 7 });
     expect([201, 200, 409]).toContain(published.status);
   }, 180_000);
