@@ -15,6 +15,7 @@ import * as m0012 from './0012_consents_audit';
 import * as m0014 from './0014_ledger_shop';
 import * as m0015 from './0015_payouts';
 import * as m0013 from './0013_credit_ledger';
+import * as m0016 from './0016_residents';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0014_ledger_shop': m0014,
   '0015_payouts': m0015,
   '0013_credit_ledger': m0013,
+  '0016_residents': m0016,
 };

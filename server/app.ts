@@ -33,6 +33,7 @@ import { creditRecordRoutes } from './routes/credit/record-routes';
 import { creditRoundRoutes } from './routes/credit/round-routes';
 import { creditHouseholdRoutes } from './routes/credit/household-routes';
 import { creditTownshipRoutes } from './routes/credit/township-routes';
+import { householdResidentRoutes, villageResidentRoutes } from './routes/residents/routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -80,7 +81,9 @@ export function createApp(deps: Deps) {
     .route('/api/credit', creditRecordRoutes)
     .route('/api/credit', creditRoundRoutes)
     .route('/api/credit', creditHouseholdRoutes)
-    .route('/api/credit/township', creditTownshipRoutes);
+    .route('/api/credit/township', creditTownshipRoutes)
+    .route('/api/households', householdResidentRoutes)
+    .route('/api/villages', villageResidentRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

@@ -13,6 +13,8 @@ const envSchema = z.object({
   /** Cookies get the __Host- prefix and Secure flag; off for plain-http local use. */
   COOKIE_SECURE: z.enum(['0', '1']).optional(),
   SESSION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** A resident's session ends after this many minutes without a request (shared phones; staff: SESSION_DAYS). */
+  RESIDENT_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(20),
   NODE_ENV: z.string().default('development'),
   /** SQLite: pushed batches are written on a thread of their own (server/sync/writer/); 0 turns it off. */
   SYNC_WRITER_THREAD: z.enum(['0', '1']).default('1'),
@@ -44,6 +46,8 @@ export interface Config {
   piiKeyHex: string | null;
   cookieSecure: boolean;
   sessionDays: number;
+  /** Inactivity limit of resident sessions, in minutes (always shorter than a staff session). */
+  residentIdleMinutes: number;
   syncWriterThread: boolean;
   settleEveryMs: number;
   logLevel: string;
@@ -78,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     piiKeyHex: parsed.PII_KEY ?? null,
     cookieSecure: parsed.COOKIE_SECURE === '1',
     sessionDays: parsed.SESSION_DAYS,
+    residentIdleMinutes: Math.min(parsed.RESIDENT_IDLE_MINUTES, parsed.SESSION_DAYS * 24 * 60 - 1),
     syncWriterThread: parsed.SYNC_WRITER_THREAD === '1',
     settleEveryMs: parsed.SETTLE_EVERY_MS,
     logLevel: parsed.LOG_LEVEL ?? 'info',

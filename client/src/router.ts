@@ -109,6 +109,11 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { roles: REVIEW },
   },
+  { path: '/my/consent', name: 'my-consent', component: () => import('./views/resident/ResidentConsentView.vue'), meta: { roles: ['resident'] } },
+  // What a household's QR slip opens (the token in the fragment): no login needed.
+  { path: '/q', name: 'qr-login', component: () => import('./views/public/QrLoginView.vue'), meta: { public: true } },
+  { path: '/villages/:villageId/resident-access', name: 'resident-access', component: () => import('./views/committee/ResidentAccessView.vue'), props: true, meta: { roles: REVIEW } },
+  { path: '/corrections', name: 'corrections', component: () => import('./views/committee/CorrectionQueueView.vue'), meta: { roles: REVIEW } },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
   // Cash incentives: the township's desktop screen; the committee lands on its village's lists.
   { path: '/payouts', name: 'payouts', component: () => import('./views/township/PayoutView.vue'), meta: { roles: ['township', 'admin', 'committee'] } },

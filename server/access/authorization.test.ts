@@ -14,6 +14,8 @@ import { uuidv7 } from 'uuidv7';
 import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
 import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../test/evidence';
 import { payoutScopes } from '../test/payouts';
+import { findOrCreateQrUser, insertCorrection, insertQrToken } from '../repositories/residents';
+import { hashQrToken, newQrToken } from '../routes/residents/qr-token';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -32,6 +34,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let photos: { p1: string; p2: string; p3: string };
   let payouts: Record<string, { payoutRoundId: string; listId: string; itemId: string }>;
   let credit: { r1: string; r2: string; r3: string; k1: string; k2: string; k3: string };
+  let residents: Record<'h1' | 'h2' | 'h3', { correctionId: string; slipId: string }>;
   beforeAll(async () => {
     fx = await createFixture(dialect);
     credit = {
@@ -64,14 +67,19 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     photos = { p1: hashes[0], p2: hashes[1], p3: hashes[2] };
     // A payout round per township with one list (and item) per village (issue 8).
     payouts = await payoutScopes(fx, { [fx.ids.v1]: fx.ids.h1, [fx.ids.v2]: fx.ids.h2, [fx.ids.v3]: fx.ids.h3 });
+    residents = {
+      h1: await addCorrectionAndSlip(fx, fx.ids.h1, fx.ids.v1),
+      h2: await addCorrectionAndSlip(fx, fx.ids.h2, fx.ids.v2),
+      h3: await addCorrectionAndSlip(fx, fx.ids.h3, fx.ids.v3),
+    };
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7() } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7() } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7() } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7(), ...residents.h1 } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7(), ...residents.h2 } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7(), ...residents.h3 } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -166,6 +174,15 @@ async function addCreditRound(fx: Fixture, villageId: string) {
     posted_at: null, objection_ends_at: null, fixed_at: null, sample_share: null,
   }).execute();
   return id;
+/** A pending correction request and a live QR slip of a household (issue 9 routes). */
+async function addCorrectionAndSlip(fx: Fixture, householdId: string, villageId: string) {
+  const at = fx.deps.now().toISOString();
+  const correctionId = uuidv7();
+  const slipId = uuidv7();
+  await insertCorrection(fx.deps.db, { id: correctionId, householdId, villageId, personId: null, field: 'name', requested: '张叁', note: '', filedBy: fx.ids.users.resident, at });
+  const userId = await findOrCreateQrUser(fx.deps.db, { householdId, householdNo: '001' }, at);
+  await insertQrToken(fx.deps.db, { id: slipId, householdId, villageId, userId, tokenHash: hashQrToken(newQrToken()), createdBy: fx.ids.users.committee, at });
+  return { correctionId, slipId };
 }
 
 /** A notice in a village with one entry on it and one pending objection, and its QR token (as the server derives it). */

@@ -33,7 +33,14 @@ export async function logIn(
     throw badCredentials(isResident);
   }
   await recordSuccess(deps.db, keys);
-  const token = await openSession(deps, user.id);
+  return startSession(c, user.id);
+}
+
+/** Opens a session for `userId`, sets its cookie and the request's user; `opened` marks the new session row. */
+export async function startSession(c: Context<AppEnv>, userId: string, opened?: (sessionId: string) => Promise<void>): Promise<Me> {
+  const deps = c.get('deps');
+  const token = await openSession(deps, userId);
+  if (opened) await opened(sessionIdOf(token));
   setSessionCookie(c, deps.config, token);
   const sessionUser = await loadSessionUser(deps, sessionIdOf(token));
   if (!sessionUser) throw new Error('session vanished right after login');

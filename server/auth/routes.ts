@@ -10,10 +10,12 @@ import { findResidentByPhone, findStaffByUsername } from '../repositories/users'
 import { revokeSession } from '../repositories/sessions';
 import { normalizePhone } from '../../shared/validation/phone';
 import { logIn } from './login';
+import { logInWithQr } from './qr-login';
 import { clearSessionCookie } from './session-token';
 import { toMe } from './me';
 
 const staffLogin = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(256) });
+const qrLogin = z.object({ token: z.string().min(1).max(128) });
 const residentLogin = z.object({ phone: z.string().min(1).max(32), pin: z.string().regex(/^\d{6}$/, 'PIN码为6位数字') });
 
 export const authRoutes = new Hono<AppEnv>()
@@ -29,6 +31,11 @@ export const authRoutes = new Hono<AppEnv>()
     if (!normal.ok) throw badRequest('invalid_phone', normal.message);
     const db = c.get('deps').db;
     const user = await logIn(c, `phone:${normal.value}`, () => findResidentByPhone(db, normal.value), (u) => u.pinHash, pin, true);
+    return c.json({ user }, 200);
+  })
+  // A household's QR slip: the token comes in the body (from the link's fragment), never in a URL.
+  .post('/resident-qr-login', allow({ roles: ANY_ROLE, scope: 'public' }), jsonBody(qrLogin), async (c) => {
+    const user = await logInWithQr(c, c.req.valid('json').token);
     return c.json({ user }, 200);
   })
   // Public so that a client with an expired session can still clear its cookie.

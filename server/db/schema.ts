@@ -57,6 +57,8 @@ export interface UserTable {
 export interface UserVillageTable { user_id: string; village_id: string }
 export interface SessionTable {
   id: string; user_id: string; created_at: string; expires_at: string; revoked_at: string | null;
+  /** Migration 0016: inactivity expiry, and the QR slip that opened the session. */
+  last_seen_at: string | null; qr_token_id: string | null;
 }
 export interface LoginAttemptTable { key: string; failures: Generated<number>; window_start: string }
 export interface SyncMutationTable {
@@ -176,6 +178,19 @@ export interface Database {
   payout_rounds: PayoutRoundTable;
   payout_lists: PayoutListTable;
   payout_items: PayoutItemTable;
+  resident_qr_tokens: ResidentQrTokenTable;
+  correction_requests: CorrectionRequestTable;
+}
+
+// Residents (migration 0016).
+export interface ResidentQrTokenTable {
+  id: string; household_id: string; village_id: string; user_id: string; token_hash: string;
+  created_by: string; created_at: string; revoked_by: string | null; revoked_at: string | null;
+}
+export interface CorrectionRequestTable {
+  id: string; household_id: string; village_id: string; person_id: string | null; field: string;
+  requested: Generated<string>; note: Generated<string>; status: Generated<string>; filed_by: string; created_at: string;
+  resolved_by: string | null; resolved_at: string | null; resolution_note: string | null;
 }
 
 // Public notice, objections and settlement (migration 0005).

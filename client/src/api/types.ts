@@ -10,3 +10,5 @@ export type { Basis, BasisKind } from '../../../shared/domain/review-rules';
 export type { ConflictDto } from '../../../server/repositories/conflicts';
 
 export type ReviewDecision = 'approve' | 'reject' | 'return';
+export type { ResidentExtras, ResidentHouseholdDetail } from '../../../server/routes/residents/view';
+export type { CorrectionRow } from '../../../server/repositories/residents';

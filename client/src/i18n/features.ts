@@ -10,6 +10,7 @@ import dueReview from './features/due-review';
 import pointsShop from './features/points-shop';
 import payouts from './features/payouts';
 import creditLedger from './features/credit-ledger';
+import residents from './features/residents';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -22,6 +23,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   pointsShop,
   payouts,
   creditLedger,
+  residents,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

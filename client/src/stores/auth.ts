@@ -9,6 +9,10 @@ import { clearForUserSwitch, clearLocalData, getCachedUser, setCachedUser } from
 import { clearPhotos } from '../db/evidence';
 import { unsentWork as readUnsentWork } from '../db/outbox';
 import { clearDataCaches } from '../platform/cache-storage';
+import { clearBrowserStorage, deleteOtherDatabases } from '../platform/leave-phone';
+import { qrLogin } from '../api/residents';
+import { db } from '../db/db';
+import { evidenceDb } from '../db/evidence';
 import type { Role } from '../../../shared/domain/roles';
 
 export const HOME_BY_ROLE: Record<Role, string> = {
@@ -81,6 +85,8 @@ export const useAuthStore = defineStore('auth', () => {
     completeLogin(() => authApi.login(username.trim(), password));
   const loginResident = (phone: string, pin: string) =>
     completeLogin(() => authApi.residentLogin(phone.trim(), pin.trim()));
+  /** A household's QR slip (issue 9): the token from the slip's link fragment. */
+  const loginResidentQr = (token: string) => completeLogin(() => qrLogin(token));
 
   /**
    * What logging out would lose, over every user's items on the phone: pending items never
@@ -97,12 +103,15 @@ export const useAuthStore = defineStore('auth', () => {
     await clearLocalData();
     await clearPhotos();
     await clearDataCaches().catch(() => undefined);
+    // Leaving a shared phone (issue 9): the browser's other storage goes too.
+    clearBrowserStorage();
+    await deleteOtherDatabases([db.name, evidenceDb.name]).catch(() => undefined);
     user.value = null;
     sessionExpired.value = false;
   }
 
   return {
     user, sessionExpired, role, homePath, syncs,
-    restore, verify, loginStaff, loginResident, unsentWork, logout,
+    restore, verify, loginStaff, loginResident, loginResidentQr, unsentWork, logout,
   };
 });

@@ -1,21 +1,29 @@
-// A resident's own household (GET /api/households/:id). The last answer is kept on the phone so
-// that the page still shows something offline; logout removes it with everything else.
+// A resident's own household (GET /api/households/:id), its consent and its correction requests.
+// The last answer is kept on the phone so that the page still shows something offline, marked with
+// its date; logout removes it with everything else.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import { fetchHousehold } from '../api/households';
+import { fetchConsents, fetchCorrections } from '../api/residents';
 import { ApiError } from '../api/http';
-import type { HouseholdDetail } from '../api/types';
+import type { CorrectionRow, HouseholdDetail, ResidentExtras } from '../api/types';
 import { getMeta, META, setMeta } from '../db/meta';
 import { useAuthStore } from './auth';
 
+export type ResidentDetail = HouseholdDetail & { resident?: ResidentExtras };
+export type ConsentAnswer = Awaited<ReturnType<typeof fetchConsents>>;
+
 interface CachedDetail {
   at: string;
-  detail: HouseholdDetail;
+  detail: ResidentDetail;
+  corrections?: CorrectionRow[];
 }
 
 export const useResidentStore = defineStore('resident', () => {
   const auth = useAuthStore();
-  const detail = shallowRef<HouseholdDetail | null>(null);
+  const detail = shallowRef<ResidentDetail | null>(null);
+  const consent = shallowRef<ConsentAnswer | null>(null);
+  const corrections = shallowRef<CorrectionRow[]>([]);
   /** Set when `detail` is the offline copy. */
   const cachedAt = ref<string | null>(null);
   const loading = ref(false);
@@ -27,15 +35,19 @@ export const useResidentStore = defineStore('resident', () => {
     loading.value = true;
     error.value = null;
     try {
-      detail.value = await fetchHousehold(householdId);
+      const [d, c, k] = await Promise.all([fetchHousehold(householdId), fetchConsents(householdId), fetchCorrections(householdId)]);
+      detail.value = d as ResidentDetail;
+      consent.value = c;
+      corrections.value = k.corrections;
       cachedAt.value = null;
-      await setMeta(META.residentHousehold, { at: new Date().toISOString(), detail: detail.value } satisfies CachedDetail);
+      await setMeta(META.residentHousehold, { at: new Date().toISOString(), detail: detail.value, corrections: k.corrections } satisfies CachedDetail);
     } catch (e) {
       error.value = e;
       if (e instanceof ApiError && e.isNetwork) {
         const cached = await getMeta<CachedDetail>(META.residentHousehold);
         if (cached && cached.detail.household.id === householdId) {
           detail.value = cached.detail;
+          corrections.value = cached.corrections ?? [];
           cachedAt.value = cached.at;
         }
       }
@@ -44,5 +56,22 @@ export const useResidentStore = defineStore('resident', () => {
     }
   }
 
-  return { detail, cachedAt, loading, error, load };
+  async function reloadCorrections(): Promise<void> {
+    const householdId = auth.user?.householdId;
+    if (householdId) corrections.value = (await fetchCorrections(householdId)).corrections;
+  }
+
+  function setConsent(answer: ConsentAnswer): void {
+    consent.value = answer;
+    void load();
+  }
+
+  function reset(): void {
+    detail.value = null;
+    consent.value = null;
+    corrections.value = [];
+    cachedAt.value = null;
+  }
+
+  return { detail, consent, corrections, cachedAt, loading, error, load, reloadCorrections, setConsent, reset };
 });

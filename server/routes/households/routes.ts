@@ -17,6 +17,7 @@ import { computeStanding, DEFAULT_BASE_POINTS } from '../../../shared/domain/poi
 import { starLevel } from '../../../shared/domain/stars';
 import { explainStanding } from '../../../shared/domain/explain';
 import type { HouseholdDetail } from '../dto';
+import { residentView } from '../residents/view';
 
 export const householdRoutes = new Hono<AppEnv>()
   .get('/:householdId', allow({ roles: ANY_ROLE, scope: 'household' }), async (c) => {
@@ -63,5 +64,6 @@ export const householdRoutes = new Hono<AppEnv>()
       explanation,
       history: events.map((e) => ({ entryId: e.entryId, fromState: e.fromState, toState: e.toState, reason: e.reason, at: e.at })),
     };
+    if (c.get('user')?.role === 'resident') return c.json(await residentView(deps, body), 200);
     return c.json(body, 200);
   });
