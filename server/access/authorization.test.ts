@@ -174,6 +174,8 @@ async function addCreditRound(fx: Fixture, villageId: string) {
     posted_at: null, objection_ends_at: null, fixed_at: null, sample_share: null,
   }).execute();
   return id;
+}
+
 /** A pending correction request and a live QR slip of a household (issue 9 routes). */
 async function addCorrectionAndSlip(fx: Fixture, householdId: string, villageId: string) {
   const at = fx.deps.now().toISOString();
