@@ -27,6 +27,8 @@ import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
+import { rosterOfficeRoutes } from './routes/office/roster-routes';
+import { userOfficeRoutes } from './routes/office/user-routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -65,7 +67,9 @@ export function createApp(deps: Deps) {
     .route('/api', healthRoutes)
     .route('/metrics', metricsRoutes)
     .route('/api/township', townshipTallyRoutes)
-    .route('/api/villages', villageBoardRoutes);
+    .route('/api/villages', villageBoardRoutes)
+    .route('/api/township', rosterOfficeRoutes)
+    .route('/api/township', userOfficeRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

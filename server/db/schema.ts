@@ -159,6 +159,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   household_consents: HouseholdConsentTable;
   audit_log: AuditLogTable;
+  roster_imports: RosterImportTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -239,4 +240,12 @@ export interface AuditLogTable {
   id: string; township_id: string; village_id: string | null; actor_id: string; action: string;
   subject_kind: Generated<string>; subject_id: Generated<string>; row_count: number | null;
   detail: Generated<string>; at: string;
+}
+
+// ---- township office: roster imports (migrations/0018_township_office.ts) --------------------
+export interface RosterImportTable {
+  id: string; township_id: string; village_id: string; file_name: string; file_format: string; file_sha256: string;
+  file_size: number; file_cipher: string; status: Generated<string>; rows_total: Generated<number>; rows_done: Generated<number>;
+  counts: Generated<string>; report: Generated<string>; problem: string | null; created_by: string; created_at: string;
+  applied_by: string | null; applied_at: string | null; applied_counts: string | null;
 }
