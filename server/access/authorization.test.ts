@@ -13,6 +13,7 @@ import type { AppEnv } from '../context';
 import { uuidv7 } from 'uuidv7';
 import { hashToken, noticeLinkToken } from '../routes/notices/link-token';
 import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../test/evidence';
+import { encryptIdNumber } from '../security/pii';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -29,6 +30,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let conflicts: { c1: string; c2: string; c3: string };
   let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   let photos: { p1: string; p2: string; p3: string };
+  let office: { imports: string[]; users: string[] };
   beforeAll(async () => {
     fx = await createFixture(dialect);
     entries = {
@@ -55,14 +57,18 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       hashes.push(sha256Hex(bytes));
     }
     photos = { p1: hashes[0], p2: hashes[1], p3: hashes[2] };
+    // The township office (issue 11): a roster import per village, a collector in v2 and one in v3.
+    office = { imports: [], users: [fx.ids.users.collector] };
+    for (const villageId of [fx.ids.v1, fx.ids.v2, fx.ids.v3]) office.imports.push(await addRosterImport(fx, villageId));
+    for (const villageId of [fx.ids.v2, fx.ids.v3]) office.users.push(await addCollector(fx, villageId));
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02' } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', importId: office.imports[0], userId: office.users[0] } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, importId: office.imports[1], userId: office.users[1] } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, importId: office.imports[2], userId: office.users[2] } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -80,7 +86,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|importId|userId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;
@@ -152,6 +158,26 @@ async function addNoticeWithObjection(fx: Fixture, villageId: string, householdI
     filer_household_id: null, filer_name: null, filer_phone: null, grounds: '测试异议', status: 'pending', receipt_hash: null, created_at: at,
   }).execute();
   return { noticeId, objectionId, token, entryId };
+}
+
+/** A roster import of a village (issue 11), its file kept encrypted as the server keeps it. */
+async function addRosterImport(fx: Fixture, villageId: string): Promise<string> {
+  const id = uuidv7();
+  const village = await fx.deps.db.selectFrom('villages').select('township_id').where('id', '=', villageId).executeTakeFirstOrThrow();
+  await fx.deps.db.insertInto('roster_imports').values({
+    id, township_id: village.township_id, village_id: villageId, file_name: 'a.csv', file_format: 'csv', file_sha256: '0', file_size: 3,
+    file_cipher: encryptIdNumber(fx.deps.pii, Buffer.from('a,b').toString('base64')), status: 'failed', problem: '没有找到表头',
+    created_by: fx.ids.users.township, created_at: fx.deps.now().toISOString(), applied_by: null, applied_at: null, applied_counts: null,
+  }).execute();
+  return id;
+}
+
+/** A collector assigned to one village (a user of that village's township). */
+async function addCollector(fx: Fixture, villageId: string): Promise<string> {
+  const id = uuidv7();
+  await fx.deps.db.insertInto('users').values({ id, username: `c-${id}`, display_name: '采集员', role: 'collector', township_id: null, household_id: null, phone: null, password_hash: null, pin_hash: null, created_at: fx.deps.now().toISOString() }).execute();
+  await fx.deps.db.insertInto('user_villages').values({ user_id: id, village_id: villageId }).execute();
+  return id;
 }
 
 describe('route rule registry', () => {

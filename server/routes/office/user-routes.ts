@@ -2,7 +2,7 @@
 // collectors and committee members (the committee role is also the village admin), assigns
 // villages, resets passwords and residents' PINs, revokes sessions, disables and re-enables.
 // Every change is audited in the same transaction; no name or phone goes into the audit detail.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
 import type { AppEnv, SessionUser } from '../../context';
@@ -33,6 +33,12 @@ const passwordBody = z.object({ password });
 const pinBody = z.object({ pin: z.string().regex(/^\d{6}$/, 'PIN 须为6位数字') });
 const listQuery = z.object({ residents: z.enum(['0', '1']).default('0') });
 const RULE = { roles: TOWNSHIP_STAFF, scope: 'township' } as const;
+
+/** Another township's user is 404 before the body is even looked at. */
+const officeUser: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await assertOfficeUser(c.get('deps').db, requireUser(c.get('user')), c.req.param('userId') ?? '');
+  return next();
+};
 
 /** What the screen shows of a user: a resident's phone masked, never a hash. */
 const view = (u: OfficeUser, sessions: number) => ({
@@ -80,7 +86,7 @@ export const userOfficeRoutes = new Hono<AppEnv>()
     });
     return c.json(await answer(c, caller, id), 201);
   })
-  .patch('/users/:userId', allow(RULE), jsonBody(patchBody), async (c) => {
+  .patch('/users/:userId', allow(RULE), officeUser, jsonBody(patchBody), async (c) => {
     const caller = requireUser(c.get('user'));
     const target = await assertOfficeUser(c.get('deps').db, caller, c.req.param('userId'));
     const body = c.req.valid('json');
@@ -99,7 +105,7 @@ export const userOfficeRoutes = new Hono<AppEnv>()
     });
     return c.json(await answer(c, caller, target.id), 200);
   })
-  .post('/users/:userId/password', allow(RULE), jsonBody(passwordBody), async (c) => {
+  .post('/users/:userId/password', allow(RULE), officeUser, jsonBody(passwordBody), async (c) => {
     const caller = requireUser(c.get('user'));
     const target = await assertOfficeUser(c.get('deps').db, caller, c.req.param('userId'));
     if (target.role === 'resident') throw new AppError(422, 'resident_pin', '村民用PIN登录，请重置PIN');
@@ -110,7 +116,7 @@ export const userOfficeRoutes = new Hono<AppEnv>()
     });
     return c.json(await answer(c, caller, target.id), 200);
   })
-  .post('/users/:userId/pin', allow(RULE), jsonBody(pinBody), async (c) => {
+  .post('/users/:userId/pin', allow(RULE), officeUser, jsonBody(pinBody), async (c) => {
     const caller = requireUser(c.get('user'));
     const target = await assertOfficeUser(c.get('deps').db, caller, c.req.param('userId'));
     if (target.role !== 'resident') throw new AppError(422, 'staff_password', '工作人员用密码登录，请重置密码');
@@ -121,7 +127,7 @@ export const userOfficeRoutes = new Hono<AppEnv>()
     });
     return c.json(await answer(c, caller, target.id), 200);
   })
-  .post('/users/:userId/revoke-sessions', allow(RULE), async (c) => {
+  .post('/users/:userId/revoke-sessions', allow(RULE), officeUser, async (c) => {
     const caller = requireUser(c.get('user'));
     const target = await assertOfficeUser(c.get('deps').db, caller, c.req.param('userId'));
     let revoked = 0;
