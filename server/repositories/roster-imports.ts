@@ -3,6 +3,7 @@
 // beyond the sync's own roster writes (server/sync/repo/roster.ts, reused for inserts).
 import type { Queryable } from './queryable';
 import { bool } from './queryable';
+import type { PlanRow } from '../../shared/domain/roster-plan';
 
 export interface NewImport {
   id: string; townshipId: string; villageId: string; fileName: string; format: string; sha256: string; size: number;
@@ -72,9 +73,9 @@ export async function findImport(db: Queryable, villageId: string, id: string): 
   return r ? toImport(r) : null;
 }
 
-export async function findImportReport(db: Queryable, id: string): Promise<unknown[]> {
+export async function findImportReport(db: Queryable, id: string): Promise<PlanRow[]> {
   const r = await db.selectFrom('roster_imports').select('report').where('id', '=', id).executeTakeFirst();
-  return r ? JSON.parse(r.report) as unknown[] : [];
+  return r ? JSON.parse(r.report) as PlanRow[] : [];
 }
 
 export async function findImportFile(db: Queryable, id: string): Promise<{ fileName: string; format: string; cipher: string } | null> {
