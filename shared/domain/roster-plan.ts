@@ -115,6 +115,7 @@ export function planRoster(rows: readonly RosterRow[], snapshot: RosterSnapshot,
 
   // Pass 3: match each row to a person and say what changes.
   const claimed = new Map<string, number>();
+  const newHouseholds = new Set<string>();
   const persons: PersonWrite[] = [];
   const kept: RosterRow[] = [];
   for (const r of live) {
@@ -161,7 +162,10 @@ export function planRoster(rows: readonly RosterRow[], snapshot: RosterSnapshot,
         line: r.line, personId: null, householdNo: r.householdNo!,
         set: { name: r.name!, relation: r.relation ?? DEFAULT_RELATION, birthYear: r.birthYear, phone, idNumber: r.id.kind === 'valid' ? r.id.value : undefined, deleted: false },
       });
-      Object.assign(row, { action: 'create', changes: household ? ['新增村民'] : ['新增户', '新增村民'] });
+      // The first row of a household not yet on the roster creates it.
+      const newHousehold = !household && !newHouseholds.has(r.householdNo!);
+      if (newHousehold) newHouseholds.add(r.householdNo!);
+      Object.assign(row, { action: 'create', changes: newHousehold ? ['新增户', '新增村民'] : ['新增村民'] });
       kept.push(r);
       continue;
     }
