@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture } from '../../test/fixtures';
 import { pendingDryRuns } from './roster-routes';
+import type * as RosterRepo from '../../sync/repo/roster';
+import type * as ImportRepo from '../../repositories/roster-imports';
 
 const failOn = vi.hoisted(() => ({ call: 0, at: 0 }));
 vi.mock('../../sync/repo/roster', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('../../sync/repo/roster')>();
+  const orig = await importOriginal<typeof RosterRepo>();
   return {
     ...orig,
     insertPerson: vi.fn(async (...args: Parameters<typeof orig.insertPerson>) => {
@@ -20,7 +22,7 @@ vi.mock('../../sync/repo/roster', async (importOriginal) => {
 });
 const progress = vi.hoisted(() => ({ calls: [] as [number, number][] }));
 vi.mock('../../repositories/roster-imports', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('../../repositories/roster-imports')>();
+  const orig = await importOriginal<typeof ImportRepo>();
   return {
     ...orig,
     setImportProgress: vi.fn(async (db: Parameters<typeof orig.setImportProgress>[0], id: string, done: number, total: number) => {
