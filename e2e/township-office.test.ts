@@ -181,6 +181,8 @@ describe('the township office: roster import, catalogue, users, honour board', (
     const page = clerk.page;
     await page.goto(`${server.url}/township/honour-board?v=${villages[0].id}`, { waitUntil: 'load' });
     await page.locator(t('honour-board')).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(`${t('board-stars')} li`).count()).toBeGreaterThan(0);
+    expect(await page.locator(t('honour-board')).textContent()).not.toContain('失信');
     await shot(page, '07-honour-board');
     const pdf = path.join(SHOTS, 'honour-board.pdf');
     await page.emulateMedia({ media: 'print' });
