@@ -16,6 +16,7 @@ import * as m0014 from './0014_ledger_shop';
 import * as m0015 from './0015_payouts';
 import * as m0013 from './0013_credit_ledger';
 import * as m0016 from './0016_residents';
+import * as m0018 from './0018_township_office';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0015_payouts': m0015,
   '0013_credit_ledger': m0013,
   '0016_residents': m0016,
+  '0018_township_office': m0018,
 };

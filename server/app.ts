@@ -34,6 +34,8 @@ import { creditRoundRoutes } from './routes/credit/round-routes';
 import { creditHouseholdRoutes } from './routes/credit/household-routes';
 import { creditTownshipRoutes } from './routes/credit/township-routes';
 import { householdResidentRoutes, villageResidentRoutes } from './routes/residents/routes';
+import { rosterOfficeRoutes } from './routes/office/roster-routes';
+import { userOfficeRoutes } from './routes/office/user-routes';
 import { requestLog } from './ops/request-log';
 import { closeAfterRefusal } from './http/refusals';
 
@@ -83,7 +85,9 @@ export function createApp(deps: Deps) {
     .route('/api/credit', creditHouseholdRoutes)
     .route('/api/credit/township', creditTownshipRoutes)
     .route('/api/households', householdResidentRoutes)
-    .route('/api/villages', villageResidentRoutes);
+    .route('/api/villages', villageResidentRoutes)
+    .route('/api/township', rosterOfficeRoutes)
+    .route('/api/township', userOfficeRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

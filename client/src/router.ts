@@ -132,6 +132,11 @@ export const routes: RouteRecordRaw[] = [
     props: true,
     meta: { roles: REVIEW_AND_TOWNSHIP },
   },
+  // The township office (issue 11): desktop screens, never loaded on a collector's phone.
+  { path: '/township/roster', name: 'office-roster', component: () => import('./views/township/RosterImportView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/township/catalog', name: 'office-catalog', component: () => import('./views/township/CatalogView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/township/users', name: 'office-users', component: () => import('./views/township/UsersView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/township/honour-board', name: 'office-board', component: () => import('./views/township/HonourBoardView.vue'), meta: { roles: ['township', 'admin'] } },
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];

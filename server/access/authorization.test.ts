@@ -16,6 +16,7 @@ import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../test/evidence
 import { payoutScopes } from '../test/payouts';
 import { findOrCreateQrUser, insertCorrection, insertQrToken } from '../repositories/residents';
 import { hashQrToken, newQrToken } from '../routes/residents/qr-token';
+import { encryptIdNumber } from '../security/pii';
 
 type Caller = Exclude<FixtureUser, 'committee2' | 'collector2'> | null;
 const CALLERS: Caller[] = [null, 'admin', 'township', 'committee', 'collector', 'resident'];
@@ -35,6 +36,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let payouts: Record<string, { payoutRoundId: string; listId: string; itemId: string }>;
   let credit: { r1: string; r2: string; r3: string; k1: string; k2: string; k3: string };
   let residents: Record<'h1' | 'h2' | 'h3', { correctionId: string; slipId: string }>;
+  let office: { imports: string[]; users: string[] };
   beforeAll(async () => {
     fx = await createFixture(dialect);
     credit = {
@@ -72,14 +74,18 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       h2: await addCorrectionAndSlip(fx, fx.ids.h2, fx.ids.v2),
       h3: await addCorrectionAndSlip(fx, fx.ids.h3, fx.ids.v3),
     };
+    // The township office (issue 11): a roster import per village, a collector in v2 and one in v3.
+    office = { imports: [], users: [fx.ids.users.collector] };
+    for (const villageId of [fx.ids.v1, fx.ids.v2, fx.ids.v3]) office.imports.push(await addRosterImport(fx, villageId));
+    for (const villageId of [fx.ids.v2, fx.ids.v3]) office.users.push(await addCollector(fx, villageId));
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7(), ...residents.h1 } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7(), ...residents.h2 } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7(), ...residents.h3 } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7(), ...residents.h1, importId: office.imports[0], userId: office.users[0] } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7(), ...residents.h2, importId: office.imports[1], userId: office.users[1] } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7(), ...residents.h3, importId: office.imports[2], userId: office.users[2] } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -97,7 +103,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|payoutRoundId|listId|itemId|creditRecordId|roundId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|payoutRoundId|listId|itemId|creditRecordId|roundId|importId|userId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;
@@ -202,6 +208,26 @@ async function addNoticeWithObjection(fx: Fixture, villageId: string, householdI
     filer_household_id: null, filer_name: null, filer_phone: null, grounds: '测试异议', status: 'pending', receipt_hash: null, created_at: at,
   }).execute();
   return { noticeId, objectionId, token, entryId };
+}
+
+/** A roster import of a village (issue 11), its file kept encrypted as the server keeps it. */
+async function addRosterImport(fx: Fixture, villageId: string): Promise<string> {
+  const id = uuidv7();
+  const village = await fx.deps.db.selectFrom('villages').select('township_id').where('id', '=', villageId).executeTakeFirstOrThrow();
+  await fx.deps.db.insertInto('roster_imports').values({
+    id, township_id: village.township_id, village_id: villageId, file_name: 'a.csv', file_format: 'csv', file_sha256: '0', file_size: 3,
+    file_cipher: encryptIdNumber(fx.deps.pii, Buffer.from('a,b').toString('base64')), status: 'failed', problem: '没有找到表头',
+    created_by: fx.ids.users.township, created_at: fx.deps.now().toISOString(), applied_by: null, applied_at: null, applied_counts: null,
+  }).execute();
+  return id;
+}
+
+/** A collector assigned to one village (a user of that village's township). */
+async function addCollector(fx: Fixture, villageId: string): Promise<string> {
+  const id = uuidv7();
+  await fx.deps.db.insertInto('users').values({ id, username: `c-${id}`, display_name: '采集员', role: 'collector', township_id: null, household_id: null, phone: null, password_hash: null, pin_hash: null, created_at: fx.deps.now().toISOString() }).execute();
+  await fx.deps.db.insertInto('user_villages').values({ user_id: id, village_id: villageId }).execute();
+  return id;
 }
 
 describe('route rule registry', () => {

@@ -180,6 +180,7 @@ export interface Database {
   payout_items: PayoutItemTable;
   resident_qr_tokens: ResidentQrTokenTable;
   correction_requests: CorrectionRequestTable;
+  roster_imports: RosterImportTable;
 }
 
 // Residents (migration 0016).
@@ -351,4 +352,12 @@ export interface PayoutItemTable {
   id: string; township_id: string; list_id: string; village_id: string; household_id: string; stars: number; standing: number;
   amount_fen: ColumnType<number | string, number, number>; status: string; pay_transfer_id: string | null; return_transfer_id: string | null;
   reason: Generated<string>; settled_by: string | null; settled_at: string | null;
+}
+
+// ---- township office: roster imports (migrations/0018_township_office.ts) --------------------
+export interface RosterImportTable {
+  id: string; township_id: string; village_id: string; file_name: string; file_format: string; file_sha256: string;
+  file_size: number; file_cipher: string; status: Generated<string>; rows_total: Generated<number>; rows_done: Generated<number>;
+  counts: Generated<string>; report: Generated<string>; problem: string | null; created_by: string; created_at: string;
+  applied_by: string | null; applied_at: string | null; applied_counts: string | null;
 }

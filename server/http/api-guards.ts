@@ -10,10 +10,18 @@ export const noStore: MiddlewareHandler = async (c, next) => {
   c.header('Cache-Control', 'no-store');
 };
 
-export const limitBody: MiddlewareHandler = bodyLimit({
+const defaultLimit: MiddlewareHandler = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: (c) => c.json(errorBody('payload_too_large', '请求内容过大（上限 512 KiB）'), 413),
 });
+/** A roster upload (issue 11) carries a whole spreadsheet as base64: up to 8 MB of file. */
+const ROSTER_UPLOAD = /^\/api\/township\/villages\/[^/]+\/roster-imports$/;
+const rosterLimit: MiddlewareHandler = bodyLimit({
+  maxSize: 12 * 1024 * 1024,
+  onError: (c) => c.json(errorBody('payload_too_large', '文件过大（上限 8 MB）'), 413),
+});
+export const limitBody: MiddlewareHandler = (c, next) =>
+  (c.req.method === 'POST' && ROSTER_UPLOAD.test(c.req.path) ? rosterLimit : defaultLimit)(c, next);
 
 const EVIDENCE_PUT = /^\/api\/evidence\/[^/]+$/;
 const JSON_TYPE = /^application\/([\w.-]+\+)?json\s*(;|$)/i;

@@ -11,6 +11,7 @@ import pointsShop from './features/points-shop';
 import payouts from './features/payouts';
 import creditLedger from './features/credit-ledger';
 import residents from './features/residents';
+import townshipOffice from './features/township-office';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -24,6 +25,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   payouts,
   creditLedger,
   residents,
+  townshipOffice,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */
