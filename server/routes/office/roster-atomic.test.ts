@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture } from '../../test/fixtures';
 import { pendingDryRuns } from './roster-routes';
-import type * as RosterRepo from '../../sync/repo/roster';
+import type * as RosterRepo from '../../repositories/roster';
 import type * as ImportRepo from '../../repositories/roster-imports';
 
 const failOn = vi.hoisted(() => ({ call: 0, at: 0 }));
-vi.mock('../../sync/repo/roster', async (importOriginal) => {
+vi.mock('../../repositories/roster', async (importOriginal) => {
   const orig = await importOriginal<typeof RosterRepo>();
   return {
     ...orig,

@@ -9,7 +9,7 @@ import { createFixture, TEST_ID_NUMBER, type Fixture } from '../../test/fixtures
 import { makeSyntheticIdNumber } from '../../../shared/validation/id-number';
 import { decodeRows } from '../../../shared/protocol/tables';
 import { scopeOfVillage, type SyncResponse } from '../../../shared/protocol/sync';
-import { request as syncRequest } from '../../sync/test-fixture';
+import { request as syncRequest } from '../../test/sync-fixture';
 import { pendingDryRuns } from './roster-routes';
 
 const ID_1 = makeSyntheticIdNumber('370283', '19800101', 11);
