@@ -6,6 +6,7 @@
 // - ledger_legs: the amounts (+ credit, − debit); status mirrors the transfer's (posted, pending,
 //   voided) so that a balance is one indexed sum over one table.
 // - shop_items, shop_redemptions: the village shop's items and the redemptions (reservations).
+// - points_expiry_runs: the year-end expiry runs that finished.
 // Frozen once released. Portable on SQLite and PostgreSQL (see 0001_init).
 import type { Kysely } from 'kysely';
 
@@ -93,11 +94,19 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('reason', 'text', (c) => c.notNull().defaultTo(''))
     .execute();
   await db.schema.createIndex('shop_redemptions_village').on('shop_redemptions').columns(['village_id', 'status', 'requested_at']).execute();
+  // The year-end expiry runs that finished (server/jobs/points-jobs.ts): one row per ended year.
+  await db.schema
+    .createTable('points_expiry_runs')
+    .addColumn('year', 'integer', (c) => c.primaryKey())
+    .addColumn('expired_households', 'integer', (c) => c.notNull())
+    .addColumn('expired_points', 'bigint', (c) => c.notNull())
+    .addColumn('finished_at', 'text', (c) => c.notNull())
+    .execute();
   await db.schema.createIndex('shop_redemptions_household').on('shop_redemptions').columns(['household_id', 'requested_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['shop_redemptions', 'shop_items', 'ledger_legs', 'ledger_transfers', 'ledger_accounts']) {
+  for (const t of ['points_expiry_runs', 'shop_redemptions', 'shop_items', 'ledger_legs', 'ledger_transfers', 'ledger_accounts']) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -26,6 +26,7 @@ import { noticeDetailRoutes } from './routes/notices/notice-routes';
 import { objectionRoutes } from './routes/objections/routes';
 import { publicObjectionRoutes } from './routes/objections/public-routes';
 import { evidenceRoutes } from './routes/evidence/routes';
+import { householdPointsRoutes, villageShopRoutes } from './routes/shop/routes';
 import { healthRoutes, metricsRoutes } from './routes/ops/routes';
 import { payoutListRoutes, townshipPayoutRoutes, villagePayoutRoutes } from './routes/payouts/routes';
 import { requestLog } from './ops/request-log';
@@ -67,6 +68,8 @@ export function createApp(deps: Deps) {
     .route('/metrics', metricsRoutes)
     .route('/api/township', townshipTallyRoutes)
     .route('/api/villages', villageBoardRoutes)
+    .route('/api/villages', villageShopRoutes)
+    .route('/api/households', householdPointsRoutes)
     .route('/api/township/payouts', townshipPayoutRoutes)
     .route('/api/villages', villagePayoutRoutes)
     .route('/api/payouts', payoutListRoutes);

@@ -15,6 +15,7 @@ import { createApp, serveClient } from './app';
 import { seedDemoIfEmpty } from './seed/demo';
 import { settleAllDue } from './routes/notices/settle';
 import { startJobRunner } from './jobs/runner';
+import { pointsJobs } from './jobs/points-jobs';
 import { createLogger, log, setLogger } from './ops/log';
 import { countJobRun } from './ops/metrics';
 import { PRIVATE_UMASK } from './security/file-modes';
@@ -80,7 +81,9 @@ async function main(): Promise<void> {
   }, {
     // Frozen periods and anomaly flags (server/tallies/): once across processes.
     name: 'tally-round', everyMs: TALLY_ROUND_EVERY_MS, run: (now) => runTallyRound(deps, now),
-  }]);
+  },
+  // The ledger: year-end expiry of redeemable points, lapsed shop reservations (issue 8).
+  ...pointsJobs(deps)]);
   // Tally catch-up (villages never rebuilt) in small steps, in the background.
   const tallies = startTallyBackground(deps);
 

@@ -94,6 +94,16 @@ export const routes: RouteRecordRaw[] = [
   { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
+  // The points shop (issue 8): the resident's points page, the clerk's shop and hand-over.
+  { path: '/my/points', name: 'my-points', component: () => import('./views/resident/ResidentPointsView.vue'), meta: { roles: ['resident'] } },
+  { path: '/shop', name: 'shop', component: () => import('./views/committee/ShopView.vue'), meta: { roles: REVIEW } },
+  {
+    path: '/shop/handover/:redemptionId',
+    name: 'shop-handover',
+    component: () => import('./views/committee/ShopHandoverView.vue'),
+    props: true,
+    meta: { roles: REVIEW },
+  },
   { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
   // Cash incentives: the township's desktop screen; the committee lands on its village's lists.
   { path: '/payouts', name: 'payouts', component: () => import('./views/township/PayoutView.vue'), meta: { roles: ['township', 'admin', 'committee'] } },

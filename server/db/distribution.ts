@@ -78,6 +78,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   login_attempts: { kind: 'hashed', column: 'key' },
   scheduled_jobs: { kind: 'coordinator' },
   job_runs: { kind: 'coordinator' },
+  points_expiry_runs: { kind: 'coordinator' },
   kysely_migration: { kind: 'coordinator' },
   kysely_migration_lock: { kind: 'coordinator' },
 };

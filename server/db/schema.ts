@@ -164,6 +164,7 @@ export interface Database {
   ledger_legs: LedgerLegTable;
   shop_items: ShopItemTable;
   shop_redemptions: ShopRedemptionTable;
+  points_expiry_runs: PointsExpiryRunTable;
   payout_rounds: PayoutRoundTable;
   payout_lists: PayoutListTable;
   payout_items: PayoutItemTable;
@@ -268,6 +269,7 @@ export interface ShopRedemptionTable {
   requested_at: string; expires_at: string; settled_by: string | null; settled_at: string | null;
   proof_kind: string | null; proof_sha256: string | null; reason: string;
 }
+export interface PointsExpiryRunTable { year: number; expired_households: number; expired_points: ColumnType<number | string, number, number>; finished_at: string }
 
 // ---- cash incentives (issue 8, migrations/0015_payouts.ts) -----------------------------------
 export interface PayoutRoundTable {

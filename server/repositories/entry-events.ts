@@ -9,6 +9,7 @@ import { scopeOfVillage } from '../../shared/protocol/sync';
 import { transition, type EntryEventKind, type TransitionActor } from '../../shared/domain/entry-transitions';
 import { AppError } from '../http/errors';
 import { applyTransitionTally, loadTallyFacts } from './tallies';
+import { postEffectiveEntries, reverseEntries } from './points';
 
 /** Actor of changes the server makes on its own (a notice window ending). */
 export const SYSTEM_ACTOR = 'system';
@@ -113,6 +114,9 @@ export async function transitionEntries(trx: Queryable, t: Transition): Promise<
   await recordChanges(trx, scopeOfVillage(t.villageId), 'entry', t.entryIds);
   // After the change counter's lock (recordChanges), as the tallies' recomputation locks it too.
   await applyTransitionTally(trx, facts, to, t.at);
+  // The ledger (issue 8): effective entries post their points, reversed ones are undone.
+  if (to === 'effective') await postEffectiveEntries(trx, t.entryIds, t.at);
+  if (to === 'reversed') await reverseEntries(trx, t.entryIds, t.at);
   if (to === 'effective') await reverseOriginals(trx, t);
   return to;
 }

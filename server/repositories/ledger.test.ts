@@ -105,7 +105,7 @@ describe.each(await testDialects())('ledger core on %s', (dialect) => {
           const result = await code(post(t));
           expect(result).toBe(allowed ? 'ok' : 'LEDGER_INSUFFICIENT');
           if (!allowed) continue;
-          const entry = { legs: [[accountKey(from), -op.amount], [accountKey(to), op.amount]] as [string, number][], status: t.status! };
+          const entry: { legs: [string, number][]; status: string } = { legs: [[accountKey(from), -op.amount], [accountKey(to), op.amount]], status: t.status! };
           model.push(entry);
           if (op.replay) expect((await post(t)).replayed).toBe(true);
           if (op.pending && op.settle !== 'none') {

@@ -53,6 +53,7 @@ import { applyPersonUpdate } from './apply-person';
 import { applyHouseholdCreate, applyPersonCreate, applyPersonMove, applyPersonRemove } from './apply-roster';
 import { prepareIdNumber, sealedIdOf } from './sealed-id';
 import { applyCreditCreate, applyCreditWithdraw } from './apply-credit';
+import { applyShopHandover } from './apply-shop';
 import { BatchCache } from './batch-cache';
 import { BufferedWrites, DirectWrites, RetryItemByItem, type EntryWrites } from './entry-writes';
 import { isDataRefusal, isRetryableError } from './db-errors';
@@ -383,6 +384,7 @@ function apply(ctx: ApplyContext, m: Mutation): Promise<Applied> {
     case 'person.move': return applyPersonMove(ctx, m.payload);
     case 'credit.create': return applyCreditCreate(ctx, m.payload, m);
     case 'credit.withdraw': return applyCreditWithdraw(ctx, m.payload);
+    case 'shop.handover': return applyShopHandover(ctx, m.payload);
   }
 }
 
@@ -397,6 +399,7 @@ function entityOf(m: Mutation): string {
     case 'person.update': case 'person.remove': case 'person.move': case 'person.create': return m.payload.personId;
     case 'household.create': return m.payload.householdId;
     case 'credit.create': case 'credit.withdraw': return m.payload.recordId;
+    case 'shop.handover': return m.payload.redemptionId;
     default: return m.payload.entryId;
   }
 }

@@ -141,6 +141,18 @@ export type CreditCreatePayload = z.infer<typeof creditCreatePayload>;
 export const creditWithdrawPayload = z.object({ recordId: uuid, reason: z.string().max(500) });
 export type CreditWithdrawPayload = z.infer<typeof creditWithdrawPayload>;
 
+/**
+ * A points-shop hand-over done on the clerk's phone, offline if need be (issue 8): the redemption
+ * (reserved on the server) is posted when this reaches the server, which checks the points and
+ * stock then. A hand-over that can no longer be honoured is `rejected` with a code saying why.
+ */
+export const shopHandoverPayload = z.object({
+  redemptionId: uuid,
+  proofKind: z.enum(['photo', 'signature']),
+  proofSha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type ShopHandoverPayload = z.infer<typeof shopHandoverPayload>;
+
 const mutationBase = {
   id: uuid, // UUIDv7, generated on the phone; the idempotency key
   deviceSeq: z.number().int().min(0), // per-device sequence, increasing
@@ -161,6 +173,8 @@ export const mutationSchema = z.discriminatedUnion('kind', [
   // Additive kinds (field-entry): credit-information records, their own ledger.
   z.object({ ...mutationBase, kind: z.literal('credit.create'), payload: creditCreatePayload }),
   z.object({ ...mutationBase, kind: z.literal('credit.withdraw'), payload: creditWithdrawPayload }),
+  // Additive kind (issue 8, points shop): a hand-over posted at sync.
+  z.object({ ...mutationBase, kind: z.literal('shop.handover'), payload: shopHandoverPayload }),
 ]);
 export type Mutation = z.infer<typeof mutationSchema>;
 export type MutationKind = Mutation['kind'];
@@ -172,6 +186,7 @@ export function mutationEntityId(m: Mutation): string {
     case 'household.update': case 'household.create': return m.payload.householdId;
     case 'person.update': case 'person.create': case 'person.remove': case 'person.move': return m.payload.personId;
     case 'credit.create': case 'credit.withdraw': return m.payload.recordId;
+    case 'shop.handover': return m.payload.redemptionId;
   }
 }
 

@@ -53,6 +53,7 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       const rule = isCreditKind(item.payload.kind) ? CREDIT_KIND_RULES[item.payload.kind] : null;
       title = t('credit.outboxTitle', { kind: rule ? (locale.value === 'en' ? rule.en : rule.zh) : item.payload.kind });
     } else if (item.kind === 'credit.withdraw') title = t('credit.withdrawTitle');
+    else if (item.kind === 'shop.handover') title = t('pointsShop.outboxTitle');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
     else title = t('status.kind.householdUpdate');
     const refused = new Set(item.lastError?.code === 'field_conflict' ? item.lastError.fields ?? [] : []);

@@ -330,3 +330,32 @@ export async function countByStatus(): Promise<{ pending: number; attention: num
   ]);
   return { pending, attention };
 }
+
+/**
+ * Queues a points-shop hand-over (`shop.handover`, issue 8): the clerk hands the item over, maybe
+ * offline; the server posts the reservation at sync, or rejects the item with why. Its photo is
+ * uploaded before it like an entry's (sync/evidence-upload.ts).
+ */
+export async function enqueueShopHandover(
+  input: { redemptionId: string; villageId: string; proofKind: 'photo' | 'signature'; proofSha256: string },
+  userId: string,
+  now: Date = new Date(),
+): Promise<OutboxItem> {
+  return db.transaction('rw', [db.meta, db.outbox], async () => {
+    const deviceSeq = await nextDeviceSeq();
+    const item: OutboxItem = {
+      id: uuidv7(), kind: 'shop.handover', deviceSeq, at: now.toISOString(),
+      payload: { redemptionId: input.redemptionId, proofKind: input.proofKind, proofSha256: input.proofSha256 },
+      status: 'pending', attempts: 0, lastError: null, entityId: input.redemptionId, userId, villageId: input.villageId,
+      exportedAt: null, keptAt: null,
+    };
+    await db.outbox.add(item);
+    return item;
+  });
+}
+
+/** The queued or refused hand-overs of this phone, by redemption id. */
+export async function shopHandoversByRedemption(): Promise<Map<string, OutboxItem>> {
+  const items = await db.outbox.filter((i) => i.kind === 'shop.handover').toArray();
+  return new Map(items.map((i) => [i.entityId, i]));
+}

@@ -7,6 +7,7 @@ import roster from './features/roster';
 import fieldEntry from './features/field-entry';
 import evidence from './features/evidence';
 import dueReview from './features/due-review';
+import pointsShop from './features/points-shop';
 import payouts from './features/payouts';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
@@ -17,6 +18,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   fieldEntry,
   evidence,
   dueReview,
+  pointsShop,
   payouts,
 ];
 

@@ -29,7 +29,8 @@ export async function uploadPhoto(deps: UploadDeps, photo: LocalPhoto): Promise<
 }
 
 const photoHashes = (item: OutboxItem): string[] =>
-  item.kind === 'entry.create' ? (item.payload.evidence ?? []).map((e) => e.hash) : [];
+  item.kind === 'entry.create' ? (item.payload.evidence ?? []).map((e) => e.hash)
+    : item.kind === 'shop.handover' ? [item.payload.proofSha256] : [];
 
 /**
  * Uploads the photos of the items about to be sent. Every item is returned: one whose photo is not
