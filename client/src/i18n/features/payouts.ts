@@ -63,6 +63,8 @@ export default {
       none: '本村暂无兑现名单',
       pickVillage: '请选择村',
       pointsNote: '按评定期结束时的星级发放，积分本身不兑换现金。',
+      waitWindow: '公示期满、无异议后，村委会方可审批。',
+      waitTownship: '村已审批，等待镇审批后发放。',
     },
   },
   en: {
@@ -127,6 +129,8 @@ export default {
       none: 'No payout lists for this village',
       pickVillage: 'Choose a village',
       pointsNote: 'Paid by the star level at the end of the period; points themselves are never cashed.',
+      waitWindow: 'The village approves once the posting window has ended without objection.',
+      waitTownship: 'Approved by the village; waiting for the township before payment.',
     },
   },
 };

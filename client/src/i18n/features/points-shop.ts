@@ -25,6 +25,7 @@ export default {
       handOverPending: '交付待同步',
       handOverRejected: '交付未成功：{msg}',
       needPhoto: '请先拍照',
+      photoHint: '交付须拍照留证',
       cancel: '取消兑换',
       cancelReason: '取消原因',
       cancelDefault: '农户不再需要',
@@ -77,7 +78,7 @@ export default {
       cancel: '取消',
       cancelled: '已取消',
       history: '积分明细',
-      kind: { 'entry.issue': '积分发放', 'entry.reverse': '冲正', 'shop.reserve': '兑换', 'shop.redeem': '兑换', 'points.expire': '到期' },
+      kind: { entry_issue: '积分发放', entry_reverse: '冲正', shop_reserve: '兑换', shop_redeem: '兑换', points_expire: '到期' },
     },
   },
   en: {
@@ -105,6 +106,7 @@ export default {
       handOverPending: 'Hand-over waiting to sync',
       handOverRejected: 'Hand-over failed: {msg}',
       needPhoto: 'Take a photo first',
+      photoHint: 'A photo is required as proof of hand-over',
       cancel: 'Cancel',
       cancelReason: 'Reason',
       cancelDefault: 'The household no longer needs it',
@@ -157,7 +159,7 @@ export default {
       cancel: 'Cancel',
       cancelled: 'Cancelled',
       history: 'Points history',
-      kind: { 'entry.issue': 'Points issued', 'entry.reverse': 'Reversal', 'shop.reserve': 'Redemption', 'shop.redeem': 'Redemption', 'points.expire': 'Expired' },
+      kind: { entry_issue: 'Points issued', entry_reverse: 'Reversal', shop_reserve: 'Redemption', shop_redeem: 'Redemption', points_expire: 'Expired' },
     },
   },
 };
