@@ -213,7 +213,10 @@ export async function proposeHouseholdNo(villageId: string): Promise<string> {
   return String(max + 1).padStart(width, '0');
 }
 
-/** Households of the village with an entry recorded this month (by occurred-on date), for "not visited". */
+/**
+ * Households of the village with an entry or a credit record this month (by occurred-on date or
+ * recording time), for "not visited this month".
+ */
 export async function visitedThisMonth(villageId: string, now = new Date()): Promise<Set<string>> {
   const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
   const out = new Set<string>();
@@ -222,6 +225,9 @@ export async function visitedThisMonth(villageId: string, now = new Date()): Pro
   });
   await db.entries.each((e) => {
     if (e.villageId === villageId && (e.occurredOn.startsWith(month) || e.createdAt.startsWith(month))) out.add(e.householdId);
+  });
+  await db.creditRecords.where('villageId').equals(villageId).each((r) => {
+    if (r.occurredOn.startsWith(month) || r.createdAt.startsWith(month)) out.add(r.householdId);
   });
   return out;
 }
