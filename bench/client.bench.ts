@@ -118,9 +118,21 @@ async function timeInPage(page: Page, act: string, done: string): Promise<number
       mo.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true });
     });
     await new Promise((r) => requestAnimationFrame(() => r(null)));
-    return performance.now() - t0;
+    const total = performance.now() - t0;
+    // The app's timing marks since t0 (cx:…), as offsets: where the time went.
+    const marks = performance.getEntriesByType('mark').filter((m) => m.name.startsWith('cx:') && m.startTime >= t0)
+      .map((m) => `${m.name.slice(3)}@${Math.round(m.startTime - t0)}`);
+    (window as unknown as { __marks: string[] }).__marks = marks;
+    performance.clearMarks();
+    return total;
   }, { act, done });
 }
+
+/** The marks of the last timeInPage, for BENCH_MARKS=1. */
+async function lastMarks(page: Page): Promise<string> {
+  return page.evaluate(() => ((window as unknown as { __marks?: string[] }).__marks ?? []).join(' '));
+}
+const MARKS = process.env.BENCH_MARKS === '1';
 
 interface ProfileNode { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
 
@@ -221,6 +233,7 @@ async function main() {
       open.push(await profiled(cdp, 'open-household', i === RUNS - 1, () => timeInPage(page,
         `document.querySelector('[data-household-id="${seeded.big.id}"]').click()`,
         `document.querySelectorAll('[data-test="household-entry"]').length >= ${BIG_HOUSEHOLD_ENTRIES}`)));
+      if (MARKS) console.log(`  open run ${i}: ${open[i].toFixed(0)} ms; ${await lastMarks(page)}`);
     }
     console.log(`open a household with ${BIG_HOUSEHOLD_ENTRIES} entries: median ${median(open).toFixed(1)} ms (runs ${open.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.openHouseholdMs})`);
 
@@ -239,6 +252,7 @@ async function main() {
       save.push(await profiled(cdp, 'save-entry', i === RUNS - 1, () => timeInPage(page,
         `document.querySelector('[data-test="entry-save"]').click()`,
         `[...document.querySelectorAll('[data-test="household-entry"]')].some((e) => e.textContent.includes(${JSON.stringify(note)}))`)));
+      if (MARKS) console.log(`  save run ${i}: ${save[i].toFixed(0)} ms; ${await lastMarks(page)}`);
     }
     console.log(`save an entry → household page shows it (${ENTRIES} entries on the phone): median ${median(save).toFixed(1)} ms (runs ${save.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.saveToShownMs})`);
 

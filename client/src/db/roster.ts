@@ -14,6 +14,8 @@ type Payload<K extends Mutation['kind']> = Extract<Mutation, { kind: K }>['paylo
 export const ROSTER_META = {
   /** The server's ID-sealing public key ({ keyId, publicKey }), fetched while online. */
   idSealKey: 'idSealKey',
+  /** personId → { first6, last4 } of ID numbers typed on this phone (for 370283********1234). */
+  idFirst6: 'idFirst6',
   /** Household ids opened recently, most recent first (the list shows them first). */
   recentHouseholds: 'recentHouseholds',
 } as const;
@@ -194,6 +196,29 @@ export async function noteHouseholdOpened(householdId: string): Promise<void> {
 
 export async function recentHouseholds(): Promise<string[]> {
   return (await getMeta<string[]>(ROSTER_META.recentHouseholds)) ?? [];
+}
+
+export type IdPrefixes = Record<string, { first6: string; last4: string }>;
+
+/**
+ * Keeps the first 6 characters (the area code) of an ID number typed on this phone, so that it can
+ * be shown masked the national way, 370283********1234. The server sends only the last 4; the
+ * middle 8 (birth date and sequence) never stay on the phone.
+ */
+export async function rememberIdPrefix(personId: string, id: { first6: string; last4: string } | null): Promise<void> {
+  await db.transaction('rw', [db.meta], async () => {
+    const all = { ...((await getMeta<IdPrefixes>(ROSTER_META.idFirst6)) ?? {}) };
+    if (id) all[personId] = { first6: id.first6, last4: id.last4 };
+    else delete all[personId];
+    await setMeta(ROSTER_META.idFirst6, all);
+  });
+}
+
+/** `370283********1234` when this phone knows the first 6 of that number, else the last 4 behind stars. */
+export function maskedIdOf(personId: string, last4: string | null, prefixes: IdPrefixes | undefined): string | null {
+  if (!last4) return null;
+  const known = prefixes?.[personId];
+  return `${known && known.last4 === last4 ? known.first6 : '******'}********${last4}`;
 }
 
 export const getIdSealKey = () => getMeta<{ keyId: string; publicKey: string }>(ROSTER_META.idSealKey);

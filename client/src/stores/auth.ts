@@ -7,6 +7,7 @@ import { ApiError, onUnauthorized } from '../api/http';
 import type { Me } from '../api/types';
 import { clearForUserSwitch, clearLocalData, getCachedUser, setCachedUser } from '../db/meta';
 import { clearPhotos } from '../db/evidence';
+import { forgetRemembered } from '../composables/useLiveQuery';
 import { unsentWork as readUnsentWork } from '../db/outbox';
 import { clearDataCaches } from '../platform/cache-storage';
 import type { Role } from '../../../shared/domain/roles';
@@ -65,7 +66,7 @@ export const useAuthStore = defineStore('auth', () => {
    */
   async function adopt(me: Me): Promise<void> {
     const previous = await getCachedUser();
-    if (previous && previous.id !== me.id) await clearForUserSwitch();
+    if (previous && previous.id !== me.id) { await clearForUserSwitch(); forgetRemembered(); }
     await setCachedUser(me);
     user.value = me;
     sessionExpired.value = false;
@@ -95,6 +96,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function logout(): Promise<void> {
     await authApi.logout().catch(() => undefined);
     await clearLocalData();
+    forgetRemembered();
     await clearPhotos();
     await clearDataCaches().catch(() => undefined);
     user.value = null;

@@ -7,6 +7,8 @@ import { fetchVillageHouseholds, fetchVillages } from '../api/villages';
 import { cacheHouseholds, cacheVillages, householdCountOf } from '../db/cache';
 import { enqueueEntryCreate, enqueueHouseholdUpdate, type HouseholdEdit, type NewEntryInput } from '../db/outbox';
 import type { LocalEntry } from '../db/db';
+import { updateRemembered } from '../composables/useLiveQuery';
+import { householdEntriesKey } from '../composables/useLocalData';
 import { useAuthStore } from './auth';
 import { useSyncStore } from './sync';
 
@@ -44,7 +46,11 @@ export const useHouseholdsStore = defineStore('households', () => {
   /** Saves the entry and its outbox item together; the sync runner sends it shortly after. */
   async function addEntry(input: NewEntryInput, options: { draftId?: string } = {}): Promise<LocalEntry> {
     if (!auth.user) throw new Error('not logged in');
-    const { entry } = await enqueueEntryCreate(input, auth.user.id, new Date(), options);
+    const { entry, item } = await enqueueEntryCreate(input, auth.user.id, new Date(), options);
+    // The household page opened next shows the new entry in its first paint (newest first; its
+    // own query confirms it a moment later).
+    updateRemembered<LocalEntry[]>(householdEntriesKey(entry.householdId), (old) => [entry, ...old]);
+    updateRemembered<Set<string>>('outboxEntityIds', (old) => new Set([...old, item.entityId]));
     sync.notifyLocalWrite();
     return entry;
   }
