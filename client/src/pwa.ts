@@ -24,17 +24,26 @@ let updateSW: ((reload?: boolean) => Promise<void>) | null = null;
 let installEvent: BeforeInstallPromptEvent | null = null;
 const UPDATE_CHECK_MS = 30 * 60_000;
 
-export function registerServiceWorker(): void {
-  if (!('serviceWorker' in navigator)) return;
-  window.addEventListener('beforeinstallprompt', (e) => {
+/**
+ * Keeps the browser's install offer for later (AppUpdatePrompt shows it after the first sync).
+ * Separate from the worker's registration so that a unit test can hand it a synthetic event:
+ * headless Chromium never fires beforeinstallprompt.
+ */
+export function listenForInstallPrompt(target: Window = window): void {
+  target.addEventListener('beforeinstallprompt', (e) => {
     e.preventDefault();
     installEvent = e as BeforeInstallPromptEvent;
     pwaState.installAvailable = !installDismissed();
   });
-  window.addEventListener('appinstalled', () => {
+  target.addEventListener('appinstalled', () => {
     installEvent = null;
     pwaState.installAvailable = false;
   });
+}
+
+export function registerServiceWorker(): void {
+  if (!('serviceWorker' in navigator)) return;
+  listenForInstallPrompt();
   updateSW = registerSW({
     immediate: true,
     onNeedRefresh: () => { pwaState.updateReady = true; },

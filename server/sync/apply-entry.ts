@@ -13,6 +13,7 @@ import { isCapPeriod } from '../../shared/domain/period';
 import { versionInForce } from '../../shared/domain/catalog-check';
 import { EVIDENCE_MESSAGES, checkEvidence, evidenceNeeded } from '../../shared/domain/evidence';
 import { canWriteVillage } from '../access/scope';
+import { evidenceOfEntries } from '../repositories/evidence';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
@@ -219,6 +220,14 @@ export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayl
   const household = await cache.household(entry.householdId);
   if (!household) throw forbiddenItem('out_of_scope', OUT_OF_SCOPE);
   const note = await checkEntryContent(ctx, household, { ...p, householdId: entry.householdId, reverses: null });
+  // Photos the correction adds (issue 13: the correction screen has the entry form's photo
+  // picker); the entry's own photos stay. Together they follow the entry's photo rules.
+  const had = (await evidenceOfEntries(ctx.trx, [entry.id])).get(entry.id) ?? [];
+  const added = (p.evidence ?? []).filter((e) => !had.some((h) => h.hash === e.hash));
+  const indicator = await cache.indicator(p.catalogVersionId, p.indicatorCode);
+  const all = [...had.map((h) => ({ hash: h.hash, size: h.size, type: h.mime, takenAt: h.takenAt })), ...added];
+  const evidenceCode = indicator ? checkEvidence(evidenceNeeded(indicator, null), all) : null;
+  if (evidenceCode) throw rejected(evidenceCode, EVIDENCE_MESSAGES[evidenceCode]);
 
   const now = ctx.nowIso;
   await ctx.writes.reviseEntry({
@@ -229,6 +238,11 @@ export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayl
     id: newId(), entryId: entry.id, villageId: entry.villageId, from: entry.state, to: step.to,
     actorId: user.id, reason: `修改后重新提交（第 ${p.revision + 1} 版）`, at: now,
   });
+  if (added.length > 0) {
+    await ctx.writes.insertEntryEvidence(added.map((e, i) => ({
+      entryId: entry.id, hash: e.hash, position: had.length + i, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
+    })));
+  }
   ctx.logChange(scopeOfVillage(entry.villageId), 'entry', entry.id);
   ctx.afterItem(() => cache.rememberEntry({ ...entry, state: step.to, points: p.points }));
   return { outcome: { status: 'applied' }, entityId: entry.id };

@@ -49,7 +49,8 @@ export type EntryWithdrawPayload = z.infer<typeof entryWithdrawPayload>;
  * earlier version and submits the entry for review again.
  */
 export const entryResubmitPayload = entryCreatePayload
-  .pick({ entryId: true, personId: true, catalogVersionId: true, indicatorCode: true, occurredOn: true, points: true, note: true })
+  .pick({ entryId: true, personId: true, catalogVersionId: true, indicatorCode: true, occurredOn: true, points: true, note: true, evidence: true })
+  // Additive (issue 13): `evidence` are photos ADDED by the correction (those the entry has stay).
   .extend({ revision: z.number().int().min(1) });
 export type EntryResubmitPayload = z.infer<typeof entryResubmitPayload>;
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, call, onUnauthorized } from './http';
+import { ApiError, call, onUnauthorized, retryAfterMs } from './http';
 
 const json = (status: number, body: unknown) => async () =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -15,6 +15,18 @@ describe('call', () => {
     const err = await call(json(403, { error: { code: 'own_entry', message: '不能审核自己记录的条目' } })).catch((e) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 403, code: 'own_entry', message: '不能审核自己记录的条目', isNetwork: false });
+  });
+
+  it('reads Retry-After of a 429 or 503 answer (seconds or an HTTP date), nothing on other statuses', async () => {
+    const limited = async () => new Response(JSON.stringify({ error: { code: 'rate_limited', message: '请求过于频繁' } }), { status: 429, headers: { 'retry-after': '42' } });
+    expect(await call(limited).catch((e) => e)).toMatchObject({ status: 429, retryAfterMs: 42_000 });
+    const now = Date.parse('2026-12-03T10:00:00Z');
+    expect(retryAfterMs(503, 'Thu, 03 Dec 2026 10:01:30 GMT', now)).toBe(90_000);
+    expect(retryAfterMs(503, 'Thu, 03 Dec 2026 09:00:00 GMT', now)).toBe(0);
+    expect(retryAfterMs(503, 'soon', now)).toBeNull();
+    expect(retryAfterMs(500, '42', now)).toBeNull();
+    expect(retryAfterMs(429, null, now)).toBeNull();
+    expect(await call(json(500, { error: { code: 'internal', message: '服务器错误' } })).catch((e) => e)).toMatchObject({ retryAfterMs: null });
   });
 
   it('reports a request without an answer as a network error', async () => {

@@ -5,12 +5,15 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  /** From a 429/503 answer's Retry-After: how long the server asked us to wait (ms), else null. */
+  readonly retryAfterMs: number | null;
 
-  constructor(status: number, code: string, message: string) {
+  constructor(status: number, code: string, message: string, retryAfterMs: number | null = null) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.retryAfterMs = retryAfterMs;
   }
 
   get isNetwork(): boolean {
@@ -36,6 +39,19 @@ export interface JsonResponse<T> {
   statusText: string;
   json(): Promise<T>;
   text(): Promise<string>;
+  headers?: { get(name: string): string | null };
+}
+
+/**
+ * Retry-After of a 429/503 answer in milliseconds (RFC 9110: delay-seconds or an HTTP date);
+ * null when absent, unreadable, or on any other status.
+ */
+export function retryAfterMs(status: number, header: string | null | undefined, now = Date.now()): number | null {
+  if ((status !== 429 && status !== 503) || !header) return null;
+  const text = header.trim();
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 export interface CallOptions {
@@ -71,7 +87,7 @@ export async function call<T>(send: () => Promise<JsonResponse<T>>, opts: CallOp
     const code = typeof err?.code === 'string' ? err.code : `http_${res.status}`;
     const message = typeof err?.message === 'string' ? err.message : res.statusText || `HTTP ${res.status}`;
     if (res.status === 401 && !opts.skipUnauthorizedHook) unauthorizedListeners.forEach((l) => l());
-    throw new ApiError(res.status, code, message);
+    throw new ApiError(res.status, code, message, retryAfterMs(res.status, res.headers?.get('retry-after')));
   }
   if (!parsed) throw new ApiError(res.status, 'bad_response', 'Response is not JSON');
   return data as T;

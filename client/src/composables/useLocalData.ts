@@ -23,19 +23,25 @@ export function useVillageHouseholds(villageId: MaybeRefOrGetter<string>) {
   });
 }
 
+// The household's own reads are remembered (useLiveQuery's cacheKey): the entry form and the
+// household page read the same household, so the page after a save paints at once.
 export function useHousehold(id: MaybeRefOrGetter<string>) {
-  return useLiveQuery<HouseholdDto | undefined>(() => q.household(toValue(id)), { initial: undefined, deps: [() => toValue(id)] });
+  return useLiveQuery<HouseholdDto | undefined>(() => q.household(toValue(id)), {
+    initial: undefined, deps: [() => toValue(id)], cacheKey: () => `household:${toValue(id)}`,
+  });
 }
 
 export function usePersons(householdId: MaybeRefOrGetter<string>) {
   return useLiveQuery<PersonDto[]>(() => q.personsOfHousehold(toValue(householdId)), {
-    initial: [], deps: [() => toValue(householdId)],
+    initial: [], deps: [() => toValue(householdId)], cacheKey: () => `persons:${toValue(householdId)}`,
   });
 }
 
+export const householdEntriesKey = (householdId: string) => `entries:${householdId}`;
+
 export function useHouseholdEntries(householdId: MaybeRefOrGetter<string>) {
   return useLiveQuery<LocalEntry[]>(() => q.entriesOfHousehold(toValue(householdId)), {
-    initial: [], deps: [() => toValue(householdId)],
+    initial: [], deps: [() => toValue(householdId)], cacheKey: () => householdEntriesKey(toValue(householdId)),
   });
 }
 
@@ -58,7 +64,7 @@ export function useHouseholdNames(ids: MaybeRefOrGetter<string[]>) {
 }
 
 export function useIndicatorNames() {
-  return useLiveQuery(() => q.indicatorNames(), { initial: new Map<string, { zh: string; en: string }>() });
+  return useLiveQuery(() => q.indicatorNames(), { initial: new Map<string, { zh: string; en: string }>(), cacheKey: () => 'indicatorNames' });
 }
 
 export function useVillagePersons(villageId: MaybeRefOrGetter<string>) {
@@ -69,5 +75,5 @@ export function useVillagePersons(villageId: MaybeRefOrGetter<string>) {
 
 /** Ids of records with an outbox item waiting or refused, live. */
 export function useOutboxEntityIds() {
-  return useLiveQuery<Set<string>>(() => q.outboxEntityIds(), { initial: new Set<string>() });
+  return useLiveQuery<Set<string>>(() => q.outboxEntityIds(), { initial: new Set<string>(), cacheKey: () => 'outboxEntityIds' });
 }

@@ -9,7 +9,8 @@ import { allEntries } from './entries';
 import type { NewEntryInput } from './outbox';
 
 /** The corrected fields (the household and the entry's id stay). */
-export type EntryCorrection = Pick<NewEntryInput, 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'note'>;
+/** The corrected fields; `evidence`: photos the correction adds (the entry's own stay). */
+export type EntryCorrection = Pick<NewEntryInput, 'personId' | 'catalogVersionId' | 'indicatorCode' | 'occurredOn' | 'points' | 'note' | 'evidence'>;
 
 export class CorrectionError extends Error {
   constructor(readonly code: 'not_found' | 'not_returned' | 'not_recorder' | 'already_queued', message: string) {
@@ -65,6 +66,8 @@ export async function enqueueEntryResubmit(entryId: string, fields: EntryCorrect
     const item = outboxItem('entry.resubmit', {
       entryId, revision: entry.revision ?? 1, personId: fields.personId, catalogVersionId: fields.catalogVersionId,
       indicatorCode: fields.indicatorCode, occurredOn: fields.occurredOn, points: fields.points, note: fields.note,
+      // Plain copies: a form's reactive array cannot be cloned into IndexedDB.
+      ...(fields.evidence?.length ? { evidence: fields.evidence.map(({ hash, size, type, takenAt, gps }) => ({ hash, size, type, takenAt, ...(gps ? { gps: { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy } } : {}) })) } : {}),
     }, entry, userId, await nextDeviceSeq(), now.toISOString());
     await db.outbox.add(item);
     return item;

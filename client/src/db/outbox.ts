@@ -37,11 +37,14 @@ export async function enqueueEntryCreate(
   input: NewEntryInput,
   recorderId: string,
   now: Date = new Date(),
-  /** The form's draft, deleted in the same transaction: saved once, never twice after a crash. */
-  options: { draftId?: string } = {},
+  /**
+   * `draftId`: the form's draft, deleted in the same transaction: saved once, never twice after a
+   * crash. `entryId`: chosen by the caller (a screen that shows the entry before it is stored).
+   */
+  options: { draftId?: string; entryId?: string } = {},
 ): Promise<{ entry: LocalEntry; item: OutboxItem }> {
   const at = now.toISOString();
-  const entryId = uuidv7();
+  const entryId = options.entryId ?? uuidv7();
   const entry: LocalEntry = {
     id: entryId,
     villageId: input.villageId,

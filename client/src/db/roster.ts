@@ -14,6 +14,8 @@ type Payload<K extends Mutation['kind']> = Extract<Mutation, { kind: K }>['paylo
 export const ROSTER_META = {
   /** The server's ID-sealing public key ({ keyId, publicKey }), fetched while online. */
   idSealKey: 'idSealKey',
+  /** personId → { first6, last4 } of ID numbers typed on this phone (for 370283********1234). */
+  idFirst6: 'idFirst6',
   /** Household ids opened recently, most recent first (the list shows them first). */
   recentHouseholds: 'recentHouseholds',
 } as const;
@@ -196,6 +198,29 @@ export async function recentHouseholds(): Promise<string[]> {
   return (await getMeta<string[]>(ROSTER_META.recentHouseholds)) ?? [];
 }
 
+export type IdPrefixes = Record<string, { first6: string; last4: string }>;
+
+/**
+ * Keeps the first 6 characters (the area code) of an ID number typed on this phone, so that it can
+ * be shown masked the national way, 370283********1234. The server sends only the last 4; the
+ * middle 8 (birth date and sequence) never stay on the phone.
+ */
+export async function rememberIdPrefix(personId: string, id: { first6: string; last4: string } | null): Promise<void> {
+  await db.transaction('rw', [db.meta], async () => {
+    const all = { ...((await getMeta<IdPrefixes>(ROSTER_META.idFirst6)) ?? {}) };
+    if (id) all[personId] = { first6: id.first6, last4: id.last4 };
+    else delete all[personId];
+    await setMeta(ROSTER_META.idFirst6, all);
+  });
+}
+
+/** `370283********1234` when this phone knows the first 6 of that number, else the last 4 behind stars. */
+export function maskedIdOf(personId: string, last4: string | null, prefixes: IdPrefixes | undefined): string | null {
+  if (!last4) return null;
+  const known = prefixes?.[personId];
+  return `${known && known.last4 === last4 ? known.first6 : '******'}********${last4}`;
+}
+
 export const getIdSealKey = () => getMeta<{ keyId: string; publicKey: string }>(ROSTER_META.idSealKey);
 export const setIdSealKey = (key: { keyId: string; publicKey: string }) => setMeta(ROSTER_META.idSealKey, key);
 
@@ -213,7 +238,10 @@ export async function proposeHouseholdNo(villageId: string): Promise<string> {
   return String(max + 1).padStart(width, '0');
 }
 
-/** Households of the village with an entry recorded this month (by occurred-on date), for "not visited". */
+/**
+ * Households of the village with an entry or a credit record this month (by occurred-on date or
+ * recording time), for "not visited this month".
+ */
 export async function visitedThisMonth(villageId: string, now = new Date()): Promise<Set<string>> {
   const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
   const out = new Set<string>();
@@ -222,6 +250,9 @@ export async function visitedThisMonth(villageId: string, now = new Date()): Pro
   });
   await db.entries.each((e) => {
     if (e.villageId === villageId && (e.occurredOn.startsWith(month) || e.createdAt.startsWith(month))) out.add(e.householdId);
+  });
+  await db.creditRecords.where('villageId').equals(villageId).each((r) => {
+    if (r.occurredOn.startsWith(month) || r.createdAt.startsWith(month)) out.add(r.householdId);
   });
   return out;
 }

@@ -7,6 +7,7 @@ import { ApiError, onUnauthorized } from '../api/http';
 import type { Me } from '../api/types';
 import { clearForUserSwitch, clearLocalData, getCachedUser, setCachedUser } from '../db/meta';
 import { clearPhotos } from '../db/evidence';
+import { forgetRemembered } from '../composables/useLiveQuery';
 import { unsentWork as readUnsentWork } from '../db/outbox';
 import { clearDataCaches } from '../platform/cache-storage';
 import { clearBrowserStorage, deleteOtherDatabases } from '../platform/leave-phone';
@@ -69,7 +70,7 @@ export const useAuthStore = defineStore('auth', () => {
    */
   async function adopt(me: Me): Promise<void> {
     const previous = await getCachedUser();
-    if (previous && previous.id !== me.id) await clearForUserSwitch();
+    if (previous && previous.id !== me.id) { await clearForUserSwitch(); forgetRemembered(); }
     await setCachedUser(me);
     user.value = me;
     sessionExpired.value = false;
@@ -101,6 +102,7 @@ export const useAuthStore = defineStore('auth', () => {
   async function logout(): Promise<void> {
     await authApi.logout().catch(() => undefined);
     await clearLocalData();
+    forgetRemembered();
     await clearPhotos();
     await clearDataCaches().catch(() => undefined);
     // Leaving a shared phone (issue 9): the browser's other storage goes too.

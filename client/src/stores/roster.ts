@@ -8,7 +8,7 @@ import { fetchIdKey } from '../api/sync';
 import { fetchHousehold } from '../api/households';
 import * as roster from '../db/roster';
 import { sealIdNumber } from '../platform/id-seal';
-import { idNumberLast4 } from '../../../shared/validation/id-number';
+import { idNumberLast4, normalizeIdNumber } from '../../../shared/validation/id-number';
 import { useAuthStore } from './auth';
 import { useSyncStore } from './sync';
 
@@ -36,25 +36,27 @@ export const useRosterStore = defineStore('roster', () => {
   }
 
   /** Seals a checked, normalised ID number; the clear number lives only in this call's memory. */
-  async function seal(idNumber: string): Promise<{ sealed: string; last4: string }> {
+  async function seal(idNumber: string): Promise<{ sealed: string; last4: string; first6: string }> {
     let key = await roster.getIdSealKey();
     if (!key && (await ensureIdKey())) key = await roster.getIdSealKey();
     if (!key) throw new RosterError('手机还没有身份证号码加密密钥：请联网同步一次后再录入身份证号码（其他信息可以先保存）');
-    return { sealed: await sealIdNumber(key, idNumber), last4: idNumberLast4(idNumber) };
+    return { sealed: await sealIdNumber(key, idNumber), last4: idNumberLast4(idNumber), first6: normalizeIdNumber(idNumber).slice(0, 6) };
   }
 
   async function addHousehold(input: roster.NewHouseholdInput, head: Omit<MemberInput, 'relation'>): Promise<string> {
     const uid = userId();
     const id = head.idNumber ? await seal(head.idNumber) : null;
     const h = await roster.enqueueHouseholdCreate(input, uid);
-    await roster.enqueuePersonCreate(h.id, { name: head.name, relation: '户主', birthYear: head.birthYear, phone: head.phone, id }, uid);
+    const p = await roster.enqueuePersonCreate(h.id, { name: head.name, relation: '户主', birthYear: head.birthYear, phone: head.phone, id }, uid);
+    if (p && id) await roster.rememberIdPrefix(p.id, id);
     sync.notifyLocalWrite();
     return h.id;
   }
 
   async function addMember(householdId: string, m: MemberInput): Promise<void> {
     const id = m.idNumber ? await seal(m.idNumber) : null;
-    await roster.enqueuePersonCreate(householdId, { name: m.name, relation: m.relation, birthYear: m.birthYear, phone: m.phone, id }, userId());
+    const p = await roster.enqueuePersonCreate(householdId, { name: m.name, relation: m.relation, birthYear: m.birthYear, phone: m.phone, id }, userId());
+    if (p && id) await roster.rememberIdPrefix(p.id, id);
     sync.notifyLocalWrite();
   }
 
@@ -63,6 +65,7 @@ export const useRosterStore = defineStore('roster', () => {
     const id = m.idNumber === undefined ? undefined : m.idNumber === '' || m.idNumber === null ? null : await seal(m.idNumber);
     const { idNumber: _clear, ...rest } = m;
     const changed = await roster.enqueuePersonUpdate(personId, { ...rest, id }, userId());
+    if (changed && id !== undefined) await roster.rememberIdPrefix(personId, id);
     if (changed) sync.notifyLocalWrite();
     return changed;
   }

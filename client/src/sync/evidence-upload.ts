@@ -29,7 +29,7 @@ export async function uploadPhoto(deps: UploadDeps, photo: LocalPhoto): Promise<
 }
 
 const photoHashes = (item: OutboxItem): string[] =>
-  item.kind === 'entry.create' ? (item.payload.evidence ?? []).map((e) => e.hash)
+  item.kind === 'entry.create' || item.kind === 'entry.resubmit' ? (item.payload.evidence ?? []).map((e) => e.hash)
     : item.kind === 'shop.handover' ? [item.payload.proofSha256] : [];
 
 /**

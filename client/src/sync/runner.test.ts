@@ -215,6 +215,45 @@ describe('SyncRunner scheduling', () => {
     runner.stop();
   });
 
+  it('honours Retry-After on 429 and 503: the next run waits as long as the server asked', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+    const failures = [
+      new ApiError(429, 'rate_limited', '请求过于频繁', 120_000),
+      new ApiError(503, 'busy', '服务器繁忙', 30_000),
+      new ApiError(503, 'busy', '服务器繁忙', 10 * 24 * 3_600_000), // absurd: capped at an hour
+      new ApiError(500, 'internal', '服务器错误'), // no Retry-After: the usual backoff
+    ];
+    const sync = vi.fn(async () => {
+      const f = failures.shift();
+      if (f) throw f;
+      return answer();
+    });
+    const starts: number[] = [];
+    const runner = makeRunner(sync, { random: () => 0, onEvent: (e) => { if (e.type === 'start') starts.push(Date.now()); } });
+    runner.start();
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(1));
+    await vi.advanceTimersByTimeAsync(119_000);
+    expect(sync).toHaveBeenCalledTimes(1); // not after the 2 s backoff: the server said 120 s
+    await vi.advanceTimersByTimeAsync(1_500);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(2));
+    await vi.advanceTimersByTimeAsync(30_500);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(3));
+    await vi.advanceTimersByTimeAsync(3_600_500);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(4));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(sync).toHaveBeenCalledTimes(5));
+    // From the end of a failed run (start + its own IndexedDB work, < 1 s) to the next start.
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(120_000);
+    expect(gaps[0]).toBeLessThan(121_500);
+    expect(gaps[1]).toBeGreaterThanOrEqual(30_000);
+    expect(gaps[1]).toBeLessThan(31_500);
+    expect(gaps[2]).toBeGreaterThanOrEqual(3_600_000);
+    expect(gaps[2]).toBeLessThan(3_601_500);
+    expect(gaps[3]).toBeLessThan(9_000); // the plain backoff again (4th failure: 8 s at this jitter)
+    runner.stop();
+  });
+
   it('runs at once when the network comes back or the page becomes visible again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
     const { runner, ends } = offlineRunner();

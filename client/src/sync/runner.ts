@@ -23,6 +23,8 @@ const MAX_ROUNDS_PER_RUN = 100;
 export const LOCAL_WRITE_DEBOUNCE_MS = 2_000;
 export const PERIODIC_MS = 3 * 60_000;
 const BUSY_RETRY_MS = 5_000;
+/** A Retry-After longer than this is not believed (a misconfigured proxy must not park phones for days). */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
 
 export type RunOutcome =
   | 'ok' // everything sent that could be, and pulled to the end
@@ -67,6 +69,8 @@ export class SyncRunner {
   private readonly cleanups: (() => void)[] = [];
   /** This runner's (tab's) name as a holder of the IndexedDB lease. */
   private readonly leaseHolder = uuidv7();
+  /** The server's Retry-After (429/503) of the last failed run, honoured by the next schedule. */
+  private retryAfterMs: number | null = null;
   /** Set by 401 / 426: no automatic runs until resume(). */
   blocked: 'unauthorized' | 'upgrade' | null = null;
 
@@ -188,6 +192,7 @@ export class SyncRunner {
 
   private classify(e: unknown): RunOutcome {
     const status = e instanceof ApiError && !e.isNetwork ? e.status : null;
+    this.retryAfterMs = e instanceof ApiError ? e.retryAfterMs : null;
     switch (batchFailureAction(status)) {
       case 'wait_for_login':
         this.blocked = 'unauthorized';
@@ -272,10 +277,14 @@ export class SyncRunner {
         this.schedule(BUSY_RETRY_MS);
         break;
       case 'offline':
-      case 'error':
+      case 'error': {
         this.failures++;
-        this.schedule(nextBackoffMs(this.failures, {}, this.deps.random));
+        // A 429/503 with Retry-After: not before the server said, and not much later either.
+        const asked = this.retryAfterMs === null ? null : Math.min(this.retryAfterMs, MAX_RETRY_AFTER_MS);
+        this.retryAfterMs = null;
+        this.schedule(asked === null ? nextBackoffMs(this.failures, {}, this.deps.random) : asked + Math.round((this.deps.random ?? Math.random)() * 1000));
         break;
+      }
       case 'unauthorized':
       case 'upgrade':
       case 'no-user':

@@ -1,6 +1,7 @@
 // Edit conflicts for the village admin: two phones change the same household field from the same
 // base; the committee sees the conflict and either keeps the server's value or applies the phone's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uuidv7 } from 'uuidv7';
 import { testDialects } from '../../test/databases';
 import { createFixture, type Fixture } from '../../test/fixtures';
 import { householdUpdate, personUpdate, request } from '../../test/sync-fixture';
@@ -98,6 +99,32 @@ describe.each(await testDialects())('edit conflicts on %s', (dialect) => {
     const page = pulled.changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!;
     expect(decodeRows('person', page.tables.person!).find((p) => p.id === fx.ids.p1)).toMatchObject({ relation: '配偶', version: before.version + 1 });
     expect((await (await list()).json()).conflicts).toEqual([]);
+  });
+
+  it('two phones moving one person to different households: both intents kept, the committee adopts the phone move', async () => {
+    // Two more households of V1 (household.create through the sync, as phones add them).
+    const [ha, hb] = [uuidv7(), uuidv7()];
+    const create = (householdId: string, no: string) => ({
+      id: uuidv7(), kind: 'household.create', deviceSeq: 900 + Number(no), at: fx.deps.now().toISOString(),
+      payload: { householdId, villageId: fx.ids.v1, householdNo: `M${no}`, groupNo: 1, headName: `迁入户${no}`, phone: null },
+    });
+    expect((await sync('collector', request([create(ha, '1'), create(hb, '2')]))).results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const person = () => fx.deps.db.selectFrom('persons').selectAll().where('id', '=', fx.ids.p2).executeTakeFirstOrThrow();
+    const base = (await person()).version;
+    const move = (to: string) => ({ id: uuidv7(), kind: 'person.move', deviceSeq: 950 + base, at: fx.deps.now().toISOString(), payload: { personId: fx.ids.p2, baseVersion: base, toHouseholdId: to } });
+    expect((await sync('collector2', request([move(ha)]))).results[0]).toMatchObject({ status: 'applied' });
+    const second = await sync('collector', request([{ ...move(hb), deviceSeq: 960 + base }]));
+    expect(second.results[0]).toMatchObject({ status: 'conflict', code: 'field_conflict', fields: ['householdId'] });
+    expect(await person()).toMatchObject({ household_id: ha });
+
+    // The phone's move waits for the committee, with both sides' households.
+    const { conflicts } = await (await list()).json();
+    const moveConflict = conflicts.find((c: { field: string }) => c.field === 'householdId');
+    expect(moveConflict).toMatchObject({ entity: 'person', entityId: fx.ids.p2, serverValue: ha, clientValue: hb, status: 'open' });
+    const resolved = await fx.request('committee', 'POST', `/api/conflicts/${moveConflict.id}/resolve`, { keep: 'client' });
+    expect(resolved.status).toBe(200);
+    expect((await resolved.json()).conflict).toMatchObject({ status: 'resolved', personVersion: base + 2 });
+    expect(await person()).toMatchObject({ household_id: hb, version: base + 2 });
   });
 
   it('keeps the server value without a new version', async () => {

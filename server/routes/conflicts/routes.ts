@@ -14,7 +14,8 @@ import { conflict, notFound } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { closeConflict, findConflictForWrite, listOpenConflictsOfVillage } from '../../repositories/conflicts';
 import { findHouseholdRecord, updateHouseholdFields, type HouseholdFields } from '../../repositories/household-writes';
-import { findPersonRecord, updatePersonFields, type PersonFields } from '../../repositories/persons';
+import { findPersonRecord, updatePersonFields, type PersonFields, type PersonRecord } from '../../repositories/persons';
+import { setPersonHousehold } from '../../repositories/roster';
 import { setFieldVersions } from '../../repositories/field-versions';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
 import type { WriteTrx } from '../../db/transaction';
@@ -46,10 +47,28 @@ function personFieldValue(field: string, value: unknown): Partial<PersonFields> 
   }
 }
 
+/**
+ * Keep client on a person's household (two phones moved the person differently, person.move): the
+ * move the phone asked for, if that household is still a live, active household of the village.
+ */
+async function adoptPhoneMove(trx: WriteTrx, dialect: Dialect, found: ConflictRecord, person: PersonRecord, at: string): Promise<number> {
+  const to = typeof found.clientValue === 'string' ? await findHouseholdRecord(trx, dialect, found.clientValue) : null;
+  if (!to || to.villageId !== person.villageId || to.fields.status !== 'active') {
+    throw conflict('invalid_value', '手机上选的户已不存在、不在本村或已迁出，只能保留现值');
+  }
+  if (person.householdId === to.id) return person.version;
+  const version = person.version + 1;
+  await setPersonHousehold(trx, person.id, to.id, version, at);
+  await setFieldVersions(trx, 'person', person.id, ['householdId'], version);
+  await recordChanges(trx, scopeOfVillage(person.villageId), 'person', [person.id]);
+  return version;
+}
+
 /** Keep client on a person conflict: the person's new version (unchanged when it already holds the value). */
 async function applyPersonValue(trx: WriteTrx, dialect: Dialect, found: ConflictRecord, at: string): Promise<number> {
   const person = await findPersonRecord(trx, dialect, found.entityId);
   if (!person) throw conflict('person_gone', '该村民已不存在，只能保留现值');
+  if (found.field === 'householdId') return adoptPhoneMove(trx, dialect, found, person, at);
   const change = personFieldValue(found.field, found.clientValue);
   if (!change) throw conflict('invalid_value', '手机上的值无法采用，只能保留现值');
   if (person.fields[found.field as keyof PersonFields] === Object.values(change)[0]) return person.version;

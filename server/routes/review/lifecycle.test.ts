@@ -91,6 +91,23 @@ describe.each(await testDialects())('entry life cycle on %s', (dialect) => {
     expect((await decide('committee', id, 'approve')).status).toBe(200);
   });
 
+  it('a correction may add photos: stored after the entry\'s own, the same photo not twice, the photo limits apply', async () => {
+    const id = await fx.addEntry({ points: 5 });
+    await decide('committee', id, 'return', '请补一张照片');
+    const photo = (n: number) => ({ hash: String(n).repeat(64).slice(0, 64), size: 120_000, type: 'image/jpeg', takenAt: fx.deps.now().toISOString() });
+    expect(await resubmit(id, 1, { evidence: [photo(1), photo(1)] })).toMatchObject({ status: 'rejected', code: 'evidence_duplicate' });
+    expect(await resubmit(id, 1, { evidence: [{ ...photo(2), type: 'image/gif' }] })).toMatchObject({ status: 'rejected', code: 'evidence_type' });
+    expect(await resubmit(id, 1, { evidence: [photo(1), photo(2)] })).toMatchObject({ status: 'applied' });
+    const rows = await fx.deps.db.selectFrom('entry_evidence').select(['sha256', 'position']).where('entry_id', '=', id).orderBy('position').execute();
+    expect(rows).toEqual([{ sha256: photo(1).hash, position: 0 }, { sha256: photo(2).hash, position: 1 }]);
+    // Returned again and corrected again with one photo already there and one new.
+    await decide('committee', id, 'return', '再补一张');
+    expect(await resubmit(id, 2, { evidence: [photo(2), photo(3)] })).toMatchObject({ status: 'applied' });
+    const after = await fx.deps.db.selectFrom('entry_evidence').select(['sha256', 'position']).where('entry_id', '=', id).orderBy('position').execute();
+    expect(after.map((r) => r.position)).toEqual([0, 1, 2]);
+    expect(after[2].sha256).toBe(photo(3).hash);
+  });
+
   it('refuses a resubmission that is stale, of another recorder, of an entry not returned, or breaks the rules', async () => {
     const id = await fx.addEntry({ points: 5 });
     expect(await resubmit(id, 1)).toMatchObject({ status: 'rejected', code: 'invalid_state', message: expect.stringContaining('不能重新提交') });
