@@ -22,6 +22,7 @@ import { parseTrustProxy } from './http/client-address';
 import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
 import { maskPhone } from '../shared/validation/phone';
 import { TALLY_ROUND_EVERY_MS, runTallyRound, startTallyBackground } from './tallies/jobs';
+import { RETENTION_EVERY_MS, RETENTION_JOB, anonymiseOldDeductions } from './jobs/retention';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(ROOT, 'dist', 'client');
@@ -80,6 +81,9 @@ async function main(): Promise<void> {
   }, {
     // Frozen periods and anomaly flags (server/tallies/): once across processes.
     name: 'tally-round', everyMs: TALLY_ROUND_EVERY_MS, run: (now) => runTallyRound(deps, now),
+  }, {
+    // Guardrail 8: negative moral entries three years old anonymised, in small indexed batches.
+    name: RETENTION_JOB, everyMs: RETENTION_EVERY_MS, run: (now) => anonymiseOldDeductions(deps, now),
   }]);
   // Tally catch-up (villages never rebuilt) in small steps, in the background.
   const tallies = startTallyBackground(deps);
