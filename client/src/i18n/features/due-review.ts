@@ -4,6 +4,7 @@ export default {
   'zh-CN': {
     dueReview: {
       queueTotal: '待审核 {n} 条',
+      queueTotalFiltered: '符合筛选 {shown}{more} 条（全村待审核 {n} 条）',
       more: '加载更多',
       noMore: '已全部加载',
       filters: '筛选',
@@ -22,7 +23,7 @@ export default {
       any: '不限',
       apply: '应用筛选',
       clear: '清除',
-      select: '选择',
+      select: '批量选择',
       selected: '已选 {n} 条',
       batchApprove: '批量通过（{n}）',
       batchHint: '只能批量通过普通加分记录；扣分和冲正须逐条审核',
@@ -72,6 +73,7 @@ export default {
   en: {
     dueReview: {
       queueTotal: '{n} awaiting review',
+      queueTotalFiltered: '{shown}{more} match the filter ({n} awaiting review in the village)',
       more: 'Load more',
       noMore: 'All loaded',
       filters: 'Filters',
@@ -90,7 +92,7 @@ export default {
       any: 'Any',
       apply: 'Apply',
       clear: 'Clear',
-      select: 'Select',
+      select: 'Select for batch',
       selected: '{n} selected',
       batchApprove: 'Approve selected ({n})',
       batchHint: 'Only plain positive entries can be approved together; deductions and reversals one by one',
