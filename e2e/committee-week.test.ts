@@ -150,13 +150,14 @@ describe('a committee’s week: review with photos, two approvers, batch, return
     await page.locator('.van-image-preview').waitFor({ timeout: UI_TIMEOUT });
     await page.locator('.van-image-preview img').first().waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator('.van-image-preview img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+    await page.waitForTimeout(500); // the backdrop fades in
     await shot(page, 'review-04-photo-360');
     await page.locator('.van-image-preview__close-icon').click();
     await page.locator('.van-image-preview').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
     // Approve: a deduction asks for its basis first.
     await card(page, deductionId).locator(t('approve')).click();
     await page.locator(t('basis-village_rule')).click();
-    await page.locator(`${t('basis-text')} textarea`).fill('村规民约第五条：经劝导后仍乱倒垃圾的扣5分');
+    await page.locator(t('basis-text')).fill('村规民约第五条：经劝导后仍乱倒垃圾的扣5分');
     await shot(page, 'review-05-basis-360');
     await page.locator(t('basis-confirm')).click();
     await until('one approval', async () => card(page, deductionId).getAttribute('data-approvals'), '1');
@@ -169,7 +170,7 @@ describe('a committee’s week: review with photos, two approvers, batch, return
     await page.goto(`${server.url}/review?villageId=${villageId}&householdId=${householdId}`, { waitUntil: 'load' });
     await card(page, plainId).waitFor({ timeout: UI_TIMEOUT });
     await card(page, plainId).locator(t('return')).click();
-    await page.locator(`${t('decision-reason')} textarea`).fill('请写明检查日期和检查人，再重新提交');
+    await page.locator(t('decision-reason')).fill('请写明检查日期和检查人，再重新提交');
     await shot(page, 'review-07-return-360');
     await page.locator(t('decision-confirm')).click();
     await card(page, plainId).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
@@ -191,7 +192,7 @@ describe('a committee’s week: review with photos, two approvers, batch, return
     await card(page, deductionId).locator(t('approve')).click();
     await card(page, deductionId).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     expect(entryRows()[0].state).toBe('approved');
-    const approvers = serverSql<{ actor_id: string }>(server, 'SELECT DISTINCT actor_id FROM entry_events WHERE entry_id = ?', deductionId);
+    const approvers = serverSql<{ actor_id: string }>(server, "SELECT DISTINCT actor_id FROM entry_events WHERE entry_id = ? AND from_state = 'submitted'", deductionId);
     expect(approvers).toHaveLength(2);
     // Batch approval of plain positive entries on the first page.
     await page.locator(t('filters')).click();
@@ -255,7 +256,7 @@ describe('a committee’s week: review with photos, two approvers, batch, return
     await shot(page, 'notice-02-confirm-360');
     await page.locator('.van-dialog__confirm').filter({ visible: true }).first().click();
     await page.locator(t('notice-item')).first().waitFor({ timeout: UI_TIMEOUT });
-    expect(entryRows().map((r) => r.state)).toEqual(['publicized', 'publicized']);
+    await until('on notice', async () => entryRows().map((r) => r.state).join(), 'publicized,publicized');
     noticeId = serverSql<{ notice_id: string }>(server, 'SELECT notice_id FROM entries WHERE id = ?', deductionId)[0].notice_id;
     await page.locator(`${t('notice-item')}[data-notice-id="${noticeId}"]`).click();
     await page.waitForURL(`**/notices/${noticeId}`);
