@@ -273,16 +273,15 @@ describe('a committee’s week: review with photos, two approvers, batch, return
     const becameEffective = after.entries.filter((e) => e.state === 'effective' && was.get(e.id) !== 'effective');
     expect(becameEffective.map((e) => e.id)).toEqual(expect.arrayContaining([deductionId, plainId]));
     expect(after.standing.standing - before.standing.standing).toBe(becameEffective.reduce((s, e) => s + e.points, 0));
-    await staffLogin(page, server.url, MEMBER1);
+    // The session outlives the restart: no new login.
     await page.goto(`${server.url}/notices?villageId=${villageId}`, { waitUntil: 'load' });
     await page.locator(`${t('notice-item')}[data-notice-id="${noticeId}"]`).waitFor({ timeout: UI_TIMEOUT });
     await shot(page, 'notice-04-settled-360', true);
   }, 180_000);
 
   step('every review screen, photographed at 360×640 and 1280×800', async () => {
-    for (const [size, person, who] of [['360', member1, MEMBER1], ['desktop', member2, MEMBER2]] as const) {
+    for (const [size, person] of [['360', member1], ['desktop', member2]] as const) {
       const page = person.page;
-      if (size === 'desktop') await staffLogin(page, server.url, who);
       for (const [name, url, wait] of [
         ['queue', `/review?villageId=${villageId}`, 'review-item'],
         ['history', `/review/entries/${plainId}`, 'history-events'],
