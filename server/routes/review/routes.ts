@@ -22,6 +22,7 @@ import { approveBatch } from './batch';
 import type { EntryHistory, ReviewItem } from '../dto';
 import { withEvidence } from '../evidence/attach';
 import { evidenceOfEntries } from '../../repositories/evidence';
+import { findHousehold } from '../../repositories/households';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const uuid = z.uuid();
@@ -114,14 +115,21 @@ export const reviewRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const entry = await findEntryForReview(deps.db, c.req.param('entryId'));
     if (!entry) throw notFound('记录不存在或不在您的范围内');
-    const [events, revisions, reversedBy, original] = await Promise.all([
+    const [events, revisions, reversedBy, original, named, household, [withPhotos]] = await Promise.all([
       listEventsOfEntry(deps.db, entry.id),
       listRevisionsOfEntry(deps.db, entry.id),
       listReversalsOf(deps.db, entry.id),
       entry.reverses ? findEntriesByIds(deps.db, [entry.reverses]) : Promise.resolve(new Map()),
+      findEntriesByIds(deps.db, [entry.id]),
+      findHousehold(deps.db, entry.householdId),
+      withEvidence(deps.db, [entry]),
     ]);
     const body: EntryHistory = {
-      entry, events, revisions, reversedBy, reverses: entry.reverses ? original.get(entry.reverses) ?? null : null,
+      entry: {
+        ...withPhotos, indicatorNameZh: named.get(entry.id)?.indicatorNameZh ?? entry.indicatorCode,
+        householdNo: household?.householdNo ?? '', headName: household?.headName ?? '',
+      },
+      events, revisions, reversedBy, reverses: entry.reverses ? original.get(entry.reverses) ?? null : null,
       approvalsNeeded: approvalsNeeded(entry),
     };
     return c.json(body, 200);
