@@ -17,6 +17,7 @@ import * as m0015 from './0015_payouts';
 import * as m0013 from './0013_credit_ledger';
 import * as m0016 from './0016_residents';
 import * as m0018 from './0018_township_office';
+import * as m0019 from './0019_retention';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0013_credit_ledger': m0013,
   '0016_residents': m0016,
   '0018_township_office': m0018,
+  '0019_retention': m0019,
 };

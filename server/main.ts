@@ -24,6 +24,7 @@ import { parseTrustProxy } from './http/client-address';
 import { HTTP_TIMEOUTS, serverOptions } from './http/timeouts';
 import { maskPhone } from '../shared/validation/phone';
 import { TALLY_ROUND_EVERY_MS, runTallyRound, startTallyBackground } from './tallies/jobs';
+import { RETENTION_EVERY_MS, RETENTION_JOB, anonymiseOldDeductions } from './jobs/retention';
 
 const CREDIT_RETENTION_EVERY_MS = 6 * 3600_000;
 
@@ -87,6 +88,9 @@ async function main(): Promise<void> {
   }, {
     // Guardrail 8: negative credit records are kept at most five years (server/routes/credit/retention.ts).
     name: 'credit-retention', everyMs: CREDIT_RETENTION_EVERY_MS, run: (now) => purgeExpiredNegativeCredit(deps, now),
+  }, {
+    // Guardrail 8: negative moral entries three years old anonymised, in small indexed batches.
+    name: RETENTION_JOB, everyMs: RETENTION_EVERY_MS, run: (now) => anonymiseOldDeductions(deps, now),
   },
   // The ledger: year-end expiry of redeemable points, lapsed shop reservations (issue 8).
   ...pointsJobs(deps)]);

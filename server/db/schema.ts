@@ -85,6 +85,8 @@ export interface ChangeTable { entity: string; entity_id: string; scope: string;
 export interface EntryReviewColumns {
   basis_kind: string | null; basis_text: string | null; state_reason: Generated<string>; revision: Generated<number>;
 }
+/** 0019 (retention, guardrail 8): when a deduction three years old was anonymised (null: not yet). */
+export interface EntryRetentionColumns { anonymised_at: string | null }
 export interface EntryRevisionTable {
   id: string; entry_id: string; revision: number; person_id: string | null; catalog_version_id: string;
   indicator_code: string; occurred_on: string; points: number; note: string; state_reason: string;
@@ -128,7 +130,7 @@ export interface Database {
   catalog_versions: CatalogVersionTable;
   indicators: IndicatorTable & IndicatorTable0006;
   notices: NoticeTable;
-  entries: EntryTable & EntryReviewColumns;
+  entries: EntryTable & EntryReviewColumns & EntryRetentionColumns;
   entry_events: EntryEventTable;
   users: UserTable;
   user_villages: UserVillageTable;

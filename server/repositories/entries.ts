@@ -3,6 +3,7 @@ import type { Queryable } from './queryable';
 import type { EntryDto } from '../../shared/protocol/tables';
 import type { EntryState } from '../../shared/domain/entry-state';
 import { forUpdateIfSupported } from './locks';
+import { maskIdNumbersInText } from '../../shared/validation/note';
 
 export const ENTRY_COLS = [
   'entries.id', 'entries.village_id', 'entries.household_id', 'entries.person_id', 'entries.catalog_version_id',
@@ -19,7 +20,8 @@ type EntryRow = {
 export const toEntry = (r: EntryRow): EntryDto => ({
   id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id,
   catalogVersionId: r.catalog_version_id, indicatorCode: r.indicator_code, occurredOn: r.occurred_on,
-  points: r.points, note: r.note, recorderId: r.recorder_id, state: r.state as EntryState, reverses: r.reverses,
+  // Guardrail 6: a note stored before the note rule may hold an ID number; it leaves masked.
+  points: r.points, note: maskIdNumbersInText(r.note), recorderId: r.recorder_id, state: r.state as EntryState, reverses: r.reverses,
   createdAt: r.created_at, stateReason: r.state_reason, revision: r.revision,
 });
 

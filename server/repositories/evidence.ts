@@ -120,6 +120,26 @@ async function forget(store: EvidenceStore, trx: WriteTrx, hash: string): Promis
   await trx.deleteFrom('evidence_blobs').where('sha256', '=', hash).execute();
 }
 
+/**
+ * Deletes photos no entry references any more (retention, guardrail 8): their bookkeeping rows and,
+ * on PostgreSQL, their bytes, in the caller's transaction. On SQLite the files go with
+ * removePhotoFiles() once that transaction committed (a rollback must not lose a photo).
+ */
+export async function deletePhotos(store: EvidenceStore, trx: WriteTrx, hashes: readonly string[]): Promise<void> {
+  if (hashes.length === 0) return;
+  if (store.dialect === 'postgres') await trx.deleteFrom('evidence_chunks').where('sha256', 'in', hashes).execute();
+  await trx.deleteFrom('evidence_blobs').where('sha256', 'in', hashes).execute();
+}
+
+/** SQLite: the files of photos deleted by deletePhotos() (verified or still uploading). */
+export async function removePhotoFiles(store: EvidenceStore, hashes: readonly string[]): Promise<void> {
+  if (store.dialect !== 'sqlite') return;
+  for (const h of hashes) {
+    await fs.rm(finalFile(store.dir, h), { force: true });
+    await fs.rm(partFile(store.dir, h), { force: true });
+  }
+}
+
 /** A verified photo's bytes and type; null while it is missing or incomplete. */
 export async function readEvidence(store: EvidenceStore, hash: string): Promise<{ mime: string; bytes: Buffer } | null> {
   const state = await findUpload(store.db, hash);

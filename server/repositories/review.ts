@@ -21,6 +21,8 @@ export interface QueueFilter {
   to?: string;
   /** Only deductions / only positive entries. */
   sign?: 'deduction' | 'positive';
+  /** Only entries that carry photo evidence (true) / none (false); read on entry_evidence's primary key. */
+  hasEvidence?: boolean;
 }
 
 export interface QueueCursor { createdAt: string; id: string }
@@ -48,6 +50,10 @@ export async function listQueuePage(db: Queryable, f: QueueFilter, after: QueueC
     .$if(f.to !== undefined, (q) => q.where('entries.occurred_on', '<=', f.to!))
     .$if(f.sign === 'deduction', (q) => q.where('entries.points', '<', 0))
     .$if(f.sign === 'positive', (q) => q.where('entries.points', '>', 0))
+    .$if(f.hasEvidence !== undefined, (q) => q.where((eb) => {
+      const photos = eb.exists(eb.selectFrom('entry_evidence').select('entry_evidence.entry_id').whereRef('entry_evidence.entry_id', '=', 'entries.id'));
+      return f.hasEvidence ? photos : eb.not(photos);
+    }))
     .$if(after !== null, (q) => q.where((eb) => eb.or([
       eb('entries.created_at', '>', after!.createdAt),
       eb.and([eb('entries.created_at', '=', after!.createdAt), eb('entries.id', '>', after!.id)]),

@@ -48,7 +48,8 @@ export type ReviewItem = EntryDto & {
 
 /** GET /api/review/entries/:entryId/history: everything that happened to an entry. */
 export interface EntryHistory {
-  entry: EntryDto & { basis: Basis | null };
+  /** With the indicator's and household's names and the photos, so the screen needs nothing else. */
+  entry: EntryDto & { basis: Basis | null; indicatorNameZh: string; householdNo: string; headName: string; evidence: EntryEvidenceDto[] };
   events: EntryEventWithActor[];
   /** Earlier versions replaced by a correction after a return, oldest first. */
   revisions: EntryRevisionDto[];

@@ -1,15 +1,16 @@
 // Complete row shapes of the seeded tables: every column present (no database defaults), so the
 // bulk writers can bind rows by name on SQLite and by column arrays on PostgreSQL.
 import type { Selectable } from 'kysely';
-import type { Database, EntryReviewColumns } from '../db/schema';
+import type { Database, EntryRetentionColumns, EntryReviewColumns } from '../db/schema';
 
 /**
  * Columns added by later migrations that seeds leave to their database defaults: 0004's review
- * columns (basis, state reason, revision) and 0006's cadence, day cap and basis kind.
+ * columns (basis, state reason, revision), 0006's cadence, day cap and basis kind, and 0019's
+ * anonymised_at (null: not anonymised).
  */
 type LeftToDefaults = 'cadence' | 'recorder_day_cap' | 'basis_kind';
 export type Row<T extends keyof Database> = T extends 'entries'
-  ? Omit<Selectable<Database['entries']>, keyof EntryReviewColumns | LeftToDefaults>
+  ? Omit<Selectable<Database['entries']>, keyof EntryReviewColumns | keyof EntryRetentionColumns | LeftToDefaults>
   : Omit<Selectable<Database[T]>, LeftToDefaults>;
 
 export type TownshipRow = Row<'townships'>;

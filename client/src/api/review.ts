@@ -10,6 +10,8 @@ export interface QueueQuery {
   from?: string;
   to?: string;
   sign?: 'deduction' | 'positive';
+  /** 'yes': only entries with photos; 'no': only those without. */
+  evidence?: 'yes' | 'no';
 }
 
 export const fetchReviewQueue = (villageId: string, filter: QueueQuery = {}, cursor?: string | null, limit?: number) => {

@@ -53,6 +53,20 @@ describe.each(await testDialects())('review queue on %s', (dialect) => {
     expect(deductions[0]).toMatchObject({ isDeduction: true, approvalsNeeded: 2, approvals: 0, approverIds: [], basis: null, evidence: [] });
   });
 
+  it('filters on photo evidence: with photos, without, and combined with the other filters', async () => {
+    const hash = 'ab'.repeat(32);
+    await fx.deps.db.insertInto('entry_evidence').values({ entry_id: ids[3], sha256: hash, position: 0, size: 1000, mime: 'image/jpeg', taken_at: '2025-06-04T08:00:00.000Z', gps_lat: null, gps_lon: null, gps_accuracy: null }).execute();
+    await fx.deps.db.insertInto('entry_evidence').values({ entry_id: ids[4], sha256: hash, position: 0, size: 1000, mime: 'image/jpeg', taken_at: '2025-06-05T08:00:00.000Z', gps_lat: null, gps_lon: null, gps_accuracy: null }).execute();
+    const withPhotos = (await queue('&evidence=yes')).entries;
+    expect(withPhotos.map((e) => e.id)).toEqual([ids[3], ids[4]]);
+    expect(withPhotos[0].evidence).toEqual([expect.objectContaining({ hash, url: `/api/evidence/${hash}` })]);
+    expect((await queue('&evidence=no')).entries.map((e) => e.id)).toEqual(ids.filter((id) => id !== ids[3] && id !== ids[4]));
+    expect((await queue('&evidence=yes&sign=deduction')).entries.map((e) => e.id)).toEqual([ids[3]]);
+    expect((await queue('&evidence=yes&limit=1')).nextCursor).not.toBeNull();
+    expect((await fx.request('committee', 'GET', `/api/review/queue?villageId=${fx.ids.v1}&evidence=maybe`)).status).toBe(400);
+    await fx.deps.db.deleteFrom('entry_evidence').where('entry_id', 'in', [ids[3], ids[4]]).execute();
+  });
+
   it.runIf(dialect === 'sqlite')('reads a village page through the entries_review_queue index', async () => {
     const plan = await sql<{ detail: string }>`explain query plan select id from entries where village_id = ${fx.ids.v1} and state = 'submitted' order by created_at, id limit 31`.execute(fx.deps.db);
     expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/entries_review_queue/);

@@ -21,6 +21,8 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { approveBatch } from './batch';
 import type { EntryHistory, ReviewItem } from '../dto';
 import { withEvidence } from '../evidence/attach';
+import { evidenceOfEntries } from '../../repositories/evidence';
+import { findHousehold } from '../../repositories/households';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const uuid = z.uuid();
@@ -35,6 +37,8 @@ const queueQuery = z.object({
   from: date.optional(),
   to: date.optional(),
   sign: z.enum(['deduction', 'positive']).optional(),
+  /** 'yes': only entries with photo evidence; 'no': only those without. */
+  evidence: z.enum(['yes', 'no']).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(QUEUE_PAGE_MAX).optional(),
 });
@@ -58,7 +62,7 @@ export const reviewRoutes = new Hono<AppEnv>()
     // One row more than asked tells whether another page follows.
     const rows = await listQueuePage(deps.db, {
       villageId: q.villageId, indicatorCode: q.indicator, recorderId: q.recorderId, householdId: q.householdId,
-      from: q.from, to: q.to, sign: q.sign,
+      from: q.from, to: q.to, sign: q.sign, hasEvidence: q.evidence === undefined ? undefined : q.evidence === 'yes',
     }, after, limit + 1);
     const page = rows.slice(0, limit);
     const [approvers, originals, total] = await Promise.all([
@@ -87,7 +91,9 @@ export const reviewRoutes = new Hono<AppEnv>()
       const entry = await findEntryForReview(trx, c.req.param('entryId'));
       if (!entry) throw notFound('记录不存在或不在您的范围内');
       const approvers = (await listApproversOf(trx, [entry.id])).get(entry.id) ?? [];
-      const outcome = decide({ ...entry, evidence: [] }, approvers, user.id, decision, reason, basis ?? null);
+      // Guardrail 2: a deduction's evidence is its photos or the collector's written account.
+      const photos = (await evidenceOfEntries(trx, [entry.id])).get(entry.id) ?? [];
+      const outcome = decide({ ...entry, evidence: photos }, approvers, user.id, decision, reason, basis ?? null);
       if (outcome.basis && !entry.basis) await setBasis(trx, entry.id, outcome.basis);
       if (outcome.kind === 'first_approval') {
         await insertEvents(trx, [{ entryId: entry.id, villageId: entry.villageId, fromState: 'submitted', toState: 'submitted', actorId: user.id, reason: reason.trim() || '第一审核人同意', at }]);
@@ -109,14 +115,21 @@ export const reviewRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const entry = await findEntryForReview(deps.db, c.req.param('entryId'));
     if (!entry) throw notFound('记录不存在或不在您的范围内');
-    const [events, revisions, reversedBy, original] = await Promise.all([
+    const [events, revisions, reversedBy, original, named, household, [withPhotos]] = await Promise.all([
       listEventsOfEntry(deps.db, entry.id),
       listRevisionsOfEntry(deps.db, entry.id),
       listReversalsOf(deps.db, entry.id),
       entry.reverses ? findEntriesByIds(deps.db, [entry.reverses]) : Promise.resolve(new Map()),
+      findEntriesByIds(deps.db, [entry.id]),
+      findHousehold(deps.db, entry.householdId),
+      withEvidence(deps.db, [entry]),
     ]);
     const body: EntryHistory = {
-      entry, events, revisions, reversedBy, reverses: entry.reverses ? original.get(entry.reverses) ?? null : null,
+      entry: {
+        ...withPhotos, indicatorNameZh: named.get(entry.id)?.indicatorNameZh ?? entry.indicatorCode,
+        householdNo: household?.householdNo ?? '', headName: household?.headName ?? '',
+      },
+      events, revisions, reversedBy, reverses: entry.reverses ? original.get(entry.reverses) ?? null : null,
       approvalsNeeded: approvalsNeeded(entry),
     };
     return c.json(body, 200);
