@@ -12,6 +12,7 @@ import * as m0009 from './0009_evidence';
 import * as m0010 from './0010_jobs';
 import * as m0011 from './0011_rate_limits';
 import * as m0012 from './0012_consents_audit';
+import * as m0017 from './0017_console';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0010_jobs': m0010,
   '0011_rate_limits': m0011,
   '0012_consents_audit': m0012,
+  '0017_console': m0017,
 };

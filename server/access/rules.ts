@@ -14,6 +14,7 @@ import { badRequest } from '../http/errors';
 import { assertOpsCaller } from './ops-caller';
 import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTownship, assertVillage, requireRole } from './guards';
 import { assertNotice, assertObjection } from './notice-guards';
+import { assertAnomalyFlag } from './console-guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -27,10 +28,11 @@ import { assertNotice, assertObjection } from './notice-guards';
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
  * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
  * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404;
+ * - anomaly: `:flagId` (an anomaly flag) must be of the user's township (and village in scope), else 404;
  * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
  *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'ops';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'anomaly' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -85,6 +87,9 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'evidence':
         await assertEvidence(db, user, c.req.param('sha256') ?? '');
+        break;
+      case 'anomaly':
+        await assertAnomalyFlag(db, user, c.req.param('flagId') ?? '');
         break;
     }
     return next();

@@ -55,6 +55,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   entry_evidence: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
   household_consents: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   audit_log: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },
+  anomaly_checks: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },
   // Photos are content-addressed and shared: looked up by their hash only.
   evidence_blobs: { kind: 'hashed', column: 'sha256' },
   evidence_chunks: { kind: 'hashed', column: 'sha256' },

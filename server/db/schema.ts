@@ -159,6 +159,7 @@ export interface Database {
   rate_limits: RateLimitTable;
   household_consents: HouseholdConsentTable;
   audit_log: AuditLogTable;
+  anomaly_checks: AnomalyCheckTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -239,4 +240,10 @@ export interface AuditLogTable {
   id: string; township_id: string; village_id: string | null; actor_id: string; action: string;
   subject_kind: Generated<string>; subject_id: Generated<string>; row_count: number | null;
   detail: Generated<string>; at: string;
+}
+
+// ---- console: anomaly checks (migrations/0017_console.ts) ------------------------------------
+export interface AnomalyCheckTable {
+  id: string; township_id: string; village_id: string | null; kind: string; subject_id: string; day: Generated<string>;
+  note: string; checked_by: string; checked_at: string;
 }
