@@ -16,6 +16,7 @@ declare module 'vue-router' {
 const VILLAGE_WORK: readonly Role[] = ['collector', 'committee', 'admin'];
 const REVIEW: readonly Role[] = ['committee', 'admin'];
 const REVIEW_AND_TOWNSHIP: readonly Role[] = ['committee', 'admin', 'township'];
+const TOWNSHIP: readonly Role[] = ['township', 'admin'];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -94,7 +95,14 @@ export const routes: RouteRecordRaw[] = [
   { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   { path: '/me', name: 'me', component: () => import('./views/resident/MyHouseholdView.vue'), meta: { roles: ['resident'] } },
-  { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: TOWNSHIP } },
+  // The township console (issue 11): lazy chunks of their own; echarts comes only with the charts.
+  { path: '/township/villages/:villageId', name: 'township-village', component: () => import('./views/township/VillageHouseholdsView.vue'), props: true, meta: { roles: TOWNSHIP } },
+  { path: '/township/households/:householdId', name: 'township-household', component: () => import('./views/township/HouseholdEntriesView.vue'), props: true, meta: { roles: TOWNSHIP } },
+  { path: '/township/charts', name: 'township-charts', component: () => import('./views/township/ChartsView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/anomalies', name: 'township-anomalies', component: () => import('./views/township/AnomaliesView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/exports', name: 'township-exports', component: () => import('./views/township/ExportsView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/audit', name: 'township-audit', component: () => import('./views/township/AuditView.vue'), meta: { roles: TOWNSHIP } },
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];

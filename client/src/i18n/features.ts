@@ -7,6 +7,7 @@ import roster from './features/roster';
 import fieldEntry from './features/field-entry';
 import evidence from './features/evidence';
 import dueReview from './features/due-review';
+import consoleFeature from './features/console';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -16,6 +17,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   fieldEntry,
   evidence,
   dueReview,
+  consoleFeature,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */
