@@ -33,7 +33,7 @@ function step(name: string, fn: () => Promise<void>) {
     } catch (err) {
       failedStep = name;
       const problems = people.flatMap((p) => p.problems).slice(-20).join('\n');
-      throw new Error(`${(err as Error).message}\nbrowser problems:\n${problems}\nserver output (tail):\n${server.output().slice(-3000)}`);
+      throw new Error(`${(err as Error).message}\nbrowser problems:\n${problems}\nserver output (tail):\n${server.output().slice(-3000)}`, { cause: err });
     }
   }, 180_000);
 }

@@ -79,8 +79,8 @@ const zh = {
       more: '加载更多',
       none: '暂无记录',
       actions: {
-        'export.ranking': '导出村庄排名', 'export.village-tallies': '导出村庄汇总', 'export.entries': '导出积分记录',
-        'export.credit-records': '导出信用信息', 'anomaly.check': '核实异常提示',
+        export_ranking: '导出村庄排名', export_village_tallies: '导出村庄汇总', export_entries: '导出积分记录',
+        export_credit_records: '导出信用信息', anomaly_check: '核实异常提示',
       },
     },
   },
@@ -166,8 +166,8 @@ const en: typeof zh = {
       more: 'Load more',
       none: 'Nothing yet',
       actions: {
-        'export.ranking': 'Exported the ranking', 'export.village-tallies': 'Exported village tallies', 'export.entries': 'Exported entries',
-        'export.credit-records': 'Exported credit records', 'anomaly.check': 'Checked an anomaly',
+        export_ranking: 'Exported the ranking', export_village_tallies: 'Exported village tallies', export_entries: 'Exported entries',
+        export_credit_records: 'Exported credit records', anomaly_check: 'Checked an anomaly',
       },
     },
   },
