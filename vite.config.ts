@@ -51,6 +51,9 @@ export default defineConfig({
       },
       workbox: {
         globPatterns: ['**/*.{js,css,html,png,svg,ico,woff2}'],
+        // The township console's charts (echarts) are online-only desktop screens: never
+        // precached, so a collector's phone does not download them with the app.
+        globIgnores: ['**/assets/ChartsView-*'],
         navigateFallback: '/index.html',
         // The API is never served from the cache: data goes through the app's own outbox.
         navigateFallbackDenylist: [/^\/api\//],

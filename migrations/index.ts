@@ -18,6 +18,7 @@ import * as m0013 from './0013_credit_ledger';
 import * as m0016 from './0016_residents';
 import * as m0018 from './0018_township_office';
 import * as m0019 from './0019_retention';
+import * as m0017 from './0017_console';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0016_residents': m0016,
   '0018_township_office': m0018,
   '0019_retention': m0019,
+  '0017_console': m0017,
 };

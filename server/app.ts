@@ -19,6 +19,7 @@ import { catalogRoutes } from './routes/catalog/routes';
 import { catalogVersionRoutes } from './routes/catalog/versions';
 import { reviewRoutes } from './routes/review/routes';
 import { rankingRoutes } from './routes/ranking/routes';
+import { consoleRoutes } from './routes/console/routes';
 import { townshipTallyRoutes, villageBoardRoutes } from './routes/tallies/routes';
 import { conflictRoutes, villageConflictRoutes } from './routes/conflicts/routes';
 import { syncRoutes } from './sync/routes';
@@ -87,7 +88,9 @@ export function createApp(deps: Deps) {
     .route('/api/households', householdResidentRoutes)
     .route('/api/villages', villageResidentRoutes)
     .route('/api/township', rosterOfficeRoutes)
-    .route('/api/township', userOfficeRoutes);
+    .route('/api/township', userOfficeRoutes)
+    .route('/api/township', consoleRoutes)
+    .route('/api/villages', villageBoardRoutes);
 
   assertEveryRouteHasRule(app);
   return routes;

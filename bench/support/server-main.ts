@@ -33,6 +33,10 @@ async function main(): Promise<void> {
       const u = process.cpuUsage();
       return new Response(JSON.stringify({ ms: (u.user + u.system) / 1000 }), { headers: { 'content-type': 'application/json' } });
     }
+    if (path === '/__bench/memory') {
+      const m = process.memoryUsage();
+      return new Response(JSON.stringify({ rss: m.rss, heapUsed: m.heapUsed }), { headers: { 'content-type': 'application/json' } });
+    }
     if (req.method !== 'POST' || path !== '/api/sync') return app.fetch(req);
     const t0 = performance.now();
     const res = await app.fetch(req);

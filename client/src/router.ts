@@ -16,6 +16,7 @@ declare module 'vue-router' {
 const VILLAGE_WORK: readonly Role[] = ['collector', 'committee', 'admin'];
 const REVIEW: readonly Role[] = ['committee', 'admin'];
 const REVIEW_AND_TOWNSHIP: readonly Role[] = ['committee', 'admin', 'township'];
+const TOWNSHIP: readonly Role[] = ['township', 'admin'];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
@@ -137,6 +138,14 @@ export const routes: RouteRecordRaw[] = [
   { path: '/township/catalog', name: 'office-catalog', component: () => import('./views/township/CatalogView.vue'), meta: { roles: ['township', 'admin'] } },
   { path: '/township/users', name: 'office-users', component: () => import('./views/township/UsersView.vue'), meta: { roles: ['township', 'admin'] } },
   { path: '/township/honour-board', name: 'office-board', component: () => import('./views/township/HonourBoardView.vue'), meta: { roles: ['township', 'admin'] } },
+  { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: TOWNSHIP } },
+  // The township console (issue 11): lazy chunks of their own; echarts comes only with the charts.
+  { path: '/township/villages/:villageId', name: 'township-village', component: () => import('./views/township/VillageHouseholdsView.vue'), props: true, meta: { roles: TOWNSHIP } },
+  { path: '/township/households/:householdId', name: 'township-household', component: () => import('./views/township/HouseholdEntriesView.vue'), props: true, meta: { roles: TOWNSHIP } },
+  { path: '/township/charts', name: 'township-charts', component: () => import('./views/township/ChartsView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/anomalies', name: 'township-anomalies', component: () => import('./views/township/AnomaliesView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/exports', name: 'township-exports', component: () => import('./views/township/ExportsView.vue'), meta: { roles: TOWNSHIP } },
+  { path: '/township/audit', name: 'township-audit', component: () => import('./views/township/AuditView.vue'), meta: { roles: TOWNSHIP } },
   { path: '/', name: 'home', component: { render: () => null } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];

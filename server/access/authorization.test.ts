@@ -37,6 +37,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let credit: { r1: string; r2: string; r3: string; k1: string; k2: string; k3: string };
   let residents: Record<'h1' | 'h2' | 'h3', { correctionId: string; slipId: string }>;
   let office: { imports: string[]; users: string[] };
+  let flags: { f1: string; f2: string; f3: string };
   beforeAll(async () => {
     fx = await createFixture(dialect);
     credit = {
@@ -78,14 +79,19 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     office = { imports: [], users: [fx.ids.users.collector] };
     for (const villageId of [fx.ids.v1, fx.ids.v2, fx.ids.v3]) office.imports.push(await addRosterImport(fx, villageId));
     for (const villageId of [fx.ids.v2, fx.ids.v3]) office.users.push(await addCollector(fx, villageId));
+    // An anomaly flag per village (POST /api/township/anomalies/:flagId/check).
+    flags = { f1: uuidv7(), f2: uuidv7(), f3: uuidv7() };
+    for (const [id, villageId, townshipId] of [[flags.f1, fx.ids.v1, fx.ids.t1], [flags.f2, fx.ids.v2, fx.ids.t1], [flags.f3, fx.ids.v3, fx.ids.t2]] as const) {
+      await fx.deps.db.insertInto('anomaly_flags').values({ id, township_id: townshipId, village_id: villageId, kind: 'household_burst', subject_id: villageId, day: '2025-06-01', score: 9, reason_zh: '测试提示', computed_at: fx.deps.now().toISOString() }).execute();
+    }
   });
   afterAll(async () => { await fx.close(); });
 
   /** Which village each scope variant touches, and what a caller may read. */
   const variants = () => [
-    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7(), ...residents.h1, importId: office.imports[0], userId: office.users[0] } },
-    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7(), ...residents.h2, importId: office.imports[1], userId: office.users[1] } },
-    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7(), ...residents.h3, importId: office.imports[2], userId: office.users[2] } },
+    { name: 'own', village: fx.ids.v1, params: { villageId: fx.ids.v1, householdId: fx.ids.h1, entryId: entries.e1, conflictId: conflicts.c1, noticeId: notices.v1.noticeId, objectionId: notices.v1.objectionId, sha256: photos.p1, versionId: fx.ids.cv1, code: 'B02', ...payouts[fx.ids.v1], creditRecordId: credit.r1, roundId: credit.k1, requestId: uuidv7(), ...residents.h1, importId: office.imports[0], userId: office.users[0], flagId: flags.f1 } },
+    { name: 'same township', village: fx.ids.v2, params: { villageId: fx.ids.v2, householdId: fx.ids.h2, entryId: entries.e2, conflictId: conflicts.c2, noticeId: notices.v2.noticeId, objectionId: notices.v2.objectionId, sha256: photos.p2, ...payouts[fx.ids.v2], creditRecordId: credit.r2, roundId: credit.k2, requestId: uuidv7(), ...residents.h2, importId: office.imports[1], userId: office.users[1], flagId: flags.f2 } },
+    { name: 'other township', village: fx.ids.v3, params: { villageId: fx.ids.v3, householdId: fx.ids.h3, entryId: entries.e3, conflictId: conflicts.c3, noticeId: notices.v3.noticeId, objectionId: notices.v3.objectionId, sha256: photos.p3, ...payouts[fx.ids.v3], creditRecordId: credit.r3, roundId: credit.k3, requestId: uuidv7(), ...residents.h3, importId: office.imports[2], userId: office.users[2], flagId: flags.f3 } },
   ];
   const readableVillages = (caller: Exclude<Caller, null>): string[] =>
     caller === 'admin' || caller === 'township' ? [fx.ids.v1, fx.ids.v2] : caller === 'resident' ? [] : [fx.ids.v1];
@@ -103,7 +109,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     let checked = 0;
     for (const { method, path, rule } of routeRules(fx.app)) {
       if (!rule) { failures.push(`${method} ${path}: no rule`); continue; }
-      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|payoutRoundId|listId|itemId|creditRecordId|roundId|importId|userId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
+      const usesScope = /:(villageId|householdId|entryId|conflictId|noticeId|objectionId|payoutRoundId|listId|itemId|creditRecordId|roundId|importId|userId|flagId)/.test(path) || rule.scope === 'evidence' || rule.villageFrom === 'query';
       for (const v of usesScope ? variants() : variants().slice(0, 1)) {
         let url = path.replace(/:(\w+)/g, (_, p: string) => (v.params as Record<string, string>)[p] ?? `unknown-${p}`);
         if (rule.villageFrom === 'query') url += `?villageId=${v.params.villageId}`;

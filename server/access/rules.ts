@@ -16,6 +16,7 @@ import { assertConflict, assertEntry, assertEvidence, assertHousehold, assertTow
 import { assertNotice, assertObjection } from './notice-guards';
 import { assertPayoutList, assertPayoutRound } from './payout-guards';
 import { assertCreditRecord, assertCreditRound } from './credit-guards';
+import { assertAnomalyFlag } from './console-guards';
 
 /**
  * What a route is about, hence which scope check applies after the role check:
@@ -33,10 +34,11 @@ import { assertCreditRecord, assertCreditRound } from './credit-guards';
  * - payout_list: `:listId` (a village's payout list) must belong to a village in scope, else 404;
  * - creditRecord: `:creditRecordId` (a credit record) must belong to a village in scope (staff only), else 404;
  * - creditRound: `:roundId` (a 信用户评定 round) must belong to a village in scope (staff only), else 404;
+ * - anomaly: `:flagId` (an anomaly flag) must be of the user's township (and village in scope), else 404;
  * - ops: operations data (GET /metrics): no session; loopback without proxy headers, or the
  *   METRICS_TOKEN bearer (server/access/ops-caller.ts), else 403. `roles` is not consulted.
  */
-export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'payout_round' | 'payout_list' | 'creditRecord' | 'creditRound' | 'ops';
+export type ScopeKind = 'public' | 'self' | 'township' | 'village' | 'household' | 'entry' | 'conflict' | 'notice' | 'objection' | 'evidence' | 'payout_round' | 'payout_list' | 'creditRecord' | 'creditRound' | 'anomaly' | 'ops';
 
 export interface AccessRule {
   roles: readonly Role[];
@@ -103,6 +105,9 @@ export function allow(rule: AccessRule): MiddlewareHandler<AppEnv> {
         break;
       case 'creditRound':
         await assertCreditRound(db, user, c.req.param('roundId') ?? '');
+        break;
+      case 'anomaly':
+        await assertAnomalyFlag(db, user, c.req.param('flagId') ?? '');
         break;
     }
     return next();

@@ -79,6 +79,7 @@ export const DISTRIBUTION: Record<string, Placement> = {
   resident_qr_tokens: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   correction_requests: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   roster_imports: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id', 'village_id'] },
+  anomaly_checks: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },
   // Photos are content-addressed and shared: looked up by their hash only.
   evidence_blobs: { kind: 'hashed', column: 'sha256' },
   evidence_chunks: { kind: 'hashed', column: 'sha256' },

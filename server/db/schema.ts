@@ -194,6 +194,7 @@ export interface CorrectionRequestTable {
   id: string; household_id: string; village_id: string; person_id: string | null; field: string;
   requested: Generated<string>; note: Generated<string>; status: Generated<string>; filed_by: string; created_at: string;
   resolved_by: string | null; resolved_at: string | null; resolution_note: string | null;
+  anomaly_checks: AnomalyCheckTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
@@ -362,4 +363,10 @@ export interface RosterImportTable {
   file_size: number; file_cipher: string; status: Generated<string>; rows_total: Generated<number>; rows_done: Generated<number>;
   counts: Generated<string>; report: Generated<string>; problem: string | null; created_by: string; created_at: string;
   applied_by: string | null; applied_at: string | null; applied_counts: string | null;
+}
+
+// ---- console: anomaly checks (migrations/0017_console.ts) ------------------------------------
+export interface AnomalyCheckTable {
+  id: string; township_id: string; village_id: string | null; kind: string; subject_id: string; day: Generated<string>;
+  note: string; checked_by: string; checked_at: string;
 }

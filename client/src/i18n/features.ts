@@ -12,6 +12,7 @@ import payouts from './features/payouts';
 import creditLedger from './features/credit-ledger';
 import residents from './features/residents';
 import townshipOffice from './features/township-office';
+import consoleFeature from './features/console';
 
 export interface FeatureMessages { 'zh-CN': Record<string, unknown>; en: Record<string, unknown> }
 
@@ -26,6 +27,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   creditLedger,
   residents,
   townshipOffice,
+  consoleFeature,
 ];
 
 /** The base messages of one locale with every feature's messages of that locale added. */

@@ -1,9 +1,10 @@
 // Per-village rates for the township from kept tallies: a pure function of what the ranking route
 // read, so it can be tested without a database.
 import type { VillageDto } from '../../../shared/protocol/tables';
-import type { VillageTallyRow } from '../../repositories/tallies';
-import type { HouseholdStanding } from '../standings';
-import { median, type VillageRates } from '../../../shared/domain/ranking';
+import type { Queryable } from '../../repositories/queryable';
+import { countHouseholdsByVillage, listVillageTallies, type VillageTallyRow } from '../../repositories/tallies';
+import { tallyStandings, type HouseholdStanding } from '../standings';
+import { median, rankVillageRates, type RankingMetric, type VillageRates } from '../../../shared/domain/ranking';
 import { PUBLIC_BOARD_MIN_STARS, starLevel } from '../../../shared/domain/stars';
 import { dayNumber } from '../../../shared/domain/tally';
 
@@ -42,4 +43,14 @@ export function villageRates(input: {
       pendingReviewAgeDays: t && t.awaitingReview > 0 ? Math.max(0, Math.round((todayDay - t.awaitingCreatedDays / t.awaitingReview) * 10) / 10) : null,
     };
   });
+}
+
+/** What the ranking, its charts and its exports read: the villages' rates of a year, ranked by a metric. */
+export async function townshipRanking(db: Queryable, input: { villages: readonly VillageDto[]; year: number; base: number; today: string; metric: RankingMetric }) {
+  const ids = input.villages.map((v) => v.id);
+  const [households, tallies, standings] = await Promise.all([
+    countHouseholdsByVillage(db, ids), listVillageTallies(db, ids, input.year), tallyStandings(db, ids, input.year, input.base, input.today),
+  ]);
+  const rates = villageRates({ villages: input.villages, households, tallies, standings, base: input.base, today: input.today });
+  return { ...rankVillageRates(rates, input.metric), households, tallies, standings };
 }

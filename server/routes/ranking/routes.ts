@@ -9,11 +9,10 @@ import { queryParams } from '../../http/validate';
 import { heavyGate } from '../../http/rate-limit';
 import { notFound } from '../../http/errors';
 import { findTownship, listVillagesByIds, listVillageIdsOfTownship } from '../../repositories/villages';
-import { countHouseholdsByVillage, countVillagesToRebuild, listVillageTallies } from '../../repositories/tallies';
-import { tallyStandings } from '../standings';
+import { countVillagesToRebuild } from '../../repositories/tallies';
 import { chinaToday, chinaYear } from '../clock';
-import { DEFAULT_RANKING_METRIC, RANKING_METRICS, METRIC_LABELS, rankVillageRates } from '../../../shared/domain/ranking';
-import { villageRates } from './rates';
+import { DEFAULT_RANKING_METRIC, RANKING_METRICS, METRIC_LABELS } from '../../../shared/domain/ranking';
+import { townshipRanking } from './rates';
 
 const rankingQuery = z.object({
   year: z.coerce.number().int().min(2000).max(2100).optional(),
@@ -33,13 +32,10 @@ export const rankingRoutes = new Hono<AppEnv>()
     const today = chinaToday(deps.now());
 
     const villages = await listVillagesByIds(deps.db, await listVillageIdsOfTownship(deps.db, townshipId));
-    const ids = villages.map((v) => v.id);
-    const [households, tallies, standings, catchUpPending] = await Promise.all([
-      countHouseholdsByVillage(deps.db, ids), listVillageTallies(deps.db, ids, year),
-      tallyStandings(deps.db, ids, year, township.basePoints, today), countVillagesToRebuild(deps.db, ids),
+    const [{ ranked, unranked }, catchUpPending] = await Promise.all([
+      townshipRanking(deps.db, { villages, year, base: township.basePoints, today, metric }),
+      countVillagesToRebuild(deps.db, villages.map((v) => v.id)),
     ]);
-    const rates = villageRates({ villages, households, tallies, standings, base: township.basePoints, today });
-    const { ranked, unranked } = rankVillageRates(rates, metric);
     return c.json({
       year, metric, metrics: RANKING_METRICS.map((m) => ({ key: m, label: METRIC_LABELS[m] })),
       rows: ranked, unranked,

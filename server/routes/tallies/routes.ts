@@ -8,6 +8,7 @@ import { allow, STAFF, TOWNSHIP_STAFF } from '../../access/rules';
 import { assertTownship, requireUser } from '../../access/guards';
 import { jsonBody } from '../../http/validate';
 import { listTownshipFlags } from '../../repositories/anomalies';
+import { anomalyCheckKey, listAnomalyChecks, listUserNames } from '../../repositories/console';
 import { listBoard, listClosedPeriods } from '../../repositories/periods';
 import { findTownshipCadence, setTownshipSettings, setVillageCadence } from '../../repositories/tally-settings';
 import { CADENCES } from '../../../shared/domain/cadence';
@@ -30,7 +31,15 @@ const villageCadenceBody = z.object({ cadence: z.enum(CADENCES).nullable() });
 export const townshipTallyRoutes = new Hono<AppEnv>()
   .get('/anomalies', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), async (c) => {
     const townshipId = assertTownship(requireUser(c.get('user')));
-    return c.json({ flags: await listTownshipFlags(c.get('deps').db, townshipId) }, 200);
+    const db = c.get('deps').db;
+    const [flags, checks] = await Promise.all([listTownshipFlags(db, townshipId), listAnomalyChecks(db, townshipId)]);
+    const names = await listUserNames(db, [...checks.values()].map((k) => k.checkedBy));
+    return c.json({
+      flags: flags.map((f) => {
+        const check = checks.get(anomalyCheckKey(f.kind, f.subjectId, f.day));
+        return { ...f, check: check ? { note: check.note, checkedBy: check.checkedBy, checkedByName: names.get(check.checkedBy) ?? '', checkedAt: check.checkedAt } : null };
+      }),
+    }, 200);
   })
   .get('/settings', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), async (c) => {
     const townshipId = assertTownship(requireUser(c.get('user')));

@@ -1,0 +1,90 @@
+// The HTTP answer of an export: the rows of a RowSource streamed as CSV or XLSX, a page at a time,
+// yielding to the event loop between pages so that sync pushes keep being served (bench/export.
+// bench.ts), and one audit row when the export ends (who, when, what, how many rows).
+import { PassThrough, Readable } from 'node:stream';
+import type { Deps } from '../context';
+import { writeTransaction } from '../db/transaction';
+import { recordAudit } from '../repositories/audit';
+import { log } from '../ops/log';
+import type { ExportContext, ExportFormat, RowSource } from './types';
+import { csvHeader, csvRows } from './csv';
+import { xlsxSheet } from './xlsx';
+
+const CONTENT_TYPE: Record<ExportFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** Rows written to a sheet between two yields to the event loop. */
+const XLSX_SLICE = 100;
+
+/** Lets other work (sync pushes, other requests) run between two pages. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function exportFileName(source: RowSource, ctx: ExportContext, format: ExportFormat): string {
+  return `${ctx.townshipName}-${source.titleZh}-${ctx.year}.${format}`;
+}
+
+/** Waits while the consumer has not taken what was written (backpressure on the PassThrough). */
+async function drained(out: PassThrough): Promise<void> {
+  if (out.writableLength <= out.writableHighWaterMark) return;
+  await new Promise<void>((resolve) => {
+    const done = () => { out.off('drain', done); out.off('close', done); resolve(); };
+    out.once('drain', done);
+    out.once('close', done);
+  });
+}
+
+async function produce(source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
+  let rows = 0;
+  let complete = true;
+  if (format === 'csv') {
+    out.write(csvHeader(source.columns));
+    for await (const page of source.pages(ctx)) {
+      if (out.destroyed) { complete = false; break; }
+      out.write(csvRows(source.columns, page));
+      rows += page.length;
+      await drained(out);
+      await yieldToLoop();
+    }
+    out.end();
+    return { rows, complete };
+  }
+  const sheet = xlsxSheet(out, source.titleZh, source.columns);
+  for await (const page of source.pages(ctx)) {
+    if (out.destroyed) { complete = false; break; }
+    // Writing XLSX rows costs far more than reading them: a slice at a time, yielding between.
+    for (let i = 0; i < page.length; i += XLSX_SLICE) {
+      sheet.add(page.slice(i, i + XLSX_SLICE));
+      await drained(out);
+      await yieldToLoop();
+    }
+    rows += page.length;
+  }
+  if (complete) await sheet.finish(); // ends `out`
+  return { rows, complete };
+}
+
+/** Streams the export and records it in the audit log when it has been written. */
+export function exportResponse(deps: Deps, actorId: string, source: RowSource, ctx: ExportContext, format: ExportFormat): Response {
+  const out = new PassThrough({ highWaterMark: 256 * 1024 });
+  const started = Date.now();
+  void produce(source, ctx, format, out).then(
+    ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
+      townshipId: ctx.townshipId, actorId, action: `export.${source.key}`, subjectKind: 'township', subjectId: ctx.townshipId,
+      rowCount: rows, detail: { format, year: ctx.year, complete, ms: Date.now() - started }, at: deps.now().toISOString(),
+    })),
+    (err: unknown) => {
+      log().error({ err, export: source.key, format }, 'export failed');
+      out.destroy(err instanceof Error ? err : new Error(String(err)));
+    },
+  ).catch((err: unknown) => log().error({ err, export: source.key }, 'export audit failed'));
+  const name = exportFileName(source, ctx, format);
+  return new Response(Readable.toWeb(out) as ReadableStream, {
+    status: 200,
+    headers: {
+      'Content-Type': CONTENT_TYPE[format],
+      'Content-Disposition': `attachment; filename="export.${format}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    },
+  });
+}
