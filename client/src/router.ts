@@ -115,7 +115,6 @@ export const routes: RouteRecordRaw[] = [
   { path: '/q', name: 'qr-login', component: () => import('./views/public/QrLoginView.vue'), meta: { public: true } },
   { path: '/villages/:villageId/resident-access', name: 'resident-access', component: () => import('./views/committee/ResidentAccessView.vue'), props: true, meta: { roles: REVIEW } },
   { path: '/corrections', name: 'corrections', component: () => import('./views/committee/CorrectionQueueView.vue'), meta: { roles: REVIEW } },
-  { path: '/ranking', name: 'ranking', component: () => import('./views/township/RankingView.vue'), meta: { roles: ['township', 'admin'] } },
   // Cash incentives: the township's desktop screen; the committee lands on its village's lists.
   { path: '/payouts', name: 'payouts', component: () => import('./views/township/PayoutView.vue'), meta: { roles: ['township', 'admin', 'committee'] } },
   { path: '/payouts/village', name: 'payouts-village', component: () => import('./views/committee/PayoutVillageView.vue'), meta: { roles: REVIEW } },

@@ -183,6 +183,7 @@ export interface Database {
   resident_qr_tokens: ResidentQrTokenTable;
   correction_requests: CorrectionRequestTable;
   roster_imports: RosterImportTable;
+  anomaly_checks: AnomalyCheckTable;
 }
 
 // Residents (migration 0016).
