@@ -195,7 +195,6 @@ export interface CorrectionRequestTable {
   id: string; household_id: string; village_id: string; person_id: string | null; field: string;
   requested: Generated<string>; note: Generated<string>; status: Generated<string>; filed_by: string; created_at: string;
   resolved_by: string | null; resolved_at: string | null; resolution_note: string | null;
-  anomaly_checks: AnomalyCheckTable;
 }
 
 // Public notice, objections and settlement (migration 0005).
