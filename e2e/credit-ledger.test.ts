@@ -166,13 +166,13 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     const { page } = await person(DESKTOP);
     await staffLogin(page, server.url, { username: 'township', password: 'cunxin-town' });
     await page.goto(`${server.url}/credit/township`, { waitUntil: 'load' });
-    await page.locator(t('kinds-table')).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(t('kind-row')).first().waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '05-township-kinds-1280', false);
     await page.getByRole('tab', { name: '评级规则' }).click();
     await page.locator(t('rules-table')).waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '06-township-rules-1280', false);
     await page.getByRole('tab', { name: '信易+ 措施' }).click();
-    await page.locator(t('perks-table')).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(t('perk-row')).first().waitFor({ timeout: UI_TIMEOUT });
     await shot(page, '07-township-perks-1280', false);
     await page.goto(`${server.url}/credit/rounds/${roundId}`, { waitUntil: 'load' });
     await page.locator(t('round-draw-sample')).click();
