@@ -2,7 +2,7 @@
 // runs PostgreSQL at TEST_DATABASE_URL's server):
 //  - seeds directly in bulk a fresh migrated database: 317,000 households in 1,788 villages and a
 //    year of transfers each (12 monthly issues of points and standing, 2 shop redemptions) =
-//    4.4 million transfers, 14 million legs;
+//    4.4 million transfers, 16.5 million legs;
 //  - posting rate: transfers through postTransfer, one per writeTransaction (a hand-over: bound
 //    by the commit's fsync) and 100 per transaction (a notice window settling: the ledger's own
 //    cost); half of them debit a household's never-negative points (the locked, checked path);
