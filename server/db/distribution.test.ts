@@ -38,6 +38,9 @@ const KNOWN_UNROUTED: Record<string, string> = {
   'entries[household_id]': 'household page: entries by household',
   'tally_households[household_id]': 'household page: its own kept tally by household',
   'entry_events[]': 'household page: events joined to entries by entry id (the join gains township_id)',
+  // A resident's own household page (issue 9): consent in force and the notice deadlines.
+  'household_consents[household_id]': 'resident page: the household\'s consent by household (shared store consents.ts)',
+  'notices[]': 'resident page: notices joined to the household\'s entries by notice id (the join gains township_id)',
 };
 
 const SKIP = /^(begin|commit|rollback|savepoint|release|pragma)\b/i;
