@@ -93,6 +93,7 @@ export const routes: RouteRecordRaw[] = [
   // What a notice's QR code opens, and the receipt link of an objection: no login needed.
   { path: '/o/receipt/:receipt', name: 'objection-receipt', component: () => import('./views/public/ObjectionReceiptView.vue'), props: true, meta: { public: true } },
   { path: '/o/:token', name: 'objection', component: () => import('./views/public/ObjectionView.vue'), props: true, meta: { public: true } },
+  { path: '/office', name: 'village-office', component: () => import('./views/committee/VillageOfficeView.vue'), meta: { roles: REVIEW } },
   { path: '/conflicts', name: 'conflicts', component: () => import('./views/committee/ConflictView.vue'), meta: { roles: REVIEW } },
   // The credit ledger (issue 7): committee review and evaluation rounds, township settings, the resident's credit.
   { path: '/credit/review', name: 'credit-review', component: () => import('./views/committee/CreditReviewView.vue'), meta: { roles: REVIEW } },

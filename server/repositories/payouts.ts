@@ -183,3 +183,25 @@ export async function itemCountsByVillage(db: Queryable, villageIds: readonly st
   }
   return out;
 }
+
+export interface PayoutExportRow {
+  villageId: string; periodKey: string; listStatus: ListStatus; householdNo: string; headName: string; stars: number; standing: number;
+  amountFen: number; itemStatus: ItemStatus; reason: string; settledAt: string | null;
+}
+
+/** A village's payout items of the periods of one year ('2025', '2025-Q1', '2025-H2', …), for the export. */
+export async function listVillagePayoutRows(db: Queryable, villageId: string, year: number): Promise<PayoutExportRow[]> {
+  const rows = await db.selectFrom('payout_items')
+    .innerJoin('payout_lists', 'payout_lists.id', 'payout_items.list_id')
+    .innerJoin('households', 'households.id', 'payout_items.household_id')
+    .select([
+      'payout_items.village_id', 'payout_lists.period_key', 'payout_lists.status as list_status', 'households.household_no', 'households.head_name',
+      'payout_items.stars', 'payout_items.standing', 'payout_items.amount_fen', 'payout_items.status', 'payout_items.reason', 'payout_items.settled_at',
+    ])
+    .where('payout_lists.village_id', '=', villageId).where('payout_lists.period_key', 'like', `${year}%`)
+    .orderBy('payout_lists.period_key').orderBy('households.household_no').execute();
+  return rows.map((r) => ({
+    villageId: r.village_id, periodKey: r.period_key, listStatus: r.list_status as ListStatus, householdNo: r.household_no, headName: r.head_name,
+    stars: r.stars, standing: r.standing, amountFen: Number(r.amount_fen), itemStatus: r.status as ItemStatus, reason: r.reason, settledAt: r.settled_at,
+  }));
+}

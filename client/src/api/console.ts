@@ -19,7 +19,7 @@ export const fetchAudit = (before?: string) =>
 export const fetchVillageHouseholds = (villageId: string, year: number) =>
   call(() => api.villages[':villageId'].households.$get({ param: { villageId }, query: { year: String(year) } }));
 
-export const EXPORT_KINDS = ['ranking', 'village-tallies', 'entries', 'credit-records'] as const;
+export const EXPORT_KINDS = ['ranking', 'village-tallies', 'entries', 'credit-records', 'payouts'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
 /** The download link of an export (a plain GET: the browser saves the file, the session cookie goes along). */
@@ -31,13 +31,12 @@ export const exportUrl = (kind: ExportKind, format: 'csv' | 'xlsx', year: number
  * shape; until the route exists the chart says the figures are not available.
  */
 export interface PayoutsSummary {
-  year: number;
-  /** One row per month 'YYYY-MM': yuan paid out in the month and the fund's balance at its end. */
-  months: { month: string; paidYuan: number; fundBalanceYuan: number }[];
+  /** GET /api/township/payouts/summary (server/routes/payouts/read.ts): per village, in fen. */
+  villages: { villageId: string; villageName: string; toppedUpFen: number; cashPaidFen: number; fundFen: number; householdsPaid: number }[];
 }
 
-export async function fetchPayoutsSummary(year: number): Promise<PayoutsSummary | null> {
-  const res = await fetch(`/api/township/payouts/summary?year=${year}`, { credentials: 'same-origin' });
+export async function fetchPayoutsSummary(): Promise<PayoutsSummary | null> {
+  const res = await fetch('/api/township/payouts/summary', { credentials: 'same-origin' });
   if (!res.ok) return null;
   return (await res.json()) as PayoutsSummary;
 }

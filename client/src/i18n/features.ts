@@ -9,6 +9,7 @@ import evidence from './features/evidence';
 import dueReview from './features/due-review';
 import pointsShop from './features/points-shop';
 import payouts from './features/payouts';
+import villageOffice from './features/village-office';
 import creditLedger from './features/credit-ledger';
 import residents from './features/residents';
 import townshipOffice from './features/township-office';
@@ -24,6 +25,7 @@ export const FEATURE_MESSAGES: FeatureMessages[] = [
   dueReview,
   pointsShop,
   payouts,
+  villageOffice,
   creditLedger,
   residents,
   townshipOffice,

@@ -2,10 +2,11 @@
 import type { RowSource } from '../types';
 import { pageVillageCreditRecords } from '../../repositories/console';
 import { CREDIT_KIND_RULES, CREDIT_SOURCE_NAMES, type CreditKind, type CreditSource } from '../../../shared/domain/credit';
+import { CREDIT_STATE_NAMES } from '../../../shared/domain/credit-transitions';
 import { maskIdLast4 } from '../cells';
 import { villagePages } from './paged';
 
-const STATE_ZH: Record<string, string> = { submitted: '已录入', withdrawn: '已撤回' };
+const STATE_ZH: Record<string, string> = CREDIT_STATE_NAMES;
 
 export const creditRecordsSource: RowSource = {
   key: 'credit-records',

@@ -5,5 +5,6 @@ import { rankingSource } from './ranking';
 import { villageTalliesSource } from './village-tallies';
 import { entriesSource } from './entries';
 import { creditRecordsSource } from './credit-records';
+import { payoutsSource } from './payouts';
 
-export const ROW_SOURCES: readonly RowSource[] = [rankingSource, villageTalliesSource, entriesSource, creditRecordsSource];
+export const ROW_SOURCES: readonly RowSource[] = [rankingSource, villageTalliesSource, entriesSource, creditRecordsSource, payoutsSource];

@@ -154,6 +154,17 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     expect(v1).toMatchObject({ toppedUpFen: 35000, cashPaidFen: 20000, fundFen: 15000, householdsPaid: 1, householdsUnpaid: 1, returnedFen: 10000 });
     expect(summary.township).toMatchObject({ budgetFundedFen: 1_005_000, allocatedFen: 35000, budgetRemainingFen: 970_000, cashPaidFen: 20000, fundRemainingFen: 15000, householdsPaid: 1 });
     expect(summary.villages.map((v) => v.villageId).sort()).toEqual([fx.ids.v1, fx.ids.v2].sort());
+
+    // The payout list leaves the system as an export (server/exports/sources/payouts.ts), audited.
+    const csv = await fx.request('township', 'GET', '/api/township/exports/payouts?year=2025&format=csv');
+    expect(csv.status).toBe(200);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[0].split(',').slice(0, 3)).toEqual(['村庄', '期间', '名单状态']);
+    const v1Lines = lines.slice(1).filter((l) => l.includes('2025-Q1') && l.includes('已发放'));
+    expect(v1Lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.slice(1).some((l) => l.includes('已退回') && l.includes('户主退回'))).toBe(true);
+    const audit = await fx.deps.db.selectFrom('audit_log').select(['action', 'row_count']).where('action', '=', 'export.payouts').execute();
+    expect(audit).toEqual([{ action: 'export.payouts', row_count: lines.length - 1 }]);
   });
 
   it('never cashes points: the ledger refuses a transfer from points to money, and no payout transfer carries points', async () => {

@@ -34,6 +34,7 @@ const zh = {
       ranking: '各村参与率',
       trend: '每月记录与积分',
       trendVillage: '村庄',
+      village: '村庄',
       allVillages: '全镇',
       stars: '星级分布',
       backlog: '待审核积压',
@@ -66,7 +67,7 @@ const zh = {
     export: {
       title: '导出报表',
       intro: 'CSV 用 Excel、WPS 直接打开中文不乱码；XLSX 日期、数字为真实类型。身份证号不会明文导出，每次导出都记入操作日志。',
-      kinds: { ranking: '村庄排名', 'village-tallies': '村庄汇总', entries: '积分记录', 'credit-records': '信用信息' },
+      kinds: { ranking: '村庄排名', 'village-tallies': '村庄汇总', entries: '积分记录', 'credit-records': '信用信息', payouts: '激励兑现' },
       csv: '下载 CSV',
       xlsx: '下载 XLSX',
     },
@@ -80,7 +81,7 @@ const zh = {
       none: '暂无记录',
       actions: {
         export_ranking: '导出村庄排名', export_village_tallies: '导出村庄汇总', export_entries: '导出积分记录',
-        export_credit_records: '导出信用信息', anomaly_check: '核实异常提示',
+        export_credit_records: '导出信用信息', export_payouts: '导出激励兑现', anomaly_check: '核实异常提示',
       },
     },
   },
@@ -121,6 +122,7 @@ const en: typeof zh = {
       ranking: 'Participation by village',
       trend: 'Entries and points per month',
       trendVillage: 'Village',
+      village: 'Village',
       allVillages: 'Whole township',
       stars: 'Star levels',
       backlog: 'Review backlog',
@@ -153,7 +155,7 @@ const en: typeof zh = {
     export: {
       title: 'Exports',
       intro: 'CSV opens in Excel and WPS with Chinese intact; XLSX has real dates and numbers. ID numbers are never exported in clear; every export is in the audit log.',
-      kinds: { ranking: 'Village ranking', 'village-tallies': 'Village tallies', entries: 'Entries', 'credit-records': 'Credit records' },
+      kinds: { ranking: 'Village ranking', 'village-tallies': 'Village tallies', entries: 'Entries', 'credit-records': 'Credit records', payouts: 'Cash incentives' },
       csv: 'Download CSV',
       xlsx: 'Download XLSX',
     },
@@ -167,7 +169,7 @@ const en: typeof zh = {
       none: 'Nothing yet',
       actions: {
         export_ranking: 'Exported the ranking', export_village_tallies: 'Exported village tallies', export_entries: 'Exported entries',
-        export_credit_records: 'Exported credit records', anomaly_check: 'Checked an anomaly',
+        export_credit_records: 'Exported credit records', export_payouts: 'Exported cash incentives', anomaly_check: 'Checked an anomaly',
       },
     },
   },
