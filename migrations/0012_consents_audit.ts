@@ -22,6 +22,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('household_consents_current').on('household_consents').columns(['household_id', 'purpose', 'at']).execute();
+  // Who in a village consents to a purpose (public boards, bank lists): read in this order.
+  await db.schema.createIndex('household_consents_village').on('household_consents').columns(['village_id', 'purpose', 'household_id', 'at', 'id']).execute();
 
   await db.schema
     .createTable('audit_log')

@@ -19,7 +19,10 @@ describe.each(await testDialects())('notices on %s', (dialect) => {
 
   it('publicizes approved entries, then makes them effective when the window ends', async () => {
     const before = await detail();
-    expect(before.standing).toMatchObject({ base: 100, effective: 0, standing: 100, stars: 2, rankInVillage: 1, householdsInVillage: 1 });
+    expect(before.standing).toMatchObject({ base: 100, effective: 0, standing: 100, stars: 2, householdsInVillage: 1 });
+    // The rank within the village: staff see it; the resident only with consent to public boards (guardrail 5).
+    expect((await detail('committee')).standing.rankInVillage).toBe(1);
+    expect(before.standing.rankInVillage).toBe(0);
 
     const plus = await fx.addEntry({ points: 8, state: 'approved' });
     const minus = await fx.addEntry({ points: -5, state: 'approved' });
