@@ -148,7 +148,8 @@ describe.runIf(HAS_PG)('three server processes on one PostgreSQL', () => {
       for (const s of slots) expect(await fullPull(s.link.url(), await login(s.link.url()), sentIds), `pull from :${s.port}`).toEqual([]);
 
       // --- the notice: closed, each of its entries made effective by exactly one event ------------
-      for (let i = 0; i < 100; i++) {
+      // Up to 30 s: the settlement job runs on its own timer, later on a loaded machine.
+      for (let i = 0; i < 300; i++) {
         const n = await check.db.selectFrom('notices').select('status').where('id', '=', notice.id).executeTakeFirstOrThrow();
         if (n.status === 'closed') break;
         await delay(100);
