@@ -1,7 +1,6 @@
 // Pure helpers of the entry form: indicator grouping, the points a collector may choose, dates.
 import { INDICATOR_CATEGORIES } from '../../../shared/domain/catalog-default';
 import type { IndicatorDto } from '../../../shared/protocol/tables';
-import { pinyin } from 'pinyin-pro';
 import {
   CAP_COUNTED_STATES, checkCap, computeStanding, countTowardsCap, DEFAULT_BASE_POINTS,
 } from '../../../shared/domain/points';
@@ -75,34 +74,6 @@ export function formatPoints(points: number): string {
 
 // ---- field-entry: search, preview while choosing, dates the Chinese way ----------------------
 
-
-/** What a search matches an indicator on: its names, code, and the pinyin of its Chinese name. */
-export interface IndicatorSearchKey {
-  indicator: IndicatorDto;
-  text: string;
-  initials: string;
-  full: string;
-}
-
-export function indicatorSearchKeys(indicators: readonly IndicatorDto[]): IndicatorSearchKey[] {
-  return indicators.map((indicator) => {
-    const syllables = pinyin(indicator.nameZh, { toneType: 'none', type: 'array', nonZh: 'removed' });
-    return {
-      indicator,
-      text: `${indicator.nameZh} ${indicator.nameEn} ${indicator.code}`.toLowerCase(),
-      initials: syllables.map((s) => s[0] ?? '').join('').toLowerCase(),
-      full: syllables.join('').toLowerCase(),
-    };
-  });
-}
-
-/** Indicators whose name, code, pinyin initials (zyfw) or full pinyin (zhiyuan) contain the query. */
-export function searchIndicators(keys: readonly IndicatorSearchKey[], query: string): IndicatorDto[] {
-  const q = query.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, '');
-  if (!q) return [];
-  return keys.filter((k) => k.text.replace(/\s+/g, '').includes(q) || k.initials.includes(q) || k.full.includes(q))
-    .map((k) => k.indicator);
-}
 
 /** Most recent first, each code once, at most `n`; codes missing from the catalogue are dropped. */
 export function recentIndicators(recentCodes: readonly string[], indicators: readonly IndicatorDto[], n = 4): IndicatorDto[] {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  daysBefore, formatEntryDate, indicatorSearchKeys, previewEntry, pushRecent, recentIndicators, searchIndicators,
+  daysBefore, formatEntryDate, previewEntry, pushRecent, recentIndicators,
   type PreviewEntry,
 } from './entry-form';
+import { indicatorSearchKeys, searchIndicators } from './indicator-search';
 import type { IndicatorDto } from '../../../shared/protocol/tables';
 
 const ind = (over: Partial<IndicatorDto>): IndicatorDto => ({
