@@ -1,7 +1,8 @@
 // npm run bench:load — 20 simulated phones against the real server process (server/main.ts, demo
 // data) for 60 s: each pushes a batch of 50 new entries with its cursors (so the answer pulls what
 // the other phones of its villages sent), then pulls until it is up to date, and again; a township
-// official asks for the ranking every 2 s. Prints requests/s, p50/p95/p99 latency and errors per
+// official asks for the ranking every 2 s and a clerk downloads the year's entries as XLSX one
+// export after another (BENCH_EXPORT=0 leaves it out). Prints requests/s, p50/p95/p99 latency and errors per
 // run; BENCH_RUNS=3 repeats (min / median / max); ends with one JSON line.
 //
 //   BENCH_SECONDS=60 BENCH_PHONES=20 BENCH_RUNS=1 BENCH_RANKING=1 BENCH_DATABASE_URL=postgres://… BENCH_PROCESSES=3 npm run bench:load
@@ -9,7 +10,7 @@
 // On PostgreSQL three server processes (BENCH_PROCESSES) share the database and the phones.
 //
 // The per-user sync budget is lifted (SYNC_RATE_PER_MINUTE) because a simulated phone sends as fast
-// as the server answers, which a real one never does; the limiter still runs (one upsert per sync).
+// as the server answers, which a real one never does; the limiter still runs (in memory on SQLite, one upsert per sync on PostgreSQL).
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -76,7 +77,7 @@ async function loadWorld(dataDir: string): Promise<World> {
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 
-interface RunResult { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; entries: number; rankings: number }
+interface RunResult { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; entries: number; rankings: number; exports: number }
 
 async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult> {
   const base = procs[0].url;
@@ -84,6 +85,7 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
   let errors = 0;
   let entries = 0;
   let rankings = 0;
+  let exports = 0;
   const deadline = Date.now() + SECONDS * 1000;
   const occurredOn = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
   const timed = async (agent: http.Agent, url: string, cookie: string, body: string) => {
@@ -147,18 +149,34 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
     }
     agent.destroy();
   };
+  // A township clerk downloads the year's entries as XLSX, one after another (issue 10: "while a
+  // township ranking and an export run"); BENCH_EXPORT=0 leaves it out.
+  const exporter = async () => {
+    if (process.env.BENCH_EXPORT === '0') return;
+    const agent = new http.Agent({ keepAlive: true });
+    const cookie = await login(agent, base, 'township', 'cunxin-town');
+    await startLine;
+    const year = new Date().getFullYear();
+    while (Date.now() < deadline) {
+      const res = await request(agent, `${base}/api/township/exports/entries?year=${year}&format=xlsx`, 'GET', null, cookie);
+      if (res.status === 200) exports++; else errors++;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    agent.destroy();
+  };
   const phones = Array.from({ length: PHONES }, (_, i) => phone(i));
   const town = township();
+  const clerk = exporter();
   await new Promise((r) => setTimeout(r, 3000)); // logins and catch-up
   const started = Date.now();
   latencies.length = 0;
   errors = 0;
   go();
-  await Promise.all([...phones, town]);
+  await Promise.all([...phones, town, clerk]);
   const seconds = (Date.now() - started) / 1000;
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings };
+  return { requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings, exports };
 }
 
 async function main() {
@@ -174,7 +192,7 @@ async function main() {
     for (let i = 0; i < RUNS; i++) {
       const r = await runOnce(procs, world);
       results.push(r);
-      console.log(`run ${i + 1}: ${r.requests} requests in ${SECONDS} s = ${r.rps} req/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms; ${r.errors} errors; ${r.entries} entries stored; ${r.rankings} rankings`);
+      console.log(`run ${i + 1}: ${r.requests} requests in ${SECONDS} s = ${r.rps} req/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms; ${r.errors} errors; ${r.entries} entries stored; ${r.rankings} rankings; ${r.exports} exports`);
     }
   } finally {
     for (const proc of procs) await proc.kill('SIGTERM');
