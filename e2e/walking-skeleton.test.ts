@@ -378,8 +378,14 @@ describe('walking skeleton: collector → offline → sync → committee → res
     expect(detail.standing.standing).toBe(expectedStanding);
     expect(detail.standing.projected).toBe(standingBefore.projected + gained);
 
+    // A week later the resident's session has ended by inactivity (RESIDENT_IDLE_MINUTES): sign in again.
     const page = resident.page;
     await page.reload({ waitUntil: 'load' });
+    await page.locator(`${t('session-expired')} button`).click({ timeout: UI_TIMEOUT });
+    await page.locator(t('login-tab-resident')).click();
+    await page.locator(t('resident-phone')).fill(RESIDENT.phone);
+    await page.locator(t('resident-pin')).fill(RESIDENT.pin);
+    await page.locator(t('resident-submit')).click();
     const total = page.locator(t('resident-total'));
     await total.waitFor({ timeout: UI_TIMEOUT });
     await until('resident-total data-standing', async () => Number(await total.getAttribute('data-standing')), expectedStanding);
