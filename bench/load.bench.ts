@@ -86,13 +86,16 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
   let entries = 0;
   let rankings = 0;
   let exports = 0;
-  const deadline = Date.now() + SECONDS * 1000;
+  // Set when every phone has logged in and caught up (the catch-up is not what is measured).
+  let deadline = Infinity;
+  let caughtUp = 0;
   const occurredOn = new Date(Date.now() + 8 * 3600_000 - 86_400_000).toISOString().slice(0, 10);
   const timed = async (agent: http.Agent, url: string, cookie: string, body: string) => {
     const t = performance.now();
     try {
       const res = await request(agent, `${url}/api/sync`, 'POST', body, cookie);
-      latencies.push(performance.now() - t);
+      // Only what completed inside the measured window counts (an export may run past it).
+      if (Date.now() <= deadline) latencies.push(performance.now() - t);
       if (res.status !== 200) { errors++; return null; }
       return JSON.parse(res.text) as SyncResponse;
     } catch {
@@ -117,10 +120,11 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
       return res.hasMore;
     };
     // Catch up first (the bootstrap is not what this benchmark measures).
-    for (let r = 0; r < 100; r++) {
+    for (let r = 0; r < 2000; r++) {
       const res = await request(agent, `${url}/api/sync`, 'POST', envelope([]), cookie);
       if (!keep(JSON.parse(res.text) as SyncResponse)) break;
     }
+    caughtUp++;
     await startLine;
     while (Date.now() < deadline) {
       const at = new Date().toISOString();
@@ -167,13 +171,14 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
   const phones = Array.from({ length: PHONES }, (_, i) => phone(i));
   const town = township();
   const clerk = exporter();
-  await new Promise((r) => setTimeout(r, 3000)); // logins and catch-up
+  while (caughtUp < PHONES) await new Promise((r) => setTimeout(r, 100)); // logins and catch-up
   const started = Date.now();
+  deadline = started + SECONDS * 1000;
   latencies.length = 0;
   errors = 0;
   go();
   await Promise.all([...phones, town, clerk]);
-  const seconds = (Date.now() - started) / 1000;
+  const seconds = Math.min((Date.now() - started) / 1000, SECONDS);
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
   return { requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings, exports };
