@@ -51,6 +51,7 @@ const zh = {
       fund: '基金余额',
       paid: '已兑付',
       payoutsMissing: '兑付数据暂不可用',
+      payoutsNone: '还没有向村激励基金拨款',
       empty: '本年暂无数据',
     },
     anomaly: {
@@ -139,6 +140,7 @@ const en: typeof zh = {
       fund: 'Fund balance',
       paid: 'Paid out',
       payoutsMissing: 'Payout figures are not available yet',
+      payoutsNone: 'No village incentive fund has been topped up yet',
       empty: 'No data this year',
     },
     anomaly: {
