@@ -25,3 +25,16 @@ export function formatPercent(rate: number): string {
   if (!Number.isFinite(rate)) return '–';
   return `${(rate * 100).toFixed(1)}%`;
 }
+
+/**
+ * '2025年6月15日' (with `withTime`: '2025年6月15日 10:00') in China time — the village's time,
+ * whatever the printing computer says. A bare 'YYYY-MM-DD' is that day in China.
+ */
+export function formatChineseDate(iso: string | null | undefined, withTime = false): string {
+  if (!iso) return '';
+  const d = new Date(iso.length === 10 ? `${iso}T00:00:00+08:00` : iso);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  }).formatToParts(d).map((p) => [p.type, p.value]));
+  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日${withTime ? ` ${parts.hour}:${parts.minute}` : ''}`;
+}
