@@ -166,6 +166,7 @@ export interface Database {
   evidence_blobs: EvidenceBlobTable;
   evidence_chunks: EvidenceChunkTable;
   entry_evidence: EntryEvidenceTable;
+  credit_record_evidence: CreditRecordEvidenceTable;
   scheduled_jobs: ScheduledJobTable;
   job_runs: JobRunTable;
   rate_limits: RateLimitTable;
@@ -288,6 +289,10 @@ export interface EvidenceChunkTable { sha256: string; byte_offset: number; data:
 export interface EntryEvidenceTable {
   entry_id: string; sha256: string; position: number; size: number; mime: string; taken_at: string;
   gps_lat: number | null; gps_lon: number | null; gps_accuracy: number | null;
+}
+/** Photos of a credit record (0020): the same content-addressed evidence_blobs as entries'; no place (guardrail 7). */
+export interface CreditRecordEvidenceTable {
+  record_id: string; sha256: string; position: number; size: number; mime: string; taken_at: string;
 }
 
 // --- background jobs (0010, server/jobs/) ---------------------------------------------------------

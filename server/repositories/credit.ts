@@ -4,25 +4,13 @@
 import { uuidv7 } from 'uuidv7';
 import type { Queryable } from './queryable';
 import { bool } from './queryable';
-import { CREDIT_KINDS, CREDIT_KIND_RULES, type CreditSource } from '../../shared/domain/credit';
+import { DEFAULT_CREDIT_KINDS, type CreditKindRow, type CreditSource } from '../../shared/domain/credit';
 import { DEFAULT_GRADE_RULES, type GradeRules, type Perk, type RatedGrade } from '../../shared/domain/credit-grade';
 
 // ---- kinds ---------------------------------------------------------------------------------
 
-export interface CreditKindRow {
-  code: string; nameZh: string; nameEn: string; negative: boolean; documentRequired: boolean;
-  sources: CreditSource[]; active: boolean; sort: number;
-}
-
-/** The defaults every township starts from: the phone's built-in kinds plus two negative kinds. */
-export const DEFAULT_CREDIT_KINDS: CreditKindRow[] = [
-  ...CREDIT_KINDS.map((code, i) => {
-    const r = CREDIT_KIND_RULES[code];
-    return { code, nameZh: r.zh, nameEn: r.en, negative: r.negative, documentRequired: r.documentRequired, sources: [...r.sources], active: true, sort: (i + 1) * 10 };
-  }),
-  { code: 'court_enforcement', nameZh: '法院强制执行（未履行判决）', nameEn: 'Court enforcement (judgment not fulfilled)', negative: true, documentRequired: true, sources: ['court'], active: true, sort: 70 },
-  { code: 'loan_default', nameZh: '贷款逾期（经生效判决确认）', nameEn: 'Loan default (confirmed by an effective judgment)', negative: true, documentRequired: true, sources: ['court', 'bank'], active: true, sort: 80 },
-];
+export type { CreditKindRow } from '../../shared/domain/credit';
+export { DEFAULT_CREDIT_KINDS };
 
 export async function listCreditKinds(db: Queryable, townshipId: string): Promise<CreditKindRow[]> {
   const rows = await db.selectFrom('credit_kinds').selectAll().where('township_id', '=', townshipId).orderBy('sort').orderBy('code').execute();
@@ -57,6 +45,20 @@ export async function upsertCreditKind(trx: Queryable, townshipId: string, k: Cr
   await trx.updateTable('credit_kinds').set({
     name_zh: v.name_zh, name_en: v.name_en, negative: v.negative, document_required: v.document_required, sources: v.sources, active: v.active, sort: v.sort,
   }).where('township_id', '=', townshipId).where('id', '=', found.id).execute();
+}
+
+/** Ids of the township's own kind rows (the pull logs them after a change: entity creditKind). */
+export async function creditKindIds(db: Queryable, townshipId: string): Promise<string[]> {
+  return (await db.selectFrom('credit_kinds').select('id').where('township_id', '=', townshipId).orderBy('id').execute()).map((r) => r.id);
+}
+
+/** Rows for the pull (the phone's CreditKindDto), by id. */
+export async function creditKindsByIds(db: Queryable, ids: readonly string[]) {
+  const rows = await db.selectFrom('credit_kinds').selectAll().where('id', 'in', ids).execute();
+  return rows.map((r) => ({
+    id: r.id, townshipId: r.township_id, code: r.code, nameZh: r.name_zh, nameEn: r.name_en, negative: bool(r.negative),
+    documentRequired: bool(r.document_required), sources: r.sources.split(',').filter(Boolean), active: bool(r.active), sort: r.sort,
+  }));
 }
 
 // ---- grade rules (versioned like the catalogue) ------------------------------------------------
@@ -126,24 +128,27 @@ export async function upsertPerk(trx: Queryable, townshipId: string, p: Omit<Per
 }
 
 // ---- credit records ----------------------------------------------------------------------------
+// Recorded on phones (credit.create, server/sync/apply-credit.ts) or at the office, reviewed by the
+// committee; the same rows, the same functions. Reads are by primary key or by an index of
+// migrations/0008_credit_records.ts / 0013_credit_ledger.ts.
 
 export interface CreditRecordRow {
   id: string; villageId: string; householdId: string; personId: string | null; kind: string; source: string; occurredOn: string;
   documentNo: string; issuer: string; note: string; state: string; stateReason: string; reverses: string | null; repairedOn: string | null;
-  recorderId: string; createdAt: string; householdNo: string; headName: string;
+  recorderId: string; contentHash: string; createdAt: string; householdNo: string; headName: string;
 }
 
 function recordQuery(db: Queryable) {
   return db.selectFrom('credit_records as r').innerJoin('households as h', 'h.id', 'r.household_id').select([
     'r.id', 'r.village_id', 'r.household_id', 'r.person_id', 'r.kind', 'r.source', 'r.occurred_on', 'r.document_no', 'r.issuer', 'r.note',
-    'r.state', 'r.state_reason', 'r.reverses', 'r.repaired_on', 'r.recorder_id', 'r.created_at', 'h.household_no', 'h.head_name',
+    'r.state', 'r.state_reason', 'r.reverses', 'r.repaired_on', 'r.recorder_id', 'r.content_hash', 'r.created_at', 'h.household_no', 'h.head_name',
   ]);
 }
 type RecordSel = Awaited<ReturnType<ReturnType<typeof recordQuery>['executeTakeFirstOrThrow']>>;
 const toRecord = (r: RecordSel): CreditRecordRow => ({
   id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id, kind: r.kind, source: r.source, occurredOn: r.occurred_on,
   documentNo: r.document_no, issuer: r.issuer, note: r.note, state: r.state, stateReason: r.state_reason, reverses: r.reverses, repairedOn: r.repaired_on,
-  recorderId: r.recorder_id, createdAt: r.created_at, householdNo: r.household_no, headName: r.head_name,
+  recorderId: r.recorder_id, contentHash: r.content_hash, createdAt: r.created_at, householdNo: r.household_no, headName: r.head_name,
 });
 
 export async function findCreditRecordRow(db: Queryable, id: string): Promise<CreditRecordRow | null> {
@@ -162,14 +167,19 @@ export async function listHouseholdCreditRecords(db: Queryable, villageId: strin
     .orderBy('r.occurred_on', 'desc').orderBy('r.id').execute()).map(toRecord);
 }
 
-export async function insertOfficeCreditRecord(trx: Queryable, r: {
+export interface NewCreditRecord {
   id: string; villageId: string; householdId: string; personId: string | null; kind: string; source: string; occurredOn: string;
-  documentNo: string; issuer: string; note: string; reverses: string | null; recorderId: string; contentHash: string; now: string;
-}): Promise<void> {
+  documentNo: string; issuer: string; note: string; reverses: string | null; recorderId: string; contentHash: string;
+  /** The phone's device id, or 'office' for a record entered at the office. */
+  deviceId: string; clientCreatedAt: string; now: string;
+}
+
+/** A new record, state submitted (from a phone's credit.create or entered at the office). */
+export async function insertCreditRecord(trx: Queryable, r: NewCreditRecord): Promise<void> {
   await trx.insertInto('credit_records').values({
     id: r.id, village_id: r.villageId, household_id: r.householdId, person_id: r.personId, kind: r.kind, source: r.source, occurred_on: r.occurredOn,
     document_no: r.documentNo, issuer: r.issuer, note: r.note, state: 'submitted', reverses: r.reverses, recorder_id: r.recorderId,
-    device_id: 'office', content_hash: r.contentHash, client_created_at: r.now, created_at: r.now, updated_at: r.now,
+    device_id: r.deviceId, content_hash: r.contentHash, client_created_at: r.clientCreatedAt, created_at: r.now, updated_at: r.now,
   }).execute();
 }
 
@@ -178,6 +188,17 @@ export async function moveCreditRecord(trx: Queryable, villageId: string, id: st
   const r = await trx.updateTable('credit_records').set({ state: to, state_reason: reason, updated_at: now })
     .where('village_id', '=', villageId).where('id', '=', id).where('state', '=', from).executeTakeFirst();
   return Number(r.numUpdatedRows) === 1;
+}
+
+/** The issuing court or office named at approval (a negative record's legal basis). */
+export async function setCreditIssuer(trx: Queryable, villageId: string, id: string, issuer: string): Promise<void> {
+  await trx.updateTable('credit_records').set({ issuer }).where('village_id', '=', villageId).where('id', '=', id).execute();
+}
+
+/** A reversing record of `id` still awaiting review, if any. */
+export async function findPendingReversal(db: Queryable, villageId: string, id: string): Promise<string | null> {
+  const r = await db.selectFrom('credit_records').select('id').where('village_id', '=', villageId).where('reverses', '=', id).where('state', '=', 'submitted').executeTakeFirst();
+  return r?.id ?? null;
 }
 
 export async function setRepaired(trx: Queryable, villageId: string, id: string, on: string, now: string): Promise<void> {
@@ -197,6 +218,25 @@ export async function listCreditEvents(db: Queryable, villageId: string, recordI
   const rows = await db.selectFrom('credit_record_events').select(['record_id', 'from_state', 'to_state', 'actor_id', 'reason', 'at'])
     .where('village_id', '=', villageId).where('record_id', 'in', recordIds).orderBy('at').orderBy('id').execute();
   return rows.map((r) => ({ recordId: r.record_id, fromState: r.from_state, toState: r.to_state, actorId: r.actor_id, reason: r.reason, at: r.at }));
+}
+
+/** The persons credit records are about, with the sealed ID number (masked by the caller, never sent). */
+export async function creditSubjects(db: Queryable, villageId: string, personIds: readonly string[]) {
+  if (personIds.length === 0) return [];
+  return db.selectFrom('persons').select(['id', 'household_id', 'name', 'id_last4', 'id_cipher'])
+    .where('village_id', '=', villageId).where('id', 'in', [...new Set(personIds)]).execute();
+}
+
+/** The household a person of the village belongs to (office entry checks it), or null. */
+export async function personHouseholdOf(db: Queryable, villageId: string, personId: string): Promise<string | null> {
+  return (await db.selectFrom('persons').select('household_id').where('village_id', '=', villageId).where('id', '=', personId).executeTakeFirst())?.household_id ?? null;
+}
+
+/** Rows for the pull (the phone's CreditRecordDto), by id. */
+export async function creditRecordsByIds(db: Queryable, ids: readonly string[]) {
+  return db.selectFrom('credit_records')
+    .select(['id', 'village_id', 'household_id', 'person_id', 'kind', 'source', 'occurred_on', 'document_no', 'issuer', 'note', 'recorder_id', 'state', 'state_reason', 'created_at'])
+    .where('id', 'in', ids).execute();
 }
 
 /** Kind codes negative in any township (or by default): the retention job's candidates. */

@@ -186,12 +186,66 @@ export async function evidenceOfEntries(db: Queryable, entryIds: readonly string
   return out;
 }
 
-/** Villages whose entries reference the photo (who may see it follows from these). */
+/** Villages whose entries or credit records reference the photo (who may see it follows from these). */
 export async function villagesOfEvidence(db: Queryable, hash: string): Promise<string[]> {
   const rows = await db.selectFrom('entry_evidence as ev')
     .innerJoin('entries as e', 'e.id', 'ev.entry_id')
-    .select('e.village_id').distinct()
+    .select('e.village_id')
     .where('ev.sha256', '=', hash)
+    .union(db.selectFrom('credit_record_evidence as cv')
+      .innerJoin('credit_records as r', 'r.id', 'cv.record_id')
+      .select('r.village_id')
+      .where('cv.sha256', '=', hash))
     .execute();
-  return rows.map((r) => r.village_id);
+  return [...new Set(rows.map((r) => r.village_id))];
+}
+
+// ---- which credit records carry which photos (migrations/0020_credit_evidence.ts) --------------
+
+/** A credit record's photo; no place is kept (guardrail 7: a document's photo needs none). */
+export interface NewCreditEvidence { recordId: string; hash: string; position: number; size: number; mime: string; takenAt: string }
+
+export async function insertCreditEvidence(db: Queryable, rows: readonly NewCreditEvidence[]): Promise<void> {
+  if (rows.length === 0) return;
+  await db.insertInto('credit_record_evidence').values(rows.map((r) => ({
+    record_id: r.recordId, sha256: r.hash, position: r.position, size: r.size, mime: r.mime, taken_at: r.takenAt,
+  }))).execute();
+}
+
+export interface CreditEvidenceRow { recordId: string; hash: string; takenAt: string; size: number; mime: string; received: boolean }
+
+/** The photos of these credit records, in the order they were taken. */
+export async function evidenceOfCreditRecords(db: Queryable, recordIds: readonly string[]): Promise<Map<string, CreditEvidenceRow[]>> {
+  const out = new Map<string, CreditEvidenceRow[]>();
+  for (let i = 0; i < recordIds.length; i += 500) {
+    const rows = await db.selectFrom('credit_record_evidence as cv')
+      .leftJoin('evidence_blobs as b', 'b.sha256', 'cv.sha256')
+      .select(['cv.record_id', 'cv.sha256', 'cv.taken_at', 'cv.size', 'cv.mime', 'cv.position', 'b.complete'])
+      .where('cv.record_id', 'in', recordIds.slice(i, i + 500))
+      .orderBy('cv.record_id').orderBy('cv.position')
+      .execute();
+    for (const r of rows) {
+      const list = out.get(r.record_id) ?? [];
+      list.push({ recordId: r.record_id, hash: r.sha256, takenAt: r.taken_at, size: r.size, mime: r.mime, received: r.complete === 1 });
+      out.set(r.record_id, list);
+    }
+  }
+  return out;
+}
+
+/** Removes a credit record's photo links (retention); returns the hashes nothing references any more. */
+export async function unlinkCreditEvidence(db: Queryable, recordId: string): Promise<string[]> {
+  const linked = (await db.selectFrom('credit_record_evidence').select('sha256').where('record_id', '=', recordId).execute()).map((r) => r.sha256);
+  if (linked.length === 0) return [];
+  await db.deleteFrom('credit_record_evidence').where('record_id', '=', recordId).execute();
+  return stillUnreferenced(db, linked);
+}
+
+/** Of these photos, those no entry and no credit record references. */
+export async function stillUnreferenced(db: Queryable, hashes: readonly string[]): Promise<string[]> {
+  if (hashes.length === 0) return [];
+  const still = await db.selectFrom('entry_evidence').select('sha256').where('sha256', 'in', hashes)
+    .union(db.selectFrom('credit_record_evidence').select('sha256').where('sha256', 'in', hashes)).execute();
+  const kept = new Set(still.map((s) => s.sha256));
+  return [...new Set(hashes)].filter((h) => !kept.has(h));
 }

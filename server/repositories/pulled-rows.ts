@@ -8,7 +8,7 @@ import type { PulledEntity } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import type { PulledDtos } from '../../shared/protocol/tables';
 import type { EntryState } from '../../shared/domain/entry-state';
-import { creditRecordsByIds } from './credit-records';
+import { creditKindsByIds, creditRecordsByIds } from './credit';
 
 export interface PulledRow<K extends PulledEntity> { scope: string; dto: PulledDtos[K] }
 export type PulledRows<K extends PulledEntity> = Map<string, PulledRow<K>>;
@@ -127,8 +127,14 @@ async function creditRecords(db: Db, ids: readonly string[]): Promise<PulledRows
     dto: {
       id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id, kind: r.kind, source: r.source,
       occurredOn: r.occurred_on, documentNo: r.document_no, note: r.note, recorderId: r.recorder_id, state: r.state, createdAt: r.created_at,
+      issuer: r.issuer, stateReason: r.state_reason,
     },
   }]));
+}
+
+async function creditKinds(db: Db, ids: readonly string[]): Promise<PulledRows<'creditKind'>> {
+  const rows = await inChunks(ids, (c) => creditKindsByIds(db, c));
+  return new Map(rows.map((r) => [r.id, { scope: scopeOfTownship(r.townshipId), dto: r }]));
 }
 
 const LOADERS: { [K in PulledEntity]: (db: Db, ids: readonly string[]) => Promise<PulledRows<K>> } = {
@@ -139,6 +145,7 @@ const LOADERS: { [K in PulledEntity]: (db: Db, ids: readonly string[]) => Promis
   catalogVersion: catalogVersions,
   indicator: indicators,
   creditRecord: creditRecords,
+  creditKind: creditKinds,
 };
 
 /** The live rows of one entity with these ids; ids without a live row are absent from the map. */

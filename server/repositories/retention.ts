@@ -2,6 +2,7 @@
 // (server/jobs/retention.ts runs it). Reads the due ones through the partial index
 // entries_deductions_to_anonymise (migrations/0019_retention.ts), a small batch at a time.
 import type { Queryable } from './queryable';
+import { stillUnreferenced } from './evidence';
 
 export interface DueAnonymisation { id: string; villageId: string }
 
@@ -23,9 +24,6 @@ export async function anonymiseEntries(db: Queryable, ids: readonly string[], at
   await db.updateTable('entry_revisions').set({ note: '' }).where('entry_id', 'in', ids).where('note', '<>', '').execute();
   const linked = await db.selectFrom('entry_evidence').select('sha256').distinct().where('entry_id', 'in', ids).execute();
   await db.deleteFrom('entry_evidence').where('entry_id', 'in', ids).execute();
-  if (linked.length === 0) return [];
-  const still = await db.selectFrom('entry_evidence').select('sha256').distinct()
-    .where('sha256', 'in', linked.map((l) => l.sha256)).execute();
-  const kept = new Set(still.map((s) => s.sha256));
-  return linked.map((l) => l.sha256).filter((h) => !kept.has(h));
+  // A photo a credit record carries too stays (repositories/evidence.ts stillUnreferenced).
+  return stillUnreferenced(db, linked.map((l) => l.sha256));
 }

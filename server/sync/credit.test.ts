@@ -52,7 +52,7 @@ describe.each(await testDialects())('credit records through the sync on %s', (di
     const noDoc = creditCreate(w, { kind: 'admin_penalty', source: 'township', documentNo: '  ' });
     const badSource = creditCreate(w, { kind: 'loan_repaid', source: 'court' });
     const unknownKind = creditCreate(w, { kind: 'bad_person' });
-    const withDoc = creditCreate(w, { kind: 'admin_penalty', source: 'township', documentNo: '平综执罚决字〔2025〕12号' });
+    const withDoc = creditCreate(w, { kind: 'admin_penalty', source: 'township', documentNo: '平综执罚决字〔2025〕12号', issuer: '平度市综合行政执法局' });
     const { json } = await postSync(app, 'collector', request([noDoc, badSource, unknownKind, withDoc]));
     expect(json.results.map((r) => [r.status, r.code])).toEqual([
       ['rejected', 'document_required'], ['rejected', 'credit_source'], ['rejected', 'credit_kind'], ['applied', undefined],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  addMonths, computeGrade, DEFAULT_GRADE_RULES, negativeKeptUntil, perksFor, recordStanding, checkGradeRules,
+  addMonths, computeGrade, DEFAULT_GRADE_RULES, EXPLAIN_MESSAGES, renderBecause, renderExplain, renderNext, negativeKeptUntil, perksFor, recordStanding, checkGradeRules,
   type GradeRecord, type Perk,
 } from './credit-grade';
 import { creditTransition, CREDIT_TRANSITIONS } from './credit-transitions';
@@ -53,7 +53,26 @@ describe('computeGrade', () => {
       '2025-03-01 贷款按时还款：+2 分（计至 2028-03-01）', '2025-04-02 贷款按时还款：+2 分（计至 2028-04-02）', '信用户评定（2025年度）：AA',
     ]);
     expect(g.because).toBe('AA，因为：正面记录得分 4 分；评定结果 AA；无计入的负面记录');
-    expect(g.next).toEqual({ grade: 'AAA', needs: ['正面记录得分还差 2 分（需 6 分）', '信用户评定结果需为 AAA 或以上'], text: '要达到 AAA：正面记录得分还差 2 分（需 6 分）；信用户评定结果需为 AAA 或以上' });
+    expect(g.next).toMatchObject({ grade: 'AAA', needs: ['正面记录得分还差 2 分（需 6 分）', '信用户评定结果需为 AAA 或以上'], text: '要达到 AAA：正面记录得分还差 2 分（需 6 分）；信用户评定结果需为 AAA 或以上' });
+  });
+
+  it('the same explanation in English, from the codes and parameters (zh-CN stays the default text)', () => {
+    const g = computeGrade({
+      records: [rec({ id: 'a', kindNameEn: 'Loan repaid on time', documentNo: '农商贷〔2025〕1号' }), rec({ id: 'n', negative: true, kind: 'admin_penalty', kindNameZh: '行政处罚', kindNameEn: 'Administrative penalty', occurredOn: '2024-01-01', documentNo: 'X12' })],
+      evaluation: { grade: 'none', periodLabel: '2025年度' }, rules: DEFAULT_GRADE_RULES, today,
+    });
+    expect(g.lines.map((l) => renderExplain(l.msg, 'en'))).toEqual([
+      '2024-01-01 Administrative penalty (X12): negative record, counts until 2029-01-01',
+      '2025-03-01 Loan repaid on time (农商贷〔2025〕1号): +2 points (until 2028-03-01)',
+      'Credit household evaluation (2025年度): Not rated',
+    ]);
+    expect(g.lines.map((l) => l.text)).toEqual(g.lines.map((l) => renderExplain(l.msg, 'zh')));
+    expect(g.lines[0].text).toBe('2024-01-01 行政处罚（X12）：负面记录，计入至 2029-01-01');
+    expect(renderBecause(g, 'en')).toBe('Not rated because: positive records score 2 points; evaluation result Not rated; 1 negative record(s) count');
+    expect(g.because).toBe('未评级，因为：正面记录得分 2 分；评定结果 未评级；计入的负面记录 1 条');
+    expect(renderNext(g.next!, 'en')).toBe('To reach A: an evaluation result of A or better');
+    // Every code has both languages.
+    expect(Object.keys(EXPLAIN_MESSAGES.en).sort()).toEqual(Object.keys(EXPLAIN_MESSAGES.zh).sort());
   });
 
   it('property: the grade depends on the records as a set (order never matters) and on nothing but records, evaluation, rules and day', () => {

@@ -69,6 +69,8 @@ export interface GradeRecord {
   id: string;
   kind: string;
   kindNameZh: string;
+  /** The kind's English name (the explanation in English); the Chinese name when absent. */
+  kindNameEn?: string;
   negative: boolean;
   occurredOn: string;
   documentNo: string;
@@ -119,11 +121,99 @@ export function repairableFrom(r: GradeRecord, rules: GradeRules): string | null
   return r.negative ? addMonths(r.occurredOn, rules.repairMinMonths) : null;
 }
 
+// ---- the explanation, as codes and parameters (rendered in zh-CN or English) -------------------
+
+export type Lang = 'zh' | 'en';
+/** A value that reads differently per language (a kind's name, a grade, a document in brackets). */
+export interface Localized { zh: string; en: string }
+export type ExplainParam = string | number | Localized;
+export interface ExplainMsg { code: ExplainCode; params: Record<string, ExplainParam> }
+
+/** The explanation's sentences; `{name}` is a parameter (vue-i18n's placeholder syntax too). */
+export const EXPLAIN_MESSAGES = {
+  zh: {
+    negativeCounts: '{date} {kind}{doc}：负面记录，计入至 {until}',
+    negativeRepaired: '{date} {kind}{doc}：已于 {repairedOn} 完成信用修复，不再计入',
+    negativeExpired: '{date} {kind}{doc}：已满五年，不再计入',
+    positiveCounts: '{date} {kind}{doc}：+{points} 分（计至 {until}）',
+    positiveTooOld: '{date} {kind}{doc}：超过 {years} 年，不再计分',
+    evaluation: '信用户评定（{period}）：{grade}',
+    noEvaluation: '尚无已确定的信用户评定结果',
+    factScore: '正面记录得分 {score} 分',
+    factEvaluation: '评定结果 {grade}',
+    factNoEvaluation: '尚无评定结果',
+    factNegatives: '计入的负面记录 {n} 条',
+    factNoNegatives: '无计入的负面记录',
+    gapScore: '正面记录得分还差 {missing} 分（需 {need} 分）',
+    gapEvaluation: '信用户评定结果需为 {grade} 或以上',
+    gapNoNegative: '不能有计入的负面记录',
+    gapMaxNegative: '计入的负面记录不能超过 {max} 条',
+    because: '{grade}，因为：{facts}',
+    next: '要达到 {grade}：{needs}',
+    repairTime: '负面信用信息自记录日期起最多保留和计入五年，期满自动不再计入，并在期满后删除。',
+    repairFulfilled: '已履行法定义务（如缴清罚款、履行判决）且自记录日期起满 {months} 个月的，可以申请信用修复；村委会核实后，该记录不再计入评级。',
+    repairObjection: '认为记录有误的，可以随时提出异议；异议成立的，该记录作废。',
+  },
+  en: {
+    negativeCounts: '{date} {kind}{doc}: negative record, counts until {until}',
+    negativeRepaired: '{date} {kind}{doc}: credit repaired on {repairedOn}, no longer counts',
+    negativeExpired: '{date} {kind}{doc}: five years passed, no longer counts',
+    positiveCounts: '{date} {kind}{doc}: +{points} points (until {until})',
+    positiveTooOld: '{date} {kind}{doc}: older than {years} years, no longer scores',
+    evaluation: 'Credit household evaluation ({period}): {grade}',
+    noEvaluation: 'No fixed credit household evaluation yet',
+    factScore: 'positive records score {score} points',
+    factEvaluation: 'evaluation result {grade}',
+    factNoEvaluation: 'no evaluation result yet',
+    factNegatives: '{n} negative record(s) count',
+    factNoNegatives: 'no negative record counts',
+    gapScore: '{missing} more point(s) from positive records (needs {need})',
+    gapEvaluation: 'an evaluation result of {grade} or better',
+    gapNoNegative: 'no negative record may count',
+    gapMaxNegative: 'at most {max} negative record(s) may count',
+    because: '{grade} because: {facts}',
+    next: 'To reach {grade}: {needs}',
+    repairTime: 'A negative credit record is kept and counted at most five years from its date; then it stops counting and is deleted.',
+    repairFulfilled: 'Once the legal obligation is fulfilled (fine paid, judgment complied with) and {months} months have passed since its date, you may request credit repair; after the village committee checks it, the record no longer counts for the grade.',
+    repairObjection: 'If you think a record is wrong, you may object at any time; an upheld objection voids the record.',
+  },
+} as const satisfies Record<Lang, Record<string, string>>;
+export type ExplainCode = keyof (typeof EXPLAIN_MESSAGES)['zh'];
+
+const LIST_SEPARATOR: Record<Lang, string> = { zh: '；', en: '; ' };
+export const GRADE_LABELS: Record<Grade, Localized> = {
+  AAA: { zh: 'AAA', en: 'AAA' }, AA: { zh: 'AA', en: 'AA' }, A: { zh: 'A', en: 'A' }, none: { zh: '未评级', en: 'Not rated' },
+};
+
+/** One message in a language: parameters substituted, localized ones in that language. */
+export function renderExplain(m: ExplainMsg, lang: Lang): string {
+  return EXPLAIN_MESSAGES[lang][m.code].replace(/\{(\w+)\}/g, (_all, name: string) => {
+    const v = m.params[name];
+    return v === undefined ? '' : typeof v === 'object' ? v[lang] : String(v);
+  });
+}
+
+/** "AA，因为：…" / "AA because: …". */
+export const renderBecause = (r: Pick<GradeResult, 'grade' | 'facts'>, lang: Lang) =>
+  renderExplain({ code: 'because', params: { grade: GRADE_LABELS[r.grade], facts: r.facts.map((f) => renderExplain(f, lang)).join(LIST_SEPARATOR[lang]) } }, lang);
+
+/** "要达到 AAA：…" / "To reach AAA: …". */
+export const renderNext = (n: NonNullable<GradeResult['next']>, lang: Lang) =>
+  renderExplain({ code: 'next', params: { grade: n.grade, needs: n.gaps.map((g) => renderExplain(g, lang)).join(LIST_SEPARATOR[lang]) } }, lang);
+
+/** How a negative record stops counting (信用修复), shown to the household. */
+export const repairGuideMsgs = (rules: GradeRules): ExplainMsg[] => [
+  { code: 'repairTime', params: {} }, { code: 'repairFulfilled', params: { months: rules.repairMinMonths } }, { code: 'repairObjection', params: {} },
+];
+
 export interface ExplanationLine {
   recordId: string | null;
   counts: boolean;
   points: number;
   negative: boolean;
+  /** The line as codes and parameters: render it with renderExplain in the reader's language. */
+  msg: ExplainMsg;
+  /** The same in Chinese (the bank's copy, exports). */
   text: string;
 }
 
@@ -133,19 +223,21 @@ export interface GradeResult {
   negatives: number;
   evaluation: Grade | null;
   lines: ExplanationLine[];
-  /** "AA，因为：…" */
+  /** The facts the grade rests on (renderBecause joins them). */
+  facts: ExplainMsg[];
+  /** "AA，因为：…" (Chinese; renderBecause for another language) */
   because: string;
   /** The next grade up and what it takes, or null at the top. */
-  next: { grade: RatedGrade; needs: string[]; text: string } | null;
+  next: { grade: RatedGrade; gaps: ExplainMsg[]; needs: string[]; text: string } | null;
 }
 
 const pointsOf = (rules: GradeRules, kind: string) => rules.kindPoints[kind] ?? rules.defaultPoints;
 
-function levelGaps(l: GradeLevel, score: number, negatives: number, evaluation: Grade | null): string[] {
-  const gaps: string[] = [];
-  if (score < l.minScore) gaps.push(`正面记录得分还差 ${l.minScore - score} 分（需 ${l.minScore} 分）`);
-  if (l.minEvaluation && gradeRank(evaluation) < gradeRank(l.minEvaluation)) gaps.push(`信用户评定结果需为 ${l.minEvaluation} 或以上`);
-  if (negatives > l.maxNegative) gaps.push(l.maxNegative === 0 ? '不能有计入的负面记录' : `计入的负面记录不能超过 ${l.maxNegative} 条`);
+function levelGaps(l: GradeLevel, score: number, negatives: number, evaluation: Grade | null): ExplainMsg[] {
+  const gaps: ExplainMsg[] = [];
+  if (score < l.minScore) gaps.push({ code: 'gapScore', params: { missing: l.minScore - score, need: l.minScore } });
+  if (l.minEvaluation && gradeRank(evaluation) < gradeRank(l.minEvaluation)) gaps.push({ code: 'gapEvaluation', params: { grade: l.minEvaluation } });
+  if (negatives > l.maxNegative) gaps.push(l.maxNegative === 0 ? { code: 'gapNoNegative', params: {} } : { code: 'gapMaxNegative', params: { max: l.maxNegative } });
   return gaps;
 }
 
@@ -164,41 +256,48 @@ export function computeGrade(input: {
   for (const r of records) {
     if (r.state !== 'approved' || r.reverses) continue; // under review, rejected, reversed, or a reversing record
     const s = recordStanding(r, rules, today);
-    const doc = r.documentNo ? `（${r.documentNo}）` : '';
-    const head = `${r.occurredOn} ${r.kindNameZh}${doc}`;
+    const head = {
+      date: r.occurredOn, kind: { zh: r.kindNameZh, en: r.kindNameEn ?? r.kindNameZh },
+      doc: r.documentNo ? { zh: `（${r.documentNo}）`, en: ` (${r.documentNo})` } : '',
+    };
+    const line = (counts: boolean, points: number, msg: ExplainMsg): ExplanationLine =>
+      ({ recordId: r.id, counts, points, negative: r.negative, msg, text: renderExplain(msg, 'zh') });
     if (r.negative) {
       if (s.counts) negatives++;
-      lines.push({
-        recordId: r.id, counts: s.counts, points: 0, negative: true,
-        text: s.counts ? `${head}：负面记录，计入至 ${s.until}` : s.why === 'repaired' ? `${head}：已于 ${r.repairedOn} 完成信用修复，不再计入` : `${head}：已满五年，不再计入`,
-      });
+      lines.push(line(s.counts, 0, s.counts ? { code: 'negativeCounts', params: { ...head, until: s.until } }
+        : s.why === 'repaired' ? { code: 'negativeRepaired', params: { ...head, repairedOn: r.repairedOn ?? '' } }
+          : { code: 'negativeExpired', params: head }));
     } else {
       const p = s.counts ? pointsOf(rules, r.kind) : 0;
       score += p;
-      lines.push({
-        recordId: r.id, counts: s.counts, points: p, negative: false,
-        text: s.counts ? `${head}：+${p} 分（计至 ${s.until}）` : `${head}：超过 ${rules.positiveYears} 年，不再计分`,
-      });
+      lines.push(line(s.counts, p, s.counts ? { code: 'positiveCounts', params: { ...head, points: p, until: s.until } }
+        : { code: 'positiveTooOld', params: { ...head, years: rules.positiveYears } }));
     }
   }
   const evaluation = input.evaluation?.grade ?? null;
-  lines.push({
-    recordId: null, counts: evaluation !== null, points: 0, negative: false,
-    text: input.evaluation ? `信用户评定（${input.evaluation.periodLabel}）：${GRADE_NAMES[input.evaluation.grade]}` : '尚无已确定的信用户评定结果',
-  });
+  const evalMsg: ExplainMsg = input.evaluation
+    ? { code: 'evaluation', params: { period: input.evaluation.periodLabel, grade: GRADE_LABELS[input.evaluation.grade] } }
+    : { code: 'noEvaluation', params: {} };
+  lines.push({ recordId: null, counts: evaluation !== null, points: 0, negative: false, msg: evalMsg, text: renderExplain(evalMsg, 'zh') });
 
   const levels = rules.levels;
   const reached = levels.find((l) => levelGaps(l, score, negatives, evaluation).length === 0);
   const grade: Grade = reached?.grade ?? 'none';
-  const facts = [`正面记录得分 ${score} 分`, evaluation ? `评定结果 ${GRADE_NAMES[evaluation]}` : '尚无评定结果', negatives ? `计入的负面记录 ${negatives} 条` : '无计入的负面记录'];
-  const because = `${GRADE_NAMES[grade]}，因为：${facts.join('；')}`;
+  const facts: ExplainMsg[] = [
+    { code: 'factScore', params: { score } },
+    evaluation ? { code: 'factEvaluation', params: { grade: GRADE_LABELS[evaluation] } } : { code: 'factNoEvaluation', params: {} },
+    negatives ? { code: 'factNegatives', params: { n: negatives } } : { code: 'factNoNegatives', params: {} },
+  ];
+  const because = renderBecause({ grade, facts }, 'zh');
   const higher = levels.filter((l) => gradeRank(l.grade) > gradeRank(grade));
   const nextLevel = higher.at(-1);
   const next = nextLevel ? (() => {
-    const needs = levelGaps(nextLevel, score, negatives, evaluation);
-    return { grade: nextLevel.grade, needs, text: `要达到 ${nextLevel.grade}：${needs.join('；')}` };
+    const gaps = levelGaps(nextLevel, score, negatives, evaluation);
+    const n = { grade: nextLevel.grade, gaps, needs: gaps.map((g) => renderExplain(g, 'zh')), text: '' };
+    n.text = renderNext(n, 'zh');
+    return n;
   })() : null;
-  return { grade, score, negatives, evaluation, lines, because, next };
+  return { grade, score, negatives, evaluation, lines, facts, because, next };
 }
 
 export interface Perk { id: string; minGrade: RatedGrade; name: string; provider: string; conditions: string; active: boolean }

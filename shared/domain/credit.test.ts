@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCreditRecord, CREDIT_KIND_RULES, CREDIT_KINDS } from './credit';
+import { checkAgainstKind, checkCreditRecord, CREDIT_KIND_RULES, CREDIT_KINDS, DEFAULT_CREDIT_KINDS, kindsOffered } from './credit';
 
 describe('checkCreditRecord', () => {
   it.each([
@@ -31,5 +31,38 @@ describe('checkCreditRecord', () => {
       if (rule.negative) expect(rule.documentRequired).toBe(true);
       expect(rule.sources.length).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('kindsOffered (what a phone offers for its township)', () => {
+  const own = (code: string, over: Partial<Parameters<typeof kindsOffered>[0][number]> = {}) => ({
+    code, nameZh: code, nameEn: code, negative: false, documentRequired: false, sources: ['village'], active: true, sort: 10, ...over,
+  });
+  it('is the defaults while the township has no list of its own', () => {
+    expect(kindsOffered([])).toBe(DEFAULT_CREDIT_KINDS);
+    expect(DEFAULT_CREDIT_KINDS.map((k) => k.code)).toEqual([...CREDIT_KINDS, 'court_enforcement', 'loan_default']);
+  });
+  it('is the township\'s active kinds in its order, unknown sources dropped', () => {
+    const got = kindsOffered([own('b', { sort: 20 }), own('a', { sort: 20 }), own('c', { sort: 5, sources: ['village', 'police'] }), own('off', { active: false })]);
+    expect(got.map((k) => k.code)).toEqual(['c', 'a', 'b']);
+    expect(got[0].sources).toEqual(['village']);
+  });
+});
+
+describe('checkAgainstKind (phone and server, the township\'s own kind)', () => {
+  const negative = { negative: true, documentRequired: true, sources: ['township'] };
+  it.each([
+    [{ source: 'township', documentNo: '平综执罚决字〔2026〕12号', issuer: '平度市综合行政执法局' }, null],
+    [{ source: 'township', documentNo: '平综执罚决字〔2026〕12号', issuer: ' ' }, 'issuer_required'],
+    [{ source: 'township', documentNo: '', issuer: '平度市综合行政执法局' }, 'document_required'],
+    [{ source: 'bank', documentNo: 'x', issuer: 'y' }, 'credit_source'],
+  ])('%j → %s', (input, code) => {
+    const r = checkAgainstKind(negative, input);
+    if (code === null) expect(r).toEqual({ ok: true, documentNo: input.documentNo, issuer: input.issuer });
+    else expect(r).toMatchObject({ ok: false, code });
+  });
+  it('refuses an unknown or inactive kind', () => {
+    expect(checkAgainstKind(undefined, { source: 'village', documentNo: '', issuer: '' })).toMatchObject({ ok: false, code: 'credit_kind' });
+    expect(checkAgainstKind({ ...negative, active: false }, { source: 'township', documentNo: 'x', issuer: 'y' })).toMatchObject({ ok: false, code: 'credit_kind' });
   });
 });

@@ -41,6 +41,34 @@ export const CREDIT_SOURCE_NAMES: Record<CreditSource, { zh: string; en: string 
   court: { zh: '法院', en: 'Court' },
 };
 
+/** A kind of the township's list (server/repositories/credit.ts keeps it; phones pull it as creditKind). */
+export interface CreditKindRow {
+  code: string; nameZh: string; nameEn: string; negative: boolean; documentRequired: boolean;
+  sources: CreditSource[]; active: boolean; sort: number;
+}
+
+/** The defaults every township starts from (and a phone uses until its township has a list of its own). */
+export const DEFAULT_CREDIT_KINDS: CreditKindRow[] = [
+  ...CREDIT_KINDS.map((code, i) => {
+    const r = CREDIT_KIND_RULES[code];
+    return { code, nameZh: r.zh, nameEn: r.en, negative: r.negative, documentRequired: r.documentRequired, sources: [...r.sources], active: true, sort: (i + 1) * 10 };
+  }),
+  { code: 'court_enforcement', nameZh: '法院强制执行（未履行判决）', nameEn: 'Court enforcement (judgment not fulfilled)', negative: true, documentRequired: true, sources: ['court'], active: true, sort: 70 },
+  { code: 'loan_default', nameZh: '贷款逾期（经生效判决确认）', nameEn: 'Loan default (confirmed by an effective judgment)', negative: true, documentRequired: true, sources: ['court', 'bank'], active: true, sort: 80 },
+];
+
+/**
+ * The kinds a phone offers for a township: the township's own list when it has one (pulled rows,
+ * active ones, in its order), else the defaults. `sources` outside CREDIT_SOURCES are dropped.
+ */
+export function kindsOffered(township: readonly (Omit<CreditKindRow, 'sources'> & { sources: readonly string[] })[]): CreditKindRow[] {
+  if (township.length === 0) return DEFAULT_CREDIT_KINDS;
+  return township
+    .filter((k) => k.active)
+    .map((k) => ({ ...k, sources: k.sources.filter(isCreditSource) }))
+    .sort((a, b) => a.sort - b.sort || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
 export const DOCUMENT_NO_MAX = 80;
 
 export type CreditErrorCode = 'credit_kind' | 'credit_source' | 'document_required' | 'document_invalid';

@@ -136,6 +136,13 @@ export const creditCreatePayload = z.object({
   occurredOn: isoDate,
   documentNo: z.string().max(200),
   note: z.string().max(2000),
+  /**
+   * Additive (issue 7): the court or office that issued the document; a negative kind needs it
+   * (国办发〔2020〕49号: a legally effective document, its number and its issuer). Absent means ''.
+   */
+  issuer: z.string().max(200).optional(),
+  /** Additive (issue 13): the record's photos, uploaded like entries' (PUT /api/evidence/:sha256). */
+  evidence: z.array(evidenceRef).max(20).optional(),
 });
 export type CreditCreatePayload = z.infer<typeof creditCreatePayload>;
 
@@ -254,7 +261,7 @@ export type EncodedColumn =
   | ['t', string | null, number[]]
   | ['y', number[]];
 
-export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator' | 'creditRecord';
+export type PulledEntity = 'village' | 'household' | 'person' | 'entry' | 'catalogVersion' | 'indicator' | 'creditRecord' | 'creditKind';
 
 export interface ScopeChanges {
   scope: string;

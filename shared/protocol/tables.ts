@@ -45,11 +45,25 @@ export interface IndicatorDto {
 export interface CreditRecordDto {
   id: string; villageId: string; householdId: string; personId: string | null; kind: string; source: string;
   occurredOn: string; documentNo: string; note: string; recorderId: string; state: string; createdAt: string;
+  /** Added (issue 7): the court or office that issued the document; rows stored by an older pull lack it. */
+  issuer?: string;
+  /** Added (issue 7): why the record is rejected or returned (the reason of its last state change), else ''. */
+  stateReason?: string;
+}
+
+/**
+ * A credit kind of the township's list (issue 7; township scope). Only townships that changed the
+ * list have rows: a phone without any for its township uses the built-in defaults
+ * (shared/domain/credit.ts CREDIT_KIND_RULES).
+ */
+export interface CreditKindDto {
+  id: string; townshipId: string; code: string; nameZh: string; nameEn: string; negative: boolean;
+  documentRequired: boolean; sources: string[]; active: boolean; sort: number;
 }
 
 export interface PulledDtos {
   village: VillageDto; household: HouseholdDto; person: PersonDto; entry: EntryDto;
-  catalogVersion: CatalogVersionDto; indicator: IndicatorDto; creditRecord: CreditRecordDto;
+  catalogVersion: CatalogVersionDto; indicator: IndicatorDto; creditRecord: CreditRecordDto; creditKind: CreditKindDto;
 }
 
 /**
@@ -83,6 +97,11 @@ export const PULLED_SCHEMA: { [K in PulledEntity]: { readonly [C in keyof Pulled
   creditRecord: {
     id: 'uuid', villageId: 'uuid', householdId: 'uuid', personId: 'uuid', kind: 'text', source: 'text',
     occurredOn: 'date', documentNo: 'text', note: 'text', recorderId: 'uuid', state: 'text', createdAt: 'time',
+    issuer: 'text', stateReason: 'text',
+  },
+  creditKind: {
+    id: 'uuid', townshipId: 'uuid', code: 'text', nameZh: 'text', nameEn: 'text', negative: 'bool', documentRequired: 'bool',
+    sources: 'json', active: 'bool', sort: 'int',
   },
 };
 

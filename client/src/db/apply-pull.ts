@@ -22,12 +22,13 @@ function tableOf(entity: TableEntity): RowTable {
     catalogVersion: db.catalogVersions,
     indicator: db.indicators,
     creditRecord: db.creditRecords,
+    creditKind: db.creditKinds,
   };
   return tables[entity] as RowTable;
 }
 
-const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'household', 'person', 'entry', 'creditRecord'];
-const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.creditRecords];
+const ENTITY_ORDER: PulledEntity[] = ['village', 'catalogVersion', 'indicator', 'creditKind', 'household', 'person', 'entry', 'creditRecord'];
+const pulledTables = () => [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.creditRecords, db.creditKinds];
 
 /**
  * Stores the pages of one answer (one per scope) in one transaction. A page that brings nothing
@@ -97,6 +98,7 @@ export async function dropScopesExcept(scopes: string[]): Promise<string[]> {
         const versions = await db.catalogVersions.where('townshipId').equals(id).primaryKeys();
         await db.indicators.where('catalogVersionId').anyOf(versions).delete();
         await db.catalogVersions.bulkDelete(versions);
+        await db.creditKinds.where('townshipId').equals(id).delete();
       }
       await db.meta.delete(cursorKey(scope));
       dropped.push(scope);
@@ -133,7 +135,7 @@ export async function resetPulledDataIfSchemaChanged(): Promise<boolean> {
     const stored = (await db.meta.get(META.schemaVersion))?.value;
     if (stored === SCHEMA_VERSION) return false;
     if (stored !== undefined) {
-      await Promise.all([db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators].map((t) => t.clear()));
+      await Promise.all([db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators, db.creditKinds].map((t) => t.clear()));
       await db.entries.filter((e) => e.state !== 'queued').delete();
       await db.creditRecords.filter((r) => r.state !== 'queued').delete();
       const cursors = Object.keys(await readCursors()).map(cursorKey);

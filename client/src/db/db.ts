@@ -2,7 +2,7 @@
 // collector's work until the server acknowledges it. Bump the schema version for every change.
 import { Dexie, type EntityTable, type Table, type Transaction } from 'dexie';
 import type {
-  CatalogVersionDto, CreditRecordDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
+  CatalogVersionDto, CreditKindDto, CreditRecordDto, EntryDto, HouseholdDto, IndicatorDto, PersonDto, VillageDto,
 } from '../../../shared/protocol/tables';
 import type { LocalEntryState } from '../../../shared/domain/entry-state';
 import type { Mutation, MutationStatus } from '../../../shared/protocol/sync';
@@ -86,6 +86,8 @@ export interface DraftRow {
 export interface LocalCreditRecord extends Omit<CreditRecordDto, 'state'> {
   state: 'queued' | CreditRecordDto['state'];
   syncIssue?: SyncIssue | null;
+  /** This phone's own record: the photos it took (db/evidence.ts), shown until they leave the phone. */
+  evidenceHashes?: string[];
 }
 
 export class CunxinDb extends Dexie {
@@ -100,6 +102,7 @@ export class CunxinDb extends Dexie {
   householdEntries!: Table<HouseholdEntries, [string, number]>;
   drafts!: EntityTable<DraftRow, 'id'>;
   creditRecords!: EntityTable<LocalCreditRecord, 'id'>;
+  creditKinds!: EntityTable<CreditKindDto, 'id'>;
 
   constructor(name = 'cunxin') {
     super(name);
@@ -124,6 +127,8 @@ export class CunxinDb extends Dexie {
       .upgrade(moveServerEntriesIntoHouseholds);
     // Version 3 (field-entry): drafts of the entry and credit-record forms; credit records.
     this.version(3).stores({ drafts: 'id, userId, householdId', creditRecords: 'id, householdId, villageId' });
+    // Version 4 (issue 7): the township's credit kinds (pulled, township scope).
+    this.version(4).stores({ creditKinds: 'id, townshipId' });
   }
 }
 

@@ -80,11 +80,12 @@ export async function knownUsers(): Promise<Record<string, string>> {
  * sent under the wrong session. Cursors go too: the new user's pull starts from scratch.
  */
 export async function clearForUserSwitch(): Promise<void> {
-  const pulled = [db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators];
-  await db.transaction('rw', [db.meta, db.entries, db.outbox, ...pulled], async () => {
+  const pulled = [db.villages, db.households, db.persons, db.householdEntries, db.catalogVersions, db.indicators, db.creditKinds];
+  await db.transaction('rw', [db.meta, db.entries, db.creditRecords, db.outbox, ...pulled], async () => {
     const carried = new Set((await db.outbox.toArray()).map((i) => i.entityId));
     await Promise.all(pulled.map((t) => t.clear()));
     await db.entries.filter((e) => !carried.has(e.id)).delete();
+    await db.creditRecords.filter((r) => !carried.has(r.id)).delete();
     const keep: string[] = [META.deviceId, META.deviceSeq, META.knownUsers, META.schemaVersion];
     await db.meta.where('key').noneOf(keep).delete();
   });
@@ -95,7 +96,7 @@ export async function clearForUserSwitch(): Promise<void> {
  * The device id and its sequence counter stay: the sequence must keep increasing per device.
  */
 export async function clearLocalData(): Promise<void> {
-  const tables = [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.outbox];
+  const tables = [db.villages, db.households, db.persons, db.entries, db.householdEntries, db.catalogVersions, db.indicators, db.outbox, db.creditRecords, db.creditKinds];
   await db.transaction('rw', [db.meta, ...tables], async () => {
     await Promise.all(tables.map((t) => t.clear()));
     await db.meta.where('key').noneOf([META.deviceId, META.deviceSeq]).delete();

@@ -81,8 +81,7 @@ export async function enqueueEntryCreate(
         points: entry.points,
         note: entry.note,
         reverses: entry.reverses,
-        // Plain copies: a form's reactive array cannot be cloned into IndexedDB.
-        ...(input.evidence?.length ? { evidence: input.evidence.map(({ hash, size, type, takenAt, gps }) => ({ hash, size, type, takenAt, ...(gps ? { gps: { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy } } : {}) })) } : {}),
+        ...(input.evidence?.length ? { evidence: plainEvidence(input.evidence) } : {}),
       },
       status: 'pending',
       attempts: 0,
@@ -108,8 +107,16 @@ export interface NewCreditInput {
   source: string;
   occurredOn: string;
   documentNo: string;
+  /** The court or office that issued the document ('' when none; a negative kind needs it). */
+  issuer: string;
   note: string;
+  /** Photos stored in db/evidence.ts, referenced by hash (uploaded before the record is sent). */
+  evidence?: EvidenceRef[];
 }
+
+/** Plain copies: a form's reactive array cannot be cloned into IndexedDB. */
+const plainEvidence = (refs: readonly EvidenceRef[]): EvidenceRef[] =>
+  refs.map(({ hash, size, type, takenAt, gps }) => ({ hash, size, type, takenAt, ...(gps ? { gps: { lat: gps.lat, lon: gps.lon, accuracy: gps.accuracy } } : {}) }));
 
 /** Records a credit record locally ('queued') and queues its `credit.create`, in one transaction. */
 export async function enqueueCreditCreate(
@@ -122,8 +129,9 @@ export async function enqueueCreditCreate(
   const recordId = uuidv7();
   const record: LocalCreditRecord = {
     id: recordId, villageId: input.villageId, householdId: input.householdId, personId: input.personId, kind: input.kind,
-    source: input.source, occurredOn: input.occurredOn, documentNo: input.documentNo, note: input.note, recorderId,
-    state: 'queued', createdAt: at, syncIssue: null,
+    source: input.source, occurredOn: input.occurredOn, documentNo: input.documentNo, issuer: input.issuer, note: input.note, recorderId,
+    state: 'queued', createdAt: at, stateReason: '', syncIssue: null,
+    ...(input.evidence?.length ? { evidenceHashes: input.evidence.map((e) => e.hash) } : {}),
   };
   return db.transaction('rw', [db.meta, db.creditRecords, db.outbox, db.drafts], async () => {
     const deviceSeq = await nextDeviceSeq();
@@ -133,6 +141,8 @@ export async function enqueueCreditCreate(
       payload: {
         recordId, householdId: input.householdId, personId: input.personId, kind: input.kind, source: input.source,
         occurredOn: input.occurredOn, documentNo: input.documentNo, note: input.note,
+        ...(input.issuer ? { issuer: input.issuer } : {}),
+        ...(input.evidence?.length ? { evidence: plainEvidence(input.evidence) } : {}),
       },
       status: 'pending', attempts: 0, lastError: null, entityId: recordId, userId: recorderId, villageId: input.villageId,
       exportedAt: null, keptAt: null,

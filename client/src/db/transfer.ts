@@ -204,8 +204,8 @@ export async function importUnsent(file: UnsentFile, userId: string): Promise<Im
         const p = m.payload;
         await db.creditRecords.add({
           id: p.recordId, villageId: x.villageId ?? '', householdId: p.householdId, personId: p.personId, kind: p.kind,
-          source: p.source, occurredOn: p.occurredOn, documentNo: p.documentNo, note: p.note, recorderId: userId,
-          state: 'queued', createdAt: m.at, syncIssue: null,
+          source: p.source, occurredOn: p.occurredOn, documentNo: p.documentNo, issuer: p.issuer ?? '', note: p.note, recorderId: userId,
+          state: 'queued', createdAt: m.at, stateReason: '', syncIssue: null,
         });
       }
       const item: OutboxItem = {

@@ -1,4 +1,4 @@
-// Uploads an entry's photos before the entry is sent (docs/sync-protocol.md "Evidence photos"):
+// Uploads the photos of entries and credit records before they are sent (docs/sync-protocol.md "Evidence photos"):
 // resumable (the server says how much it has; a photo cut off at 90 % goes on from there) and
 // content-addressed (a photo the server has already is not sent again).
 import { EVIDENCE_CHUNK_BYTES } from '../../../shared/domain/evidence';
@@ -29,7 +29,7 @@ export async function uploadPhoto(deps: UploadDeps, photo: LocalPhoto): Promise<
 }
 
 const photoHashes = (item: OutboxItem): string[] =>
-  item.kind === 'entry.create' || item.kind === 'entry.resubmit' ? (item.payload.evidence ?? []).map((e) => e.hash)
+  item.kind === 'entry.create' || item.kind === 'entry.resubmit' || item.kind === 'credit.create' ? (item.payload.evidence ?? []).map((e) => e.hash)
     : item.kind === 'shop.handover' ? [item.payload.proofSha256] : [];
 
 /**

@@ -47,7 +47,7 @@ export const creditHouseholdRoutes = new Hono<AppEnv>()
     const householdId = c.req.param('householdId');
     const villageId = await householdVillage(deps.db, householdId);
     const h = await deps.db.selectFrom('households').select(['id', 'household_no', 'head_name']).where('village_id', '=', villageId).where('id', '=', householdId).executeTakeFirstOrThrow();
-    const credit = await householdCredit(deps.db, villageId, householdId, chinaToday(deps.now()));
+    const credit = await householdCredit(deps, villageId, householdId, chinaToday(deps.now()));
     return c.json({ household: { id: h.id, villageId, householdNo: h.household_no, headName: h.head_name }, today: chinaToday(deps.now()), ...credit }, 200);
   })
   .post('/households/:householdId/requests', allow({ roles: ['resident', 'committee', 'admin'], scope: 'household' }), jsonBody(requestBody), async (c) => {
@@ -103,7 +103,7 @@ export const creditHouseholdRoutes = new Hono<AppEnv>()
       await writeTransaction(deps, audit('credit.bank_share_refused', 0));
       throw conflict('consent_required', '该户未同意向银行提供信用信息，不能共享');
     }
-    const credit = await householdCredit(deps.db, villageId, householdId, chinaToday(deps.now()));
+    const credit = await householdCredit(deps, villageId, householdId, chinaToday(deps.now()));
     await writeTransaction(deps, audit('credit.bank_share', 1));
     const h = await deps.db.selectFrom('households').select('household_no').where('village_id', '=', villageId).where('id', '=', householdId).executeTakeFirstOrThrow();
     return c.json({ share: { householdNo: h.household_no, grade: credit.grade.grade, because: credit.grade.because, rulesVersion: credit.rulesVersion.version, sharedAt: at, recipient } }, 200);

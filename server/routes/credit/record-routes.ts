@@ -16,9 +16,10 @@ import { jsonBody, queryParams } from '../../http/validate';
 import { findHouseholdVillageId } from '../../repositories/scope-lookups';
 import { findTownshipOfVillage } from '../../repositories/villages';
 import {
-  addCreditEvent, findCreditRecordRow, insertOfficeCreditRecord, listCreditEvents, listCreditKinds, listVillageCreditRecords, moveCreditRecord,
-  type CreditRecordRow,
+  addCreditEvent, findCreditRecordRow, findPendingReversal, insertCreditRecord, listCreditEvents, listCreditKinds, listVillageCreditRecords,
+  moveCreditRecord, personHouseholdOf, setCreditIssuer, type CreditRecordRow,
 } from '../../repositories/credit';
+import { creditEvidence, maskedSubjects } from './subjects';
 import { scopeOfVillage } from '../../../shared/protocol/sync';
 import { checkAgainstKind, ISSUER_REQUIRED } from '../../../shared/domain/credit';
 import { creditTransition, CREDIT_RECORD_STATES, type CreditEvent } from '../../../shared/domain/credit-transitions';
@@ -58,8 +59,12 @@ export const creditRecordRoutes = new Hono<AppEnv>()
     const township = await findTownshipOfVillage(db, villageId);
     const kinds = new Map((await listCreditKinds(db, township?.id ?? '')).map((k) => [k.code, k]));
     const rows = await listVillageCreditRecords(db, villageId, state ? [state] : null, 500);
+    const [subjects, evidence] = await Promise.all([maskedSubjects(c.get('deps'), db, villageId, rows.map((r) => r.personId)), creditEvidence(db, rows.map((r) => r.id))]);
     return c.json({
-      records: rows.map((r) => ({ ...r, kindNameZh: kinds.get(r.kind)?.nameZh ?? r.kind, kindNameEn: kinds.get(r.kind)?.nameEn ?? r.kind, negative: kinds.get(r.kind)?.negative ?? false })),
+      records: rows.map(({ contentHash: _hash, ...r }) => ({
+        ...r, kindNameZh: kinds.get(r.kind)?.nameZh ?? r.kind, kindNameEn: kinds.get(r.kind)?.nameEn ?? r.kind, negative: kinds.get(r.kind)?.negative ?? false,
+        person: r.personId ? subjects.get(r.personId) ?? null : null, evidence: evidence.get(r.id) ?? [],
+      })),
     }, 200);
   })
   .post('/villages/:villageId/records', allow({ roles: REVIEWERS, scope: 'village' }), jsonBody(recordBody), async (c) => {
@@ -68,10 +73,7 @@ export const creditRecordRoutes = new Hono<AppEnv>()
     const villageId = c.req.param('villageId');
     const b = c.req.valid('json');
     if ((await findHouseholdVillageId(deps.db, b.householdId)) !== villageId) throw notFound('户不存在或不在您的范围内');
-    if (b.personId) {
-      const p = await deps.db.selectFrom('persons').select('household_id').where('village_id', '=', villageId).where('id', '=', b.personId).executeTakeFirst();
-      if (p?.household_id !== b.householdId) throw badRequest('person_unknown', '该村民不属于此户');
-    }
+    if (b.personId && (await personHouseholdOf(deps.db, villageId, b.personId)) !== b.householdId) throw badRequest('person_unknown', '该村民不属于此户');
     if (b.occurredOn > chinaToday(deps.now())) throw badRequest('future_time', '日期不能晚于今天');
     const township = await findTownshipOfVillage(deps.db, villageId);
     const kind = (await listCreditKinds(deps.db, township?.id ?? '')).find((k) => k.code === b.kind);
@@ -86,10 +88,10 @@ export const creditRecordRoutes = new Hono<AppEnv>()
     const id = uuidv7();
     const at = deps.now().toISOString();
     await writeTransaction(deps, async (trx) => {
-      await insertOfficeCreditRecord(trx, {
+      await insertCreditRecord(trx, {
         id, villageId, householdId: b.householdId, personId: b.personId, kind: b.kind, source: b.source, occurredOn: b.occurredOn,
         documentNo: checked.documentNo, issuer: checked.issuer, note: note.value, reverses: null, recorderId: user.id,
-        contentHash: crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex'), now: at,
+        contentHash: crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex'), deviceId: 'office', clientCreatedAt: at, now: at,
       });
       await addCreditEvent(trx, { recordId: id, villageId, from: null, to: 'submitted', actorId: user.id, reason: '村委会办公室录入', at });
       await recordChanges(trx, scopeOfVillage(villageId), 'creditRecord', [id]);
@@ -98,9 +100,13 @@ export const creditRecordRoutes = new Hono<AppEnv>()
   })
   .get('/records/:creditRecordId', allow({ roles: STAFF, scope: 'creditRecord' }), async (c) => {
     const db = c.get('deps').db;
-    const record = await findCreditRecordRow(db, c.req.param('creditRecordId'));
-    if (!record) throw notFound('信用信息不存在或不在您的范围内');
-    return c.json({ record, events: await listCreditEvents(db, record.villageId, [record.id]) }, 200);
+    const found = await findCreditRecordRow(db, c.req.param('creditRecordId'));
+    if (!found) throw notFound('信用信息不存在或不在您的范围内');
+    const { contentHash: _hash, ...record } = found;
+    const [subjects, evidence, events] = await Promise.all([
+      maskedSubjects(c.get('deps'), db, record.villageId, [record.personId]), creditEvidence(db, [record.id]), listCreditEvents(db, record.villageId, [record.id]),
+    ]);
+    return c.json({ record: { ...record, person: record.personId ? subjects.get(record.personId) ?? null : null, evidence: evidence.get(record.id) ?? [] }, events }, 200);
   })
   .post('/records/:creditRecordId/decisions', allow({ roles: REVIEWERS, scope: 'creditRecord' }), jsonBody(decisionBody), async (c) => {
     const user = requireUser(c.get('user'));
@@ -118,7 +124,7 @@ export const creditRecordRoutes = new Hono<AppEnv>()
           const named = (issuer ?? '').trim() || r.issuer;
           if (!r.documentNo) throw conflict('document_required', '负面信用信息必须有生效文书的文号，不能通过');
           if (!named) throw badRequest('issuer_required', ISSUER_REQUIRED);
-          if (!r.issuer) await trx.updateTable('credit_records').set({ issuer: named.slice(0, 80) }).where('village_id', '=', r.villageId).where('id', '=', r.id).execute();
+          if (!r.issuer) await setCreditIssuer(trx, r.villageId, r.id, named.slice(0, 80));
         }
       }
       const to = await transitionCreditRecord(trx, r, decision, 'committee', user.id, reason.trim(), at);
@@ -142,11 +148,11 @@ export const creditRecordRoutes = new Hono<AppEnv>()
       const r = await findCreditRecordRow(trx, c.req.param('creditRecordId'));
       if (!r) throw notFound('信用信息不存在或不在您的范围内');
       if (r.state !== 'approved' || r.reverses) throw conflict('invalid_state', '只有已通过的信用信息可以冲正');
-      const pending = await trx.selectFrom('credit_records').select('id').where('village_id', '=', r.villageId).where('reverses', '=', r.id).where('state', '=', 'submitted').executeTakeFirst();
-      if (pending) throw conflict('reversal_pending', '该记录已有待审核的冲正记录');
-      await insertOfficeCreditRecord(trx, {
+      if (await findPendingReversal(trx, r.villageId, r.id)) throw conflict('reversal_pending', '该记录已有待审核的冲正记录');
+      await insertCreditRecord(trx, {
         id, villageId: r.villageId, householdId: r.householdId, personId: r.personId, kind: r.kind, source: r.source, occurredOn: r.occurredOn,
-        documentNo: r.documentNo, issuer: r.issuer, note: reason.value, reverses: r.id, recorderId: user.id, contentHash: id, now: at,
+        documentNo: r.documentNo, issuer: r.issuer, note: reason.value, reverses: r.id, recorderId: user.id, contentHash: id,
+        deviceId: 'office', clientCreatedAt: at, now: at,
       });
       await addCreditEvent(trx, { recordId: id, villageId: r.villageId, from: null, to: 'submitted', actorId: user.id, reason: reason.value, at });
       await recordChanges(trx, scopeOfVillage(r.villageId), 'creditRecord', [id]);

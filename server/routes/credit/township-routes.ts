@@ -10,7 +10,9 @@ import { assertTownship, requireUser } from '../../access/guards';
 import { badRequest } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { recordAudit } from '../../repositories/audit';
-import { insertGradeRules, listCreditKinds, listGradeRules, listPerks, upsertCreditKind, upsertPerk, DEFAULT_RULES_VERSION } from '../../repositories/credit';
+import { recordChanges } from '../../db/changes';
+import { scopeOfTownship } from '../../../shared/protocol/sync';
+import { creditKindIds, insertGradeRules, listCreditKinds, listGradeRules, listPerks, upsertCreditKind, upsertPerk, DEFAULT_RULES_VERSION } from '../../repositories/credit';
 import { CREDIT_SOURCES } from '../../../shared/domain/credit';
 import { checkGradeRules } from '../../../shared/domain/credit-grade';
 import { chinaToday } from '../clock';
@@ -46,6 +48,8 @@ export const creditTownshipRoutes = new Hono<AppEnv>()
     const at = deps.now().toISOString();
     await writeTransaction(deps, async (trx) => {
       await upsertCreditKind(trx, townshipId, k, at);
+      // The township's phones pull its list (entity creditKind); the first change writes the defaults too.
+      await recordChanges(trx, scopeOfTownship(townshipId), 'creditKind', await creditKindIds(trx, townshipId));
       await recordAudit(trx, { townshipId, actorId: user.id, action: 'credit.kind_saved', subjectKind: 'credit_kind', subjectId: k.code, at });
     });
     return c.json({ kinds: await listCreditKinds(deps.db, townshipId) }, 200);
