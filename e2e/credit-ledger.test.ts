@@ -1,11 +1,16 @@
 // The credit ledger end to end (issue 7), against the real server and the built PWA in Chromium:
-// a collector records a credit record on a phone while offline, it syncs, and the committee
-// approves it at the office; three committee members rate the village back to back (two on their
-// phones, the village admin through the API), the disagreement is discussed, the result posted and
-// — after the objection window (server clock moved on) — fixed; the resident then sees the
-// household's grade, its explanation record by record, and the perks it qualifies for.
-import { mkdirSync } from 'node:fs';
+// the township adds a credit kind and the collector's phone offers it; the collector records a
+// credit record on a phone while offline, with a photo of the document; it syncs (the photo uploaded
+// and checked on the server by hash), and the committee sees the photo and approves it at the
+// office; three committee members rate the village back to back, each on their own phone, the
+// disagreement is discussed, the result posted and — after the objection window (server clock
+// moved on) — fixed; the resident then sees the household's grade, its explanation record by
+// record (also in English), and the perks it qualifies for, objects to a record and requests the
+// repair of a negative one, by tapping on the phone.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
@@ -27,6 +32,7 @@ let villageId = '';
 let recordId = '';
 let roundId = '';
 let failed = '';
+let photoFile = '';
 
 async function shot(page: Page, name: string, fullPage = true) {
   mkdirSync(SHOTS, { recursive: true });
@@ -70,6 +76,11 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     const me = await resident.residentLogin(RESIDENT.phone, RESIDENT.pin);
     householdId = me.householdId!;
     villageId = (await getOk<{ household: { villageId: string } }>(resident, `/api/households/${householdId}`)).household.villageId;
+    // A photo of the bank's settlement letter (a camera's file; the phone compresses it to JPEG).
+    const png = new PNG({ width: 900, height: 650 });
+    for (let i = 0; i < png.data.length; i += 4) { png.data[i] = (i / 4) % 253; png.data[i + 1] = (i / 9) % 239; png.data[i + 2] = 140; png.data[i + 3] = 255; }
+    photoFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cx-credit-')), 'settlement-letter.png');
+    writeFileSync(photoFile, PNG.sync.write(png));
   }, 120_000);
 
   afterAll(async () => {
@@ -77,22 +88,56 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     await server?.stop();
   });
 
-  step('a collector records a credit record offline on a phone; it syncs when back online', async () => {
+  step('the township adds a credit kind; a collector records a credit record offline on a phone, with a photo; it syncs when back online', async () => {
+    const township = new ApiClient(server.url);
+    await township.login('township', 'cunxin-town');
+    const added = await township.post('/api/credit/township/kinds', {
+      code: 'elder_care_star', nameZh: '孝老爱亲之星', nameEn: 'Elder care star', negative: false, documentRequired: false, sources: ['village'], active: true, sort: 45,
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(200);
+
     const { page, context } = await person();
     await staffLogin(page, server.url, COLLECTOR);
     await waitForServiceWorker(page);
     await page.goto(`${server.url}/households/${householdId}`, { waitUntil: 'load' });
     await until('village on the phone', async () => (await idbAll(page, 'households')).length > 0, true, SYNC_TIMEOUT);
+    // The township's list reached the phone by the pull (entity creditKind).
+    await until('township kinds on the phone', async () => (await idbAll<{ code: string }>(page, 'creditKinds')).some((k) => k.code === 'elder_care_star'), true, SYNC_TIMEOUT);
     await goOffline(context);
     await page.locator(t('new-credit')).click();
+    // The phone offers the township's own kind (offline, from its pulled list).
+    await page.locator(`${t('credit-kind')}[data-kind="elder_care_star"]`).waitFor({ timeout: UI_TIMEOUT });
+    // A negative kind asks for the document number and its issuer.
+    await page.locator(`${t('credit-kind')}[data-kind="admin_penalty"]`).click();
+    await page.locator(t('credit-issuer-required')).waitFor({ timeout: UI_TIMEOUT });
     await page.locator(`${t('credit-kind')}[data-kind="loan_repaid"]`).click();
     await page.locator(t('credit-note')).fill('e2e 农商行小额贷款按期还清');
+    await page.locator(t('credit-document')).fill('农商结清〔2026〕88号');
+    await page.locator(t('credit-issuer')).fill('平度农商银行');
+    await page.locator(t('evidence-input')).setInputFiles(photoFile);
+    await page.locator(t('evidence-photo')).first().waitFor({ timeout: 60_000 });
     await shot(page, '01-collector-credit-form-offline');
     await page.locator(t('credit-save')).click();
-    await page.locator(`${t('credit-record')}[data-state="queued"]`).first().waitFor({ timeout: UI_TIMEOUT });
+    const queued = page.locator(`${t('credit-record')}[data-state="queued"]`).first();
+    await queued.waitFor({ timeout: UI_TIMEOUT });
+    await queued.locator(t('credit-record-photo')).first().waitFor({ timeout: UI_TIMEOUT });
+    await shot(page, '01b-collector-household-credit-queued', false);
+    // The outbox item names the photo by its SHA-256 (the bytes wait in the phone's evidence store).
+    const item = (await idbAll<{ kind: string; payload: { evidence?: { hash: string; size: number }[]; issuer?: string } }>(page, 'outbox')).find((i) => i.kind === 'credit.create');
+    expect(item?.payload.issuer).toBe('平度农商银行');
+    const sent = item?.payload.evidence?.[0];
+    expect(sent?.hash).toMatch(/^[0-9a-f]{64}$/);
     await goOnline(context);
     await until('record on the server', async () => serverSql<{ id: string }>(server, "SELECT id FROM credit_records WHERE note = ? AND state = 'submitted'", 'e2e 农商行小额贷款按期还清').length, 1, SYNC_TIMEOUT);
     recordId = serverSql<{ id: string }>(server, 'SELECT id FROM credit_records WHERE note = ?', 'e2e 农商行小额贷款按期还清')[0].id;
+    expect(serverSql<{ issuer: string; document_no: string }>(server, 'SELECT issuer, document_no FROM credit_records WHERE id = ?', recordId)[0]).toEqual({ issuer: '平度农商银行', document_no: '农商结清〔2026〕88号' });
+    // The photo went with it: uploaded before the record, verified by its hash on the server.
+    const photoHash = serverSql<{ sha256: string }>(server, 'SELECT sha256 FROM credit_record_evidence WHERE record_id = ?', recordId)[0]?.sha256;
+    expect(photoHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(photoHash).toBe(sent!.hash);
+    await until('photo verified on the server', async () => serverSql<{ complete: number }>(server, 'SELECT complete FROM evidence_blobs WHERE sha256 = ?', photoHash)[0]?.complete, 1, SYNC_TIMEOUT);
+    const onDisk = serverSql<{ size: number }>(server, 'SELECT size FROM evidence_blobs WHERE sha256 = ?', photoHash)[0].size;
+    expect(onDisk).toBeLessThanOrEqual(300 * 1024);
   });
 
   step('the committee approves it at the office (desktop); a second record is entered there and approved by another member', async () => {
@@ -101,6 +146,10 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     await page.goto(`${server.url}/credit/review`, { waitUntil: 'load' });
     const item = page.locator(`${t('credit-review-item')}[data-record-id="${recordId}"]`);
     await item.waitFor({ timeout: UI_TIMEOUT });
+    // The reviewer sees the photo taken on the phone (loaded from the server, not a broken image).
+    const img = item.locator(`${t('credit-review-photo')} img`).first();
+    await img.waitFor({ timeout: UI_TIMEOUT });
+    await until('photo shown', () => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), true);
     await shot(page, '02-office-review-1280');
     await item.locator(t('credit-approve')).click();
     await item.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
@@ -117,7 +166,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     expect((await c2.post(`/api/credit/records/${honour.body.record.id}/decisions`, { decision: 'approve', reason: '' })).status).toBe(200);
   });
 
-  step('three committee members rate back to back; the disagreement is discussed; the result is posted', async () => {
+  step('three committee members rate back to back, each on their phone; the disagreement is discussed; the result is posted', async () => {
     const p1 = await person();
     await staffLogin(p1.page, server.url, COMMITTEE1);
     await p1.page.goto(`${server.url}/credit/review`, { waitUntil: 'load' });
@@ -136,11 +185,14 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     expect(await p2.page.locator(t('round-tally')).count()).toBe(0);
     await rateOnPhone(p2.page, 'AA');
 
-    const admin = new ApiClient(server.url);
-    await admin.login('admin', 'cunxin-admin');
-    const sheet = await getOk<{ households: { id: string }[] }>(admin, `/api/credit/rounds/${roundId}`);
-    const third = await admin.post(`/api/credit/rounds/${roundId}/ratings`, { ratings: sheet.households.map((h) => ({ householdId: h.id, grade: h.id === householdId ? 'AA' : 'A', unknownReason: null })) });
-    expect(third.status).toBe(200);
+    // The third member (the village's admin) on a phone of their own, back to back too.
+    const p3 = await person();
+    await staffLogin(p3.page, server.url, { username: 'admin', password: 'cunxin-admin' });
+    await p3.page.goto(`${server.url}/credit/rounds/${roundId}`, { waitUntil: 'load' });
+    await p3.page.locator(t('round-household')).first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await p3.page.locator(t('round-tally')).count()).toBe(0);
+    await rateOnPhone(p3.page, 'AA');
+    expect(serverSql<{ n: number }>(server, 'SELECT COUNT(DISTINCT rater_id) AS n FROM credit_ratings WHERE round_id = ?', roundId)[0].n).toBe(3);
 
     await p1.page.reload({ waitUntil: 'load' });
     const row = p1.page.locator(`${t('round-household')}[data-household-id="${householdId}"]`);
@@ -196,7 +248,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     expect(await page.locator(t('credit-because')).textContent()).toMatch(/^AA，因为：正面记录得分 5 分；评定结果 AA；无计入的负面记录$/);
     expect(await page.locator(t('credit-next')).textContent()).toContain('要达到 AAA');
     const lines = await page.locator(t('credit-line')).allTextContents();
-    expect(lines.some((l) => l.includes('贷款按时还款：+2 分'))).toBe(true);
+    expect(lines.some((l) => l.includes('贷款按时还款（农商结清〔2026〕88号）：+2 分'))).toBe(true);
     expect(lines.some((l) => l.includes('荣誉表彰（青政字〔2026〕3号）：+3 分'))).toBe(true);
     expect(lines.at(-1)).toContain('信用户评定');
     const perks = await page.locator(t('credit-perk')).allTextContents();
@@ -205,5 +257,55 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     expect(await page.locator('body').textContent()).not.toContain('失信');
     await shot(page, '09-resident-credit-360', false);
     await shot(page, '10-resident-credit-360-full');
+    // The same explanation in English (codes and parameters from shared/domain, rendered on the phone).
+    await page.locator(t('lang-switch')).click();
+    await until('English explanation', async () => (await page.locator(t('credit-because')).textContent())?.trim(), 'AA because: positive records score 5 points; evaluation result AA; no negative record counts');
+    const enLines = await page.locator(t('credit-line')).allTextContents();
+    expect(enLines.some((l) => /Loan repaid on time \(农商结清〔2026〕88号\): \+2 points/.test(l))).toBe(true);
+    await shot(page, '11-resident-credit-360-en', false);
+    await page.locator(t('lang-switch')).click();
+    await until('Chinese again', async () => (await page.locator(t('credit-because')).textContent())?.startsWith('AA，因为：'), true);
+  });
+
+  step('the resident objects to a record and requests the repair of a negative one, on the phone; the committee handles the repair', async () => {
+    // An administrative penalty of last year, its fine paid since: entered and approved at the office.
+    const c1 = new ApiClient(server.url);
+    await c1.login(COMMITTEE1.username, COMMITTEE1.password);
+    const penalty = await c1.post<{ record: { id: string } }>(`/api/credit/villages/${villageId}/records`, {
+      householdId, personId: null, kind: 'admin_penalty', source: 'township', occurredOn: '2025-06-01', documentNo: '平综执罚决字〔2025〕7号', issuer: '平度市综合行政执法局', note: '占道堆放，罚款已缴清',
+    });
+    expect(penalty.status, JSON.stringify(penalty.body)).toBe(201);
+    const c2 = new ApiClient(server.url);
+    await c2.login(COMMITTEE2.username, COMMITTEE2.password);
+    expect((await c2.post(`/api/credit/records/${penalty.body.record.id}/decisions`, { decision: 'approve', reason: '' })).status).toBe(200);
+
+    const { page } = people.at(-1)!;
+    await page.reload({ waitUntil: 'load' });
+    await until('grade A with the penalty', () => page.locator(t('credit-grade')).getAttribute('data-grade'), 'A');
+    const neg = page.locator(t('credit-record'), { hasText: '平综执罚决字〔2025〕7号' });
+    await neg.locator(t('credit-repair')).click();
+    await page.locator(`${t('credit-grounds')} textarea`).fill('罚款已于2025年7月缴清，附缴款凭证');
+    await shot(page, '12-resident-repair-request-360', false);
+    await page.locator(t('credit-send')).click();
+    await until('repair pending', async () => (await page.locator(t('credit-request')).allTextContents()).some((x) => x.includes('信用修复申请')), true);
+
+    const loan = page.locator(t('credit-record'), { hasText: '农商结清〔2026〕88号' });
+    await loan.locator(t('credit-object')).click();
+    await page.locator(`${t('credit-grounds')} textarea`).fill('还款日期记错了，应为11月');
+    await page.locator(t('credit-send')).click();
+    await until('objection pending', async () => (await page.locator(t('credit-request')).allTextContents()).some((x) => x.includes('对信用信息的异议')), true);
+    expect(await loan.locator(t('credit-object')).isDisabled()).toBe(true);
+    const requests = serverSql<{ kind: string; status: string }>(server, 'SELECT kind, status FROM credit_requests WHERE household_id = ? ORDER BY created_at', householdId);
+    expect(requests).toEqual([{ kind: 'repair', status: 'pending' }, { kind: 'record_objection', status: 'pending' }]);
+    await page.locator(t('credit-request')).first().scrollIntoViewIfNeeded();
+    await shot(page, '13-resident-requests-360', false);
+
+    // The committee grants the repair: the penalty stops counting, the grade is AA again.
+    const pending = await getOk<{ requests: { id: string; kind: string; status: string }[] }>(c1, `/api/credit/villages/${villageId}/requests`);
+    const repair = pending.requests.find((r) => r.kind === 'repair' && r.status === 'pending')!;
+    expect((await c1.post(`/api/credit/villages/${villageId}/requests/${repair.id}/decisions`, { decision: 'uphold', resolution: '核实缴款凭证，同意修复' })).status).toBe(200);
+    await page.reload({ waitUntil: 'load' });
+    await until('grade AA after repair', () => page.locator(t('credit-grade')).getAttribute('data-grade'), 'AA');
+    expect((await page.locator(t('credit-line')).allTextContents()).some((l) => l.includes('完成信用修复，不再计入'))).toBe(true);
   });
 });
