@@ -4,7 +4,7 @@
 // photos go through the entries' content-addressed upload and are shown to the office reviewers
 // (never to another village); the review reason reaches the phones (stateReason); a person-subject
 // record shows the person with the ID number masked, never in clear; the grade explanation comes
-// as codes and parameters, rendered in Chinese (default) or English.
+// as codes and parameters, rendered in Chinese (default) or English. And migration 0020's backfill.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { testDialects } from '../../test/databases';
@@ -15,6 +15,7 @@ import { decodeRows } from '../../../shared/protocol/tables';
 import { renderBecause, renderExplain, renderNext } from '../../../shared/domain/credit-grade';
 import { maskIdNumber } from '../../../shared/validation/id-number';
 import { villagesOfEvidence } from '../../repositories/evidence';
+import * as m0020 from '../../../migrations/0020_credit_evidence';
 
 const DEVICE = '0190a000-0000-7000-8000-00000000c8c8';
 
@@ -139,6 +140,23 @@ describe.each(await testDialects())('credit ledger on the phones on %s', (dialec
     for (const body of [office, mine]) expect(JSON.stringify(body)).not.toContain(TEST_ID_NUMBER);
   });
 
+  it('back to back for the village admin too: no one else\'s ratings before their own sheet is in', async () => {
+    const round = (await json(await fx.request('committee', 'POST', `/api/credit/villages/${fx.ids.v1}/rounds`, { periodLabel: '2025年度' }), 201)).round;
+    const sheet = await json(await fx.request('committee', 'GET', `/api/credit/rounds/${round.id}`));
+    await json(await fx.request('committee', 'POST', `/api/credit/rounds/${round.id}/ratings`, {
+      ratings: sheet.households.map((h: { id: string }) => ({ householdId: h.id, grade: 'AA', unknownReason: null })),
+    }));
+    const before = await json(await fx.request('admin', 'GET', `/api/credit/rounds/${round.id}`));
+    expect(before.submitted).toBe(false);
+    expect(before.households.every((h: { tally: unknown }) => h.tally === null || h.tally === undefined)).toBe(true);
+    const township = await json(await fx.request('township', 'GET', `/api/credit/rounds/${round.id}`));
+    expect(township.households.some((h: { tally: unknown }) => !!h.tally)).toBe(true);
+    await json(await fx.request('admin', 'POST', `/api/credit/rounds/${round.id}/ratings`, {
+      ratings: sheet.households.map((h: { id: string }) => ({ householdId: h.id, grade: 'A', unknownReason: null })),
+    }));
+    expect((await json(await fx.request('admin', 'GET', `/api/credit/rounds/${round.id}`))).households.some((h: { tally: unknown }) => !!h.tally)).toBe(true);
+  });
+
   it('the grade explanation is codes and parameters: Chinese by default, English on request', async () => {
     const mine = await json(await fx.request('resident', 'GET', `/api/credit/households/${fx.ids.h1}`));
     const g = mine.grade;
@@ -151,4 +169,45 @@ describe.each(await testDialects())('credit ledger on the phones on %s', (dialec
     expect(mine.repairGuideMsgs.map((m: Parameters<typeof renderExplain>[0]) => renderExplain(m, 'en')).join(' ')).toContain('five years');
     expect(mine.repairGuide.join('')).toContain('五年');
   });
+});
+
+describe.each(await testDialects())('migration 0020 on %s', (dialect) => {
+  let fx: Fixture;
+  beforeAll(async () => { fx = await createFixture(dialect); });
+  afterAll(async () => { await fx.close(); });
+
+  it('logs the kinds of townships that changed their list, and records with a reason or issuer, with new change numbers of their scopes', async () => {
+    const db = fx.deps.db;
+    const now = fx.deps.now().toISOString();
+    // As before 0020: a township's own kinds and a returned record, none of them in the pull log as such.
+    await m0020.down(db);
+    const kindId = uuidv7();
+    await db.insertInto('credit_kinds').values({ id: kindId, township_id: fx.ids.t1, code: 'old_own', name_zh: '旧类别', name_en: 'Old kind', negative: 0, document_required: 0, sources: 'village', active: 1, sort: 5, created_at: now }).execute();
+    const recordId = uuidv7();
+    await db.insertInto('credit_records').values({
+      id: recordId, village_id: fx.ids.v1, household_id: fx.ids.h1, person_id: null, kind: 'loan_repaid', source: 'bank', occurred_on: '2025-01-02', document_no: '', note: '',
+      state: 'returned', state_reason: '请补充合同号', issuer: '', reverses: null, repaired_on: null, recorder_id: fx.ids.users.collector, device_id: 'x', content_hash: 'h', client_created_at: now, created_at: now, updated_at: now,
+    }).execute();
+    const seqOf = async (table: 'townships' | 'villages', id: string) => (await db.selectFrom(table).select('change_seq').where('id', '=', id).executeTakeFirstOrThrow()).change_seq;
+    const [t0, v0] = [await seqOf('townships', fx.ids.t1), await seqOf('villages', fx.ids.v1)];
+
+    await m0020.up(db);
+    expect(await db.selectFrom('changes').select(['scope', 'seq', 'op']).where('entity', '=', 'creditKind').where('entity_id', '=', kindId).execute())
+      .toEqual([{ scope: scopeOfTownship(fx.ids.t1), seq: t0 + 1, op: 'upsert' }]);
+    expect(await db.selectFrom('changes').select(['scope', 'seq']).where('entity', '=', 'creditRecord').where('entity_id', '=', recordId).execute())
+      .toEqual([{ scope: scopeOfVillage(fx.ids.v1), seq: expect.any(Number) }]);
+    expect(await seqOf('villages', fx.ids.v1)).toBeGreaterThan(v0);
+    // A phone holding the township's cursor from before gets the kind in its next pull.
+    const res = await json(await fx.request('collector', 'POST', '/api/sync', { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, deviceId: DEVICE, mutations: [], cursors: { [scopeOfTownship(fx.ids.t1)]: t0, [scopeOfVillage(fx.ids.v1)]: v0 } }));
+    const page = (res as SyncResponse).changes.find((c) => c.scope === scopeOfTownship(fx.ids.t1))!;
+    expect(decodeRows('creditKind', page.tables.creditKind!).map((k) => k.code)).toEqual(['old_own']);
+    const village = (res as SyncResponse).changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!;
+    expect(decodeRows('creditRecord', village.tables.creditRecord!).find((r) => r.id === recordId)?.stateReason).toBe('请补充合同号');
+  });
+
+  async function json(res: Response) {
+    const body = await res.json();
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    return body;
+  }
 });

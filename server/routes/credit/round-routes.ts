@@ -51,7 +51,9 @@ async function roundView(db: Queryable, round: RoundRow, user: SessionUser) {
   ]);
   const raters = [...new Set(ratings.map((r) => r.raterId))];
   const submitted = raters.includes(user.id);
-  const open = submitted || round.status !== 'rating' || user.role === 'township' || user.role === 'admin';
+  // An admin of the village rates like a committee member, so is back to back too; township staff
+  // oversee (they never rate).
+  const open = submitted || round.status !== 'rating' || user.role === 'township';
   const resultBy = new Map(results.map((r) => [r.householdId, r]));
   return {
     round, raters: raters.length, submitted,
