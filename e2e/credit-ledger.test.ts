@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { DESKTOP, goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person } from './support/browser';
+import pg from 'pg';
 import { idbAll, serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { createEmptyPostgresDatabase } from '../server/test/databases';
 
 const PHONE_360 = { width: 360, height: 640 };
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
@@ -33,6 +35,22 @@ let recordId = '';
 let roundId = '';
 let failed = '';
 let photoFile = '';
+/** E2E_POSTGRES=1: the server runs on a fresh PostgreSQL database instead of its SQLite file. */
+const ON_POSTGRES = process.env.E2E_POSTGRES === '1';
+let pgDb: { databaseUrl: string; drop(): Promise<void> } | null = null;
+
+/** Read-only queries against the server's database (`?` placeholders on both). */
+async function sql<T>(query: string, ...params: unknown[]): Promise<T[]> {
+  if (!pgDb) return serverSql<T>(server, query, ...params);
+  const client = new pg.Client({ connectionString: pgDb.databaseUrl });
+  await client.connect();
+  try {
+    let i = 0;
+    return (await client.query(query.replace(/\?/g, () => `$${++i}`), params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
 
 async function shot(page: Page, name: string, fullPage = true) {
   mkdirSync(SHOTS, { recursive: true });
@@ -69,9 +87,10 @@ async function rateOnPhone(page: Page, grade: string) {
   await page.locator(t('round-tally')).first().waitFor({ timeout: UI_TIMEOUT });
 }
 
-describe('credit ledger: phone record, office review, evaluation round, the resident\'s grade', () => {
+describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record, office review, evaluation round, the resident's grade`, () => {
   beforeAll(async () => {
-    server = await startServer();
+    if (ON_POSTGRES) pgDb = await createEmptyPostgresDatabase();
+    server = await startServer(pgDb ? { env: { DATABASE_URL: pgDb.databaseUrl } } : {});
     const resident = new ApiClient(server.url);
     const me = await resident.residentLogin(RESIDENT.phone, RESIDENT.pin);
     householdId = me.householdId!;
@@ -86,6 +105,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
   afterAll(async () => {
     for (const p of people) await p.close();
     await server?.stop();
+    await pgDb?.drop();
   });
 
   step('the township adds a credit kind; a collector records a credit record offline on a phone, with a photo; it syncs when back online', async () => {
@@ -128,15 +148,15 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     const sent = item?.payload.evidence?.[0];
     expect(sent?.hash).toMatch(/^[0-9a-f]{64}$/);
     await goOnline(context);
-    await until('record on the server', async () => serverSql<{ id: string }>(server, "SELECT id FROM credit_records WHERE note = ? AND state = 'submitted'", 'e2e 农商行小额贷款按期还清').length, 1, SYNC_TIMEOUT);
-    recordId = serverSql<{ id: string }>(server, 'SELECT id FROM credit_records WHERE note = ?', 'e2e 农商行小额贷款按期还清')[0].id;
-    expect(serverSql<{ issuer: string; document_no: string }>(server, 'SELECT issuer, document_no FROM credit_records WHERE id = ?', recordId)[0]).toEqual({ issuer: '平度农商银行', document_no: '农商结清〔2026〕88号' });
+    await until('record on the server', async () => (await sql<{ id: string }>("SELECT id FROM credit_records WHERE note = ? AND state = 'submitted'", 'e2e 农商行小额贷款按期还清')).length, 1, SYNC_TIMEOUT);
+    recordId = (await sql<{ id: string }>('SELECT id FROM credit_records WHERE note = ?', 'e2e 农商行小额贷款按期还清'))[0].id;
+    expect((await sql<{ issuer: string; document_no: string }>('SELECT issuer, document_no FROM credit_records WHERE id = ?', recordId))[0]).toEqual({ issuer: '平度农商银行', document_no: '农商结清〔2026〕88号' });
     // The photo went with it: uploaded before the record, verified by its hash on the server.
-    const photoHash = serverSql<{ sha256: string }>(server, 'SELECT sha256 FROM credit_record_evidence WHERE record_id = ?', recordId)[0]?.sha256;
+    const photoHash = (await sql<{ sha256: string }>('SELECT sha256 FROM credit_record_evidence WHERE record_id = ?', recordId))[0]?.sha256;
     expect(photoHash).toMatch(/^[0-9a-f]{64}$/);
     expect(photoHash).toBe(sent!.hash);
-    await until('photo verified on the server', async () => serverSql<{ complete: number }>(server, 'SELECT complete FROM evidence_blobs WHERE sha256 = ?', photoHash)[0]?.complete, 1, SYNC_TIMEOUT);
-    const onDisk = serverSql<{ size: number }>(server, 'SELECT size FROM evidence_blobs WHERE sha256 = ?', photoHash)[0].size;
+    await until('photo verified on the server', async () => (await sql<{ complete: number }>('SELECT complete FROM evidence_blobs WHERE sha256 = ?', photoHash))[0]?.complete, 1, SYNC_TIMEOUT);
+    const onDisk = (await sql<{ size: number }>('SELECT size FROM evidence_blobs WHERE sha256 = ?', photoHash))[0].size;
     expect(onDisk).toBeLessThanOrEqual(300 * 1024);
   });
 
@@ -153,7 +173,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     await shot(page, '02-office-review-1280');
     await item.locator(t('credit-approve')).click();
     await item.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
-    expect(serverSql<{ state: string }>(server, 'SELECT state FROM credit_records WHERE id = ?', recordId)[0].state).toBe('approved');
+    expect((await sql<{ state: string }>('SELECT state FROM credit_records WHERE id = ?', recordId))[0].state).toBe('approved');
     // An honour from the township, entered at the office by committee1 and approved by committee2 (never one's own).
     const c1 = new ApiClient(server.url);
     await c1.login(COMMITTEE1.username, COMMITTEE1.password);
@@ -192,7 +212,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     await p3.page.locator(t('round-household')).first().waitFor({ timeout: UI_TIMEOUT });
     expect(await p3.page.locator(t('round-tally')).count()).toBe(0);
     await rateOnPhone(p3.page, 'AA');
-    expect(serverSql<{ n: number }>(server, 'SELECT COUNT(DISTINCT rater_id) AS n FROM credit_ratings WHERE round_id = ?', roundId)[0].n).toBe(3);
+    expect(Number((await sql<{ n: number | string }>('SELECT COUNT(DISTINCT rater_id) AS n FROM credit_ratings WHERE round_id = ?', roundId))[0].n)).toBe(3);
 
     await p1.page.reload({ waitUntil: 'load' });
     const row = p1.page.locator(`${t('round-household')}[data-household-id="${householdId}"]`);
@@ -295,7 +315,7 @@ describe('credit ledger: phone record, office review, evaluation round, the resi
     await page.locator(t('credit-send')).click();
     await until('objection pending', async () => (await page.locator(t('credit-request')).allTextContents()).some((x) => x.includes('对信用信息的异议')), true);
     expect(await loan.locator(t('credit-object')).isDisabled()).toBe(true);
-    const requests = serverSql<{ kind: string; status: string }>(server, 'SELECT kind, status FROM credit_requests WHERE household_id = ? ORDER BY created_at', householdId);
+    const requests = (await sql<{ kind: string; status: string }>('SELECT kind, status FROM credit_requests WHERE household_id = ? ORDER BY created_at', householdId));
     expect(requests).toEqual([{ kind: 'repair', status: 'pending' }, { kind: 'record_objection', status: 'pending' }]);
     await page.locator(t('credit-request')).first().scrollIntoViewIfNeeded();
     await shot(page, '13-resident-requests-360', false);
