@@ -61,6 +61,8 @@ export const DISTRIBUTION: Record<string, Placement> = {
   credit_round_results: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   credit_sample_checks: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   credit_requests: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
+  // A credit record's photos (0020), like entry_evidence.
+  credit_record_evidence: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
   entry_evidence: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id'] },
   household_consents: { kind: 'distributed', hasTownshipId: false, routeBy: ['township_id', 'village_id'] },
   audit_log: { kind: 'distributed', hasTownshipId: true, routeBy: ['township_id'] },

@@ -5,7 +5,9 @@ import { useHouseholdNames, useIndicatorNames } from './useLocalData';
 import { formatPoints } from '../domain/entry-form';
 import { formatDateTime } from '../domain/format';
 import type { OutboxItem } from '../db/db';
-import { CREDIT_KIND_RULES, isCreditKind } from '../../../shared/domain/credit';
+import { useLiveQuery } from './useLiveQuery';
+import { db } from '../db/db';
+import { DEFAULT_CREDIT_KINDS } from '../../../shared/domain/credit';
 
 export interface OutboxItemText {
   title: string;
@@ -36,6 +38,11 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
   const { data: names } = useIndicatorNames();
   const ids = computed(() => toValue(items).map(householdOf).filter((x): x is string => !!x));
   const { data: heads } = useHouseholdNames(ids);
+  // Credit kinds by code: the townships' lists as pulled, else the defaults (a township's own kind named too).
+  const { data: kindNames } = useLiveQuery(async () => new Map([
+    ...DEFAULT_CREDIT_KINDS.map((k) => [k.code, { zh: k.nameZh, en: k.nameEn }] as const),
+    ...(await db.creditKinds.toArray()).map((k) => [k.code, { zh: k.nameZh, en: k.nameEn }] as const),
+  ]), { initial: new Map(DEFAULT_CREDIT_KINDS.map((k) => [k.code, { zh: k.nameZh, en: k.nameEn }])) });
 
   return (item: OutboxItem): OutboxItemText => {
     const householdId = householdOf(item);
@@ -50,8 +57,8 @@ export function useOutboxItemText(items: MaybeRefOrGetter<OutboxItem[]>) {
       title = `${t('dueReview.correctTitle')}：${n ? (locale.value === 'en' ? n.en : n.zh) : p.indicatorCode} ${formatPoints(p.points)}`;
     } else if (item.kind === 'entry.withdraw') title = t('status.kind.withdraw');
     else if (item.kind === 'credit.create') {
-      const rule = isCreditKind(item.payload.kind) ? CREDIT_KIND_RULES[item.payload.kind] : null;
-      title = t('credit.outboxTitle', { kind: rule ? (locale.value === 'en' ? rule.en : rule.zh) : item.payload.kind });
+      const name = kindNames.value.get(item.payload.kind);
+      title = t('credit.outboxTitle', { kind: name ? (locale.value === 'en' ? name.en : name.zh) : item.payload.kind });
     } else if (item.kind === 'credit.withdraw') title = t('credit.withdrawTitle');
     else if (item.kind === 'shop.handover') title = t('pointsShop.outboxTitle');
     else if (item.kind === 'person.update') title = t('status.kind.personUpdate');
