@@ -13,7 +13,7 @@ import { canWriteVillage } from '../access/scope';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
-import { addCreditEvent, findCreditRecordRow, insertCreditRecord, listCreditKinds, moveCreditRecord } from '../repositories/credit';
+import { addCreditEvent, findCreditRecordRow, insertCreditRecord, moveCreditRecord } from '../repositories/credit';
 import { insertCreditEvidence } from '../repositories/evidence';
 
 /** Roles that record credit information in the field (residents and township staff do not). */
@@ -37,7 +37,7 @@ export async function applyCreditCreate(ctx: ApplyContext, p: CreditCreatePayloa
   }
   if (!isRealDate(p.occurredOn)) throw rejected('invalid_date', '日期无效');
   if (isFutureDate(p.occurredOn, ctx.now.getTime())) throw rejected('future_time', '日期不能晚于今天');
-  const kind = (await listCreditKinds(ctx.trx, household.townshipId)).find((k) => k.code === p.kind);
+  const kind = (await cache.creditKinds(household.townshipId)).find((k) => k.code === p.kind);
   const rules = checkAgainstKind(kind, { source: p.source, documentNo: p.documentNo, issuer: p.issuer ?? '' });
   if (!rules.ok) throw rejected(rules.code, rules.message);
   const note = normalizeNote(p.note);

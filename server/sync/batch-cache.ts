@@ -14,6 +14,7 @@ import type { WriteTrx } from '../db/transaction';
 import type { Dialect } from '../db/connect';
 import type { Mutation } from '../../shared/protocol/sync';
 import * as repo from '../repositories/entry-ingest';
+import { listCreditKinds, type CreditKindRow } from '../repositories/credit';
 
 type CatalogBrief = { id: string; townshipId: string; status: string };
 
@@ -106,6 +107,13 @@ export class BatchCache {
   async entryRules(townshipId: string): Promise<Awaited<ReturnType<typeof repo.findTownshipEntryRules>>> {
     if (!this.townshipRules.has(townshipId)) this.townshipRules.set(townshipId, await repo.findTownshipEntryRules(this.trx, townshipId));
     return this.townshipRules.get(townshipId)!;
+  }
+
+  private readonly creditKindLists = new Map<string, CreditKindRow[]>();
+  /** The township's credit kinds (credit.create), read once per batch. */
+  async creditKinds(townshipId: string): Promise<CreditKindRow[]> {
+    if (!this.creditKindLists.has(townshipId)) this.creditKindLists.set(townshipId, await listCreditKinds(this.trx, townshipId));
+    return this.creditKindLists.get(townshipId)!;
   }
 
   async indicator(catalogVersionId: string, code: string): Promise<repo.IndicatorRules | null> {
