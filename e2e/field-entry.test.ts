@@ -171,7 +171,7 @@ describe('field entry forms at 360×640', () => {
     expect(drafts).toEqual([]);
   }, 120_000);
 
-  it('a credit record offline (document number required for a penalty), then synced to the server', async () => {
+  it('a credit record offline (document number and issuer required for a penalty), then synced to the server', async () => {
     const page = person.page;
     await page.locator(t('new-credit')).click();
     await page.locator(`${t('credit-kind')}[data-kind="admin_penalty"]`).click();
@@ -181,6 +181,12 @@ describe('field entry forms at 360×640', () => {
     await page.locator('.van-toast').filter({ hasText: '文号' }).waitFor({ timeout: UI_TIMEOUT });
     await page.locator(t('credit-document')).fill('青综执罚决字〔2026〕12号');
     await page.locator('.van-toast').filter({ visible: true }).waitFor({ state: 'hidden', timeout: UI_TIMEOUT }).catch(() => undefined);
+    // A negative record also names the court or office that issued the document (国办发〔2020〕49号).
+    await page.locator(t('credit-issuer-required')).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(t('credit-save')).click();
+    await page.locator('.van-toast').filter({ hasText: '机关' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(t('credit-issuer')).fill('青岛市综合行政执法局');
+    await page.locator('.van-toast').filter({ visible: true }).waitFor({ state: 'hidden', timeout: UI_TIMEOUT }).catch(() => undefined);
     await screenshot(page, 'field-entry-06-credit-form', { fullPage: true });
     expect(await axeSeriousOrCritical(page)).toEqual([]);
     await page.locator(t('credit-save')).click();
@@ -188,7 +194,7 @@ describe('field entry forms at 360×640', () => {
 
     await goOnline(person.context);
     await until('credit record on the server', () => Promise.resolve(serverSql<{ n: number }>(server,
-      'SELECT COUNT(*) AS n FROM credit_records WHERE note = ? AND document_no = ? AND state = ?', note('credit'), '青综执罚决字〔2026〕12号', 'submitted')[0].n), 1, SYNC_TIMEOUT);
+      'SELECT COUNT(*) AS n FROM credit_records WHERE note = ? AND document_no = ? AND issuer = ? AND state = ?', note('credit'), '青综执罚决字〔2026〕12号', '青岛市综合行政执法局', 'submitted')[0].n), 1, SYNC_TIMEOUT);
     expect(serverSql<{ n: number }>(server, 'SELECT COUNT(*) AS n FROM entries WHERE note = ?', note('credit'))[0].n).toBe(0);
     await until('entries of the round on the server', () => Promise.resolve(serverEntriesByNote(server, `e2e ${run} plain`).length), 1, SYNC_TIMEOUT);
     await page.locator(`${t('credit-record')}[data-state="submitted"]`).waitFor({ timeout: SYNC_TIMEOUT });
