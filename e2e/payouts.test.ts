@@ -228,6 +228,8 @@ describe('a payout period: rules → list → posted and printed → village and
     const committee = people[1];
     const page = committee.page;
     await page.goto(`${server.url}/payouts/lists/${listId}`, { waitUntil: 'load' });
+    await page.locator(`${t('payout-item')}[data-item-id="${third.id}"]`).scrollIntoViewIfNeeded();
+    await screenshot(page, 'payouts-06a-phone-unpaid');
     await page.locator(t(`pay-later-${second.householdNo}`)).click();
     await confirmDialog(committee);
     await until('paid later', () => page.locator(`${t('payout-item')}[data-item-id="${second.id}"]`).getAttribute('data-status'), 'paid');

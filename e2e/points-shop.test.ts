@@ -98,9 +98,9 @@ describe('a day at the points shop', () => {
     await page.locator(t('shop-new-submit')).click();
     await page.locator(t('shop-item')).first().waitFor({ timeout: UI_TIMEOUT });
     itemId = (await page.locator(t('shop-item')).first().getAttribute('data-item-id'))!;
-    await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] input`).fill('3');
+    await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] input`).fill('4');
     await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-receive')}`).click();
-    await until('stock on screen', () => page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-item-stock')}`).innerText(), '在架 3 · 可兑 3');
+    await until('stock on screen', () => page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-item-stock')}`).innerText(), '在架 4 · 可兑 4');
     await shot(page, '01-clerk-stock');
   });
 
@@ -202,7 +202,7 @@ describe('a day at the points shop', () => {
       await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
       return getOk<{ items: { id: string; onShelf: number; available: number }[] }>(committeeApi, `/api/villages/${villageId}/shop/items`);
     });
-    expect(stock.items.find((i) => i.id === itemId)).toMatchObject({ onShelf: 1, available: 1 });
+    expect(stock.items.find((i) => i.id === itemId)).toMatchObject({ onShelf: 2, available: 2 });
     // A month later the phone's session has ended: the resident signs in again.
     const page = resident.page;
     await page.goto(`${server.url}/my/points`);

@@ -253,4 +253,21 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     await expectStatus(await fx.request('township', 'GET', '/api/township/payouts/rounds/nope'), 404);
     await expectStatus(await fx.request('committee', 'POST', '/api/payouts/lists/nope/payment', {}), 404);
   });
+
+  it('a list approved before reservations existed (no reserve transfer) is reserved at its payment; its unpaid item is held and paid later', async () => {
+    const hh = await fx.addHousehold(fx.ids.v1, '005');
+    await closePeriod(fx, fx.ids.v1, '2025-05', [{ householdId: hh, standing: 150, stars: 4 }]);
+    const id = (await makeRound(fx, '2025-05', AMOUNTS)).lists.find((l) => l.villageId === fx.ids.v1)!.id;
+    // The state an older release left: approved by both, nothing reserved.
+    await fx.deps.db.updateTable('payout_lists').set({ status: 'township_approved' }).where('id', '=', id).execute();
+    const item = (await expectStatus(await fx.request('township', 'GET', `/api/payouts/lists/${id}`), 200) as ListBody).items[0];
+    expect(await fund(fx, fx.ids.v1)).toBe(10000);
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${id}/payment`, { unpaidItemIds: [item.id] }), 200);
+    expect(await fund(fx, fx.ids.v1)).toBe(0);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_unpaid', ownerId: fx.ids.v1 })).toBe(10000);
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${id}/items/${item.id}/pay`, {}), 200);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_unpaid', ownerId: fx.ids.v1 })).toBe(0);
+    const keys = (await fx.deps.db.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'like', `payout.%`).where('idempotency_key', 'like', `%${id}%`).execute()).map((r) => r.idempotency_key);
+    expect(keys).toEqual([`payout.reserve:${id}`]);
+  });
 });

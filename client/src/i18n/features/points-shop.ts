@@ -92,6 +92,7 @@ export default {
       save: '确认签名',
       saved: '签名已保存',
       tooShort: '签名太短，请写清楚姓名',
+      failed: '签名未能保存，请清除后重签',
     },
   },
   en: {
@@ -186,6 +187,7 @@ export default {
       save: 'Keep signature',
       saved: 'Signature kept',
       tooShort: 'Too short for a signature: please sign the name',
+      failed: 'The signature could not be kept: clear it and sign again',
     },
   },
 };
