@@ -2,10 +2,14 @@
 // township (desktop 1280×800) funds its budget, tops up a village fund and sets a round's amounts
 // per star level for a closed period; the committee (phone) posts the village's list and prints
 // the A4 sheet (PDF → PNG); after the window (server clock moved) the committee approves for the
-// village, the township approves and records the payment with one household unpaid, and one paid
-// household's payout is returned. Every step is a ledger transfer; the summary adds up.
+// village (reserving the list's total from the fund), the township approves and records the
+// payment with two households unpaid (their money held), and one paid household's payout is
+// returned; on the phone the committee pays one unpaid household later and returns the other's
+// money to the fund. Every step is a ledger transfer; the summaries add up on both screens.
+// Every printed page is looked at: white paper, the total and signature with the last rows.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { PNG } from 'pngjs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, startServer, type TestServer } from './support/server';
@@ -20,9 +24,10 @@ const DAY = 86_400_000;
 interface ListDetail {
   list: { id: string; status: string; totalFen: number; householdCount: number; postEndsAt: string | null };
   items: { id: string; householdNo: string; name: string | null; amountFen: number; status: string }[];
-  fund: { availableFen: number };
+  fund: { availableFen: number; reservedFen: number; unpaidHeldFen: number };
 }
-interface Summary { township: { cashPaidFen: number; householdsPaid: number; budgetRemainingFen: number }; villages: { villageId: string; fundFen: number; cashPaidFen: number; householdsPaid: number; householdsUnpaid: number }[] }
+interface VillageRow { villageId: string; fundFen: number; reservedFen: number; unpaidHeldFen: number; fundRemainingFen: number; toppedUpFen: number; cashPaidFen: number; householdsPaid: number; householdsUnpaid: number }
+interface Summary { township: { cashPaidFen: number; householdsPaid: number; budgetRemainingFen: number; fundRemainingFen: number }; villages: VillageRow[] }
 
 let server: TestServer;
 const people: Person[] = [];
@@ -41,6 +46,19 @@ async function get<T>(api: ApiClient, p: string): Promise<T> {
       return r.body;
     } catch (err) {
       if (!(err instanceof TypeError) || attempt > 0) throw err; // a kept-alive socket closed under it: once more
+    }
+  }
+}
+
+/** A login through the API; once more when a kept-alive socket was reset under it (a loaded machine). */
+async function loginApi(api: ApiClient, user: { username: string; password: string }): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await api.login(user.username, user.password);
+      return;
+    } catch (err) {
+      if (!(err instanceof TypeError) || attempt > 1) throw err;
+      await new Promise((r) => setTimeout(r, 1000));
     }
   }
 }
@@ -80,9 +98,9 @@ describe('a payout period: rules → list → posted and printed → village and
   beforeAll(async () => {
     server = await startServer();
     townshipApi = new ApiClient(server.url);
-    await townshipApi.login(TOWNSHIP.username, TOWNSHIP.password);
+    await loginApi(townshipApi, TOWNSHIP);
     const committeeApi = new ApiClient(server.url);
-    await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
+    await loginApi(committeeApi, COMMITTEE);
     const { villages } = await get<{ villages: { id: string; name: string }[] }>(committeeApi, '/api/villages');
     villageId = villages[0].id;
     villageName = villages[0].name;
@@ -147,21 +165,35 @@ describe('a payout period: rules → list → posted and printed → village and
     expect(text).toContain('信用激励兑现公示名单');
     expect(text).not.toMatch(/\d{6}\*{8}\d{3}[\dX]|1[3-9]\d{9}/); // no ID numbers, no phone numbers
     const dir = path.join(resultsDir, 'payouts-sheet');
+    rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     const pdf = path.join(dir, 'sheet.pdf');
     await page.emulateMedia({ media: 'print' });
+    writeFileSync(path.join(dir, 'sheet.html'), await page.content()); // to look at the printed DOM again
     await page.pdf({ path: pdf, format: 'A4', printBackground: true });
     await page.emulateMedia({ media: 'screen' });
     execFileSync('pdftoppm', ['-png', '-r', '80', pdf, path.join(dir, 'page')]);
-    const pages = readdirSync(dir).filter((f) => f.endsWith('.png'));
+    const pages = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
     expect(pages.length).toBeGreaterThan(0);
+    // Every page is white paper: no pixel of the app's grey background (#f2f3f5) under the sheet.
+    for (const f of pages) {
+      const png = PNG.sync.read(readFileSync(path.join(dir, f)));
+      let grey = 0;
+      for (let i = 0; i < png.data.length; i += 4) if (png.data[i] === 242 && png.data[i + 1] === 243 && png.data[i + 2] === 245) grey++;
+      expect(grey, `${f}: grey background pixels`).toBe(0);
+    }
+    // The last page carries household rows with the total and the signature, never the footer alone.
+    const last = execFileSync('pdftotext', ['-layout', '-f', String(pages.length), '-l', String(pages.length), pdf, '-']).toString();
+    expect(last).toContain('合计');
+    expect(last).toContain('村民委员会');
+    expect(last.split('\n').filter((l) => /^\s*\d+\s+\S+/.test(l) && /\d+\.\d{2}\s*$/.test(l)).length, last).toBeGreaterThan(0);
   });
 
   step('after the window the committee approves for the village, then the township', async () => {
     const detail = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     const offset = Date.parse(detail.list.postEndsAt!) - Date.now() + DAY;
     await server.restart({ clockOffsetMs: offset });
-    await townshipApi.login(TOWNSHIP.username, TOWNSHIP.password);
+    await loginApi(townshipApi, TOWNSHIP);
     // The sessions outlive the restart (they are rows in the database).
     const committee = people[1];
     const page = committee.page;
@@ -177,11 +209,15 @@ describe('a payout period: rules → list → posted and printed → village and
     await until('township approved', () => town.page.locator(t('payout-list')).getAttribute('data-status'), 'township_approved');
   });
 
-  step('the township records the payment with one household unpaid, and takes one payout back', async () => {
+  step('the township records the payment with two households unpaid, and takes one payout back', async () => {
     const page = people[0].page;
     const before = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
-    const [first, second] = before.items;
+    // The village approval reserved the whole list from the fund.
+    expect(before.fund.reservedFen).toBe(before.list.totalFen);
+    expect(before.fund.availableFen).toBe(3_000_000 - before.list.totalFen);
+    const [first, second, third] = before.items;
     await page.locator(t(`unpaid-${second.householdNo}`)).click();
+    await page.locator(t(`unpaid-${third.householdNo}`)).click();
     await screenshot(page, 'payouts-04-payment');
     await page.locator(t('payout-pay')).click();
     await confirmDialog(people[0]);
@@ -193,17 +229,48 @@ describe('a payout period: rules → list → posted and printed → village and
     await screenshot(page, 'payouts-05-paid');
 
     const after = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
-    const paid = after.items.filter((i) => i.status === 'paid');
     expect(after.items.find((i) => i.id === second.id)?.status).toBe('unpaid');
-    expect(paid.length).toBe(before.items.length - 2);
+    expect(after.fund).toMatchObject({ reservedFen: 0, unpaidHeldFen: second.amountFen + third.amountFen });
+    const paid = after.items.filter((i) => i.status === 'paid');
+    expect(paid.length).toBe(before.items.length - 3);
+  });
+
+  step('on the phone the committee pays one unpaid household later and returns the other\'s money to the fund', async () => {
+    const before = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const [, second, third] = before.items;
+    const committee = people[1];
+    const page = committee.page;
+    await page.goto(`${server.url}/payouts/lists/${listId}`, { waitUntil: 'load' });
+    await page.locator(`${t('payout-item')}[data-item-id="${third.id}"]`).scrollIntoViewIfNeeded();
+    await screenshot(page, 'payouts-06a-phone-unpaid');
+    await page.locator(t(`pay-later-${second.householdNo}`)).click();
+    await confirmDialog(committee);
+    await until('paid later', () => page.locator(`${t('payout-item')}[data-item-id="${second.id}"]`).getAttribute('data-status'), 'paid');
+    await page.locator('.van-toast').waitFor({ state: 'hidden', timeout: UI_TIMEOUT }).catch(() => undefined);
+    await page.locator(t(`return-${third.householdNo}`)).click();
+    await page.locator(`${t('return-reason')} input`).fill('户主放弃领取');
+    await page.locator(t('return-confirm')).click();
+    await until('returned to the fund', () => page.locator(`${t('payout-item')}[data-item-id="${third.id}"]`).getAttribute('data-status'), 'returned');
+    await screenshot(page, 'payouts-06-phone-later');
+
+    const after = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const paid = after.items.filter((i) => i.status === 'paid');
     const paidFen = paid.reduce((s, i) => s + i.amountFen, 0);
-    expect(after.fund.availableFen).toBe(before.fund.availableFen - paidFen);
+    expect(after.fund).toMatchObject({ reservedFen: 0, unpaidHeldFen: 0, availableFen: 3_000_000 - paidFen });
     const summary = await get<Summary>(townshipApi, '/api/township/payouts/summary');
     const v = summary.villages.find((x) => x.villageId === villageId)!;
-    expect(v).toMatchObject({ cashPaidFen: paidFen, fundFen: 3_000_000 - paidFen, householdsPaid: paid.length, householdsUnpaid: 1 });
+    expect(v).toMatchObject({ toppedUpFen: 3_000_000, cashPaidFen: paidFen, fundFen: 3_000_000 - paidFen, fundRemainingFen: 3_000_000 - paidFen, unpaidHeldFen: 0, householdsPaid: paid.length, householdsUnpaid: 0 });
     expect(summary.township.budgetRemainingFen).toBe(10_000_000 - 3_000_000);
-    await page.goto(`${server.url}/payouts`, { waitUntil: 'load' });
-    await until('cash paid', () => page.locator(t('households-paid')).textContent(), String(paid.length));
-    await screenshot(page, 'payouts-06-summary');
+    // The village's own screen shows the same figures.
+    await page.goto(`${server.url}/payouts/village?villageId=${villageId}`, { waitUntil: 'load' });
+    await until('village cash paid', () => page.locator(t('village-cash-paid')).textContent(), (paidFen / 100).toFixed(2));
+    expect(await page.locator(t('village-households-paid')).textContent()).toBe(String(paid.length));
+    expect(await page.locator(t('village-fund-remaining')).textContent()).toBe(((3_000_000 - paidFen) / 100).toFixed(2));
+    await screenshot(page, 'payouts-07-village-summary');
+
+    const town = people[0].page;
+    await town.goto(`${server.url}/payouts`, { waitUntil: 'load' });
+    await until('cash paid', () => town.locator(t('households-paid')).textContent(), String(paid.length));
+    await screenshot(town, 'payouts-08-summary');
   });
 });

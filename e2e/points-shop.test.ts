@@ -1,8 +1,10 @@
 // A day at the 积分超市 (issue 8), at 360×640: the clerk (committee) puts an item on the shelf;
-// three redemptions are reserved — one by the resident on their phone, two by the clerk for other
-// households; one is cancelled; the resident's is handed over with a photo while the clerk's phone
-// is offline (outbox, posted at sync); the third lapses after 30 days (server clock moved ahead)
-// and is voided by the job. Points and stock follow on both screens. Screenshots: /tmp/shots/ledger/.
+// four redemptions are reserved — one by the resident on their phone, three by the clerk for other
+// households; one is cancelled; while the clerk's phone is offline the resident's is handed over
+// with a photo and another with the household's signature drawn on the signature pad (mouse);
+// both are posted at sync (outbox) and the server holds the photo and the signature by hash; the
+// last lapses after 30 days (server clock moved ahead) and is voided by the job. Points and stock
+// follow on both screens. Screenshots: /tmp/shots/ledger/.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +30,7 @@ let residentApi: ApiClient;
 let villageId = '';
 let householdId = '';
 let itemId = '';
-const ids = { resident: '', cancelled: '', lapsing: '' };
+const ids = { resident: '', cancelled: '', lapsing: '', signed: '' };
 let photoFile = '';
 let failedStep = '';
 
@@ -96,9 +98,9 @@ describe('a day at the points shop', () => {
     await page.locator(t('shop-new-submit')).click();
     await page.locator(t('shop-item')).first().waitFor({ timeout: UI_TIMEOUT });
     itemId = (await page.locator(t('shop-item')).first().getAttribute('data-item-id'))!;
-    await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] input`).fill('3');
+    await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] input`).fill('4');
     await page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-receive')}`).click();
-    await until('stock on screen', () => page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-item-stock')}`).innerText(), '在架 3 · 可兑 3');
+    await until('stock on screen', () => page.locator(`${t('shop-item')}[data-item-id="${itemId}"] ${t('shop-item-stock')}`).innerText(), '在架 4 · 可兑 4');
     await shot(page, '01-clerk-stock');
   });
 
@@ -117,36 +119,57 @@ describe('a day at the points shop', () => {
     await shot(page, '02-resident-reserved');
   });
 
-  step('the clerk registers two more for other households (API), then cancels one on the phone', async () => {
+  step('the clerk registers three more for other households (API), then cancels one on the phone', async () => {
     const { households } = await getOk<{ households: { id: string }[] }>(committeeApi, `/api/villages/${villageId}/households`);
     const others: string[] = [];
     for (const h of households) {
-      if (h.id === householdId || others.length === 2) continue;
+      if (h.id === householdId || others.length === 3) continue;
       const v = await getOk<PointsView>(committeeApi, `/api/households/${h.id}/points`);
       if (v.balance.available >= PRICE) others.push(h.id);
     }
-    expect(others).toHaveLength(2);
+    expect(others).toHaveLength(3);
     for (const [k, h] of others.entries()) {
       const id = uuidv7();
       const r = await committeeApi.post(`/api/villages/${villageId}/shop/redemptions`, { id, householdId: h, itemId, quantity: 1 });
       expect(r.status).toBe(201);
-      if (k === 0) ids.cancelled = id; else ids.lapsing = id;
+      if (k === 0) ids.cancelled = id; else if (k === 1) ids.lapsing = id; else ids.signed = id;
     }
     const page = clerk.page;
     await page.goto(`${server.url}/shop?villageId=${villageId}`);
-    await until('three open requests', () => page.locator(t('shop-request')).count(), 3);
+    await until('four open requests', () => page.locator(t('shop-request')).count(), 4);
     await shot(page, '03-clerk-today');
     await page.locator(`${t('shop-request')}[data-redemption-id="${ids.cancelled}"] ${t('shop-cancel')}`).click();
     await page.locator('.van-dialog__confirm').click();
     await until('cancelled on the server', async () => statusOf(ids.cancelled), 'cancelled');
-    await until('two open requests', () => page.locator(t('shop-request')).count(), 2);
+    await until('three open requests', () => page.locator(t('shop-request')).count(), 3);
   });
 
-  step('offline, the clerk hands the resident\'s item over with a photo; at sync the server posts it', async () => {
+  step('offline, the clerk hands one item over with the household\'s signature and the resident\'s with a photo; at sync the server posts both', async () => {
     const page = clerk.page;
     await waitForServiceWorker(page);
     await goOffline(clerk.context);
+    // The signature: drawn with the mouse on the pad (the default proof), kept, then the hand-over.
+    await page.locator(`${t('shop-request')}[data-redemption-id="${ids.signed}"] ${t('shop-handover')}`).click();
+    const pad = page.locator(t('signature-canvas'));
+    await pad.waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(t('handover-confirm')).isDisabled()).toBe(true);
+    const box = (await pad.boundingBox())!;
+    const strokes = [[[0.12, 0.6], [0.2, 0.3], [0.26, 0.7], [0.33, 0.35]], [[0.4, 0.5], [0.5, 0.4], [0.58, 0.65], [0.66, 0.3], [0.72, 0.62]], [[0.78, 0.45], [0.88, 0.52]]];
+    for (const stroke of strokes) {
+      await page.mouse.move(box.x + stroke[0][0] * box.width, box.y + stroke[0][1] * box.height);
+      await page.mouse.down();
+      for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x * box.width, box.y + y * box.height, { steps: 8 });
+      await page.mouse.up();
+    }
+    await until('ink on the pad', () => page.locator(t('signature-pad')).getAttribute('data-state'), 'inked');
+    await page.locator(t('signature-save')).click();
+    await until('signature kept', () => page.locator(t('signature-pad')).getAttribute('data-state'), 'saved');
+    await shot(page, '04a-clerk-signature');
+    await page.locator(t('handover-confirm')).click();
+    await page.locator(`${t('shop-request')}[data-redemption-id="${ids.signed}"] ${t('shop-queued')}`).waitFor({ timeout: UI_TIMEOUT });
+
     await page.locator(`${t('shop-request')}[data-redemption-id="${ids.resident}"] ${t('shop-handover')}`).click();
+    await page.locator('.van-tab', { hasText: '拍照' }).click();
     await page.locator(t('evidence-input')).setInputFiles(photoFile);
     await page.locator(t('evidence-photo')).first().waitFor({ timeout: 60_000 });
     await shot(page, '04-clerk-handover');
@@ -159,8 +182,15 @@ describe('a day at the points shop', () => {
     const proof = serverSql<{ proof_kind: string; proof_sha256: string }>(server, 'SELECT proof_kind, proof_sha256 FROM shop_redemptions WHERE id = ?', ids.resident)[0];
     expect(proof.proof_kind).toBe('photo');
     await until('photo on the server', async () => serverSql<{ complete: number }>(server, 'SELECT complete FROM evidence_blobs WHERE sha256 = ?', proof.proof_sha256)[0]?.complete, 1, SYNC_TIMEOUT);
+    // The signature: posted with its proof, and the server holds the PNG by its hash (verified on upload).
+    await until('signed one handed over on the server', async () => statusOf(ids.signed), 'handed_over', SYNC_TIMEOUT * 2);
+    const signed = serverSql<{ proof_kind: string; proof_sha256: string }>(server, 'SELECT proof_kind, proof_sha256 FROM shop_redemptions WHERE id = ?', ids.signed)[0];
+    expect(signed.proof_kind).toBe('signature');
+    expect(signed.proof_sha256).toMatch(/^[0-9a-f]{64}$/);
+    await until('signature on the server', async () => serverSql<{ complete: number }>(server, 'SELECT complete FROM evidence_blobs WHERE sha256 = ?', signed.proof_sha256)[0]?.complete, 1, SYNC_TIMEOUT);
+    expect(serverSql<{ mime: string }>(server, 'SELECT mime FROM evidence_blobs WHERE sha256 = ?', signed.proof_sha256)[0].mime).toBe('image/png');
     await page.goto(`${server.url}/shop?villageId=${villageId}&tab=report`);
-    await until('report: one handed over', () => page.locator(t('report-handed')).innerText(), '1');
+    await until('report: two handed over', () => page.locator(t('report-handed')).innerText(), '2');
     expect(await page.locator(t('report-cancelled')).innerText()).toBe('1');
     await shot(page, '06-clerk-report');
   });

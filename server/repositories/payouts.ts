@@ -1,6 +1,7 @@
 // Payout rounds, lists and items (migration 0015, issue 8 "Cash incentives"). The one home of their
 // SQL; the money itself moves only through the ledger core (repositories/ledger.ts), and every
 // figure of money here is a ledger balance or an amount a transfer carried.
+import { sql } from 'kysely';
 import type { Queryable } from './queryable';
 import { supportsRowLocks } from './locks';
 import type { ItemStatus, ListStatus, PayoutLine, StarAmounts } from '../../shared/domain/payouts';
@@ -103,12 +104,18 @@ export async function lockVillageLists(db: Queryable, villageId: string): Promis
   await db.selectFrom('payout_lists').select('id').where('village_id', '=', villageId).orderBy('id').forUpdate().execute();
 }
 
-/** What approved lists of a village (other than `exceptListId`) still have to pay: their due items. */
+/**
+ * What approved lists of a village (other than `exceptListId`) still have to pay and have not
+ * reserved: lists approved before the village approval reserved the money (payoutKeys.reserve).
+ * Lists reserved since then are already out of the fund's available balance.
+ */
 export async function outstandingFen(db: Queryable, villageId: string, exceptListId: string | null): Promise<number> {
   let q = db.selectFrom('payout_items').innerJoin('payout_lists', 'payout_lists.id', 'payout_items.list_id')
+    .leftJoin('ledger_transfers', (j) => j.on(sql`ledger_transfers.idempotency_key`, '=', sql`'payout.reserve:' || payout_lists.id`))
     .select((eb) => eb.fn.sum<number | string>('payout_items.amount_fen').as('sum'))
     .where('payout_items.village_id', '=', villageId).where('payout_items.status', '=', 'due')
-    .where('payout_lists.status', 'in', ['village_approved', 'township_approved']);
+    .where('payout_lists.status', 'in', ['village_approved', 'township_approved'])
+    .where('ledger_transfers.id', 'is', null);
   if (exceptListId) q = q.where('payout_lists.id', '!=', exceptListId);
   const row = await q.executeTakeFirst();
   return Number(row?.sum ?? 0);

@@ -17,6 +17,8 @@ export type AccountKind =
   | 'township_budget' // a township's incentive budget                (never negative)
   | 'budget_source' // the world the township's budget money comes from (may go negative)
   | 'village_fund' // a village incentive fund                      (never negative)
+  | 'payout_reserved' // a village's fund money set aside for approved payout lists (never negative)
+  | 'payout_unpaid' // payouts not collected at the payment, held for a later payment or a return (never negative)
   | 'cash_paid' // sink: cash paid out to households, per village
   | (string & {}); // more kinds may be added to ACCOUNT_KINDS; each declares whether it may go negative
 
@@ -61,6 +63,8 @@ export const ACCOUNT_KINDS: Record<string, AccountKindRule> = {
   township_budget: { unit: 'fen', mayGoNegative: false, label: '镇激励预算' },
   budget_source: { unit: 'fen', mayGoNegative: true, label: '预算资金来源' },
   village_fund: { unit: 'fen', mayGoNegative: false, label: '村激励基金' },
+  payout_reserved: { unit: 'fen', mayGoNegative: false, label: '已批待发资金' },
+  payout_unpaid: { unit: 'fen', mayGoNegative: false, label: '未领暂存资金' },
   cash_paid: { unit: 'fen', mayGoNegative: true, label: '已发放现金' },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkListAction, checkStarAmounts, formatYuan, parseYuan, payoutLines, sumFen, type StarAmounts } from './payouts';
+import { checkListAction, checkStarAmounts, formatYuan, itemActions, parseYuan, payoutKeys, payoutLines, sumFen, villageMoney, type StarAmounts } from './payouts';
 
 const AMOUNTS: StarAmounts = { 5: 20000, 4: 10000, 3: 5000, 2: 0, 1: 0 };
 
@@ -63,5 +63,25 @@ describe('list actions', () => {
   ] as const)('%s on %s (window to %s, %j) → %s', (action, status, postEndsAt, fund, code) => {
     const r = checkListAction(action, { status, postEndsAt, totalFen: 35000 }, { now, ...fund });
     expect(r?.code ?? null).toBe(code);
+  });
+});
+
+describe('payout outcomes', () => {
+  it.each([
+    ['due', { payLater: false, returnToFund: false }],
+    ['paid', { payLater: false, returnToFund: true }],
+    ['unpaid', { payLater: true, returnToFund: true }],
+    ['returned', { payLater: false, returnToFund: false }],
+  ] as const)('itemActions(%s)', (status, expected) => expect(itemActions(status)).toEqual(expected));
+
+  it('villageMoney: remaining = free + reserved + held; topped up = remaining + cash paid', () => {
+    expect(villageMoney({ fundFen: 100, reservedFen: 200, unpaidHeldFen: 50, cashPaidFen: 1000 })).toEqual({
+      fundFen: 100, reservedFen: 200, unpaidHeldFen: 50, cashPaidFen: 1000, fundRemainingFen: 350, toppedUpFen: 1350,
+    });
+  });
+
+  it('every act has its own idempotency key; paying later reuses the pay key (an item is paid once)', () => {
+    const keys = [payoutKeys.reserve('L'), payoutKeys.pay('I'), payoutKeys.hold('I'), payoutKeys.release('I'), payoutKeys.return('I')];
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });

@@ -114,8 +114,35 @@ export const nextStatus = (action: ListAction): ListStatus => NEXT[action].to;
 
 const ACTION_ZH: Record<ListAction, string> = { post: '公示', village_approve: '村审批', township_approve: '镇审批', pay: '发放' };
 
-/** Idempotency keys of the ledger transfers of a payout (one per act, so a retry is a no-op). */
+/**
+ * Idempotency keys of the ledger transfers of a payout (one per act, so a retry is a no-op). Every
+ * outcome of a payout is a transfer (accounts per village):
+ *   approved  village_fund    → payout_reserved  reserve (the list's total, at the village approval)
+ *   paid      payout_reserved → cash_paid        pay     (at the payment)
+ *   unpaid    payout_reserved → payout_unpaid    hold    (not collected at the payment: held)
+ *   paid later payout_unpaid  → cash_paid        pay     (the same key: an item is paid once)
+ *   returned  payout_unpaid   → village_fund     release (an unpaid payout given back to the fund)
+ *   returned  cash_paid       → village_fund     return  (a paid payout handed back)
+ */
 export const payoutKeys = {
+  reserve: (listId: string) => `payout.reserve:${listId}`,
   pay: (itemId: string) => `payout.pay:${itemId}`,
+  hold: (itemId: string) => `payout.hold:${itemId}`,
+  release: (itemId: string) => `payout.release:${itemId}`,
   return: (itemId: string) => `payout.return:${itemId}`,
 };
+
+/** What may be done with one item after the payment: pay it later (unpaid), return it to the fund (unpaid or paid). */
+export function itemActions(status: ItemStatus): { payLater: boolean; returnToFund: boolean } {
+  return { payLater: status === 'unpaid', returnToFund: status === 'unpaid' || status === 'paid' };
+}
+
+/**
+ * One village's money of its payouts, from its ledger balances: topped up = free fund + reserved
+ * for approved lists + unpaid held + cash paid (returns go back into the free fund). What the
+ * village still holds (fund remaining) is free + reserved + held.
+ */
+export function villageMoney(b: { fundFen: Fen; reservedFen: Fen; unpaidHeldFen: Fen; cashPaidFen: Fen }) {
+  const fundRemainingFen = b.fundFen + b.reservedFen + b.unpaidHeldFen;
+  return { ...b, fundRemainingFen, toppedUpFen: fundRemainingFen + b.cashPaidFen };
+}

@@ -32,7 +32,7 @@ export const exportUrl = (kind: ExportKind, format: 'csv' | 'xlsx', year: number
  */
 export interface PayoutsSummary {
   /** GET /api/township/payouts/summary (server/routes/payouts/read.ts): per village, in fen. */
-  villages: { villageId: string; villageName: string; toppedUpFen: number; cashPaidFen: number; fundFen: number; householdsPaid: number }[];
+  villages: { villageId: string; villageName: string; toppedUpFen: number; cashPaidFen: number; fundFen: number; fundRemainingFen?: number; householdsPaid: number }[];
 }
 
 export async function fetchPayoutsSummary(): Promise<PayoutsSummary | null> {

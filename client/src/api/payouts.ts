@@ -1,5 +1,5 @@
 // Cash incentives (docs/api.md "Cash incentives"): township summary, budget, top-ups, rounds; a
-// village's lists; a list's posting, approvals, payment and returns.
+// village's lists; a list's posting, approvals, payment, payments made later and returns.
 import { api } from './client';
 import { call } from './http';
 import type { StarAmounts } from '../../../shared/domain/payouts';
@@ -24,8 +24,11 @@ export const payPayoutList = (listId: string, unpaidItemIds: string[], reason?: 
   call(() => lists.payment.$post({ param: { listId }, json: { unpaidItemIds, ...(reason ? { reason } : {}) } }));
 export const returnPayoutItem = (listId: string, itemId: string, reason: string) =>
   call(() => lists.items[':itemId'].return.$post({ param: { listId, itemId }, json: { reason } }));
+export const payPayoutItemLater = (listId: string, itemId: string) =>
+  call(() => lists.items[':itemId'].pay.$post({ param: { listId, itemId }, json: {} }));
 
 export type PayoutSummary = Awaited<ReturnType<typeof fetchPayoutSummary>>;
 export type PayoutListDetail = Awaited<ReturnType<typeof fetchPayoutList>>;
 export type PayoutListRow = Awaited<ReturnType<typeof fetchVillagePayouts>>['lists'][number];
+export type VillagePayoutRow = NonNullable<Awaited<ReturnType<typeof fetchVillagePayouts>>['summary']>;
 export type PayoutRound = Awaited<ReturnType<typeof fetchPayoutRounds>>['rounds'][number];

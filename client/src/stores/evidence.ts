@@ -34,6 +34,13 @@ export const useEvidenceStore = defineStore('evidence', () => {
     };
   }
 
+  /** A drawn signature (PNG from the signature pad) → evidence ready to store, like a photo (no place). */
+  async function prepareSignature(png: Blob, now = new Date()): Promise<LocalPhoto> {
+    if (png.type !== 'image/png') throw new PhotoError('not_image');
+    if (png.size > MAX_EVIDENCE_BYTES) throw new PhotoError('too_large');
+    return { hash: await sha256Hex(png), blob: png, type: 'image/png', size: png.size, takenAt: now.toISOString(), gps: null, createdAt: new Date().toISOString(), uploaded: 0 };
+  }
+
   /** Stores it, or throws PhotoError('quota', photo) with the photo still in hand. */
   async function keep(photo: LocalPhoto): Promise<EvidenceRef> {
     if ((await hasRoomFor(photo.size)) === false) throw new PhotoError('quota', photo);
@@ -55,5 +62,5 @@ export const useEvidenceStore = defineStore('evidence', () => {
     return (await getPhoto(hash))?.blob ?? null;
   }
 
-  return { prepare, keep, discard, blobOf };
+  return { prepare, prepareSignature, keep, discard, blobOf };
 });

@@ -4,8 +4,8 @@ import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import {
   approvePayoutList, createPayoutRound, fetchPayoutList, fetchPayoutRound, fetchPayoutRounds, fetchPayoutSummary, fetchVillagePayouts,
-  fundBudget, payPayoutList, postPayoutList, returnPayoutItem, topUpVillage,
-  type PayoutListDetail, type PayoutListRow, type PayoutRound, type PayoutSummary,
+  fundBudget, payPayoutItemLater, payPayoutList, postPayoutList, returnPayoutItem, topUpVillage,
+  type PayoutListDetail, type PayoutListRow, type PayoutRound, type PayoutSummary, type VillagePayoutRow,
 } from '../api/payouts';
 import type { StarAmounts } from '../../../shared/domain/payouts';
 
@@ -17,6 +17,7 @@ export const usePayoutsStore = defineStore('payouts', () => {
   const roundLists = shallowRef<Record<string, PayoutListRow[]>>({});
   const villageLists = shallowRef<PayoutListRow[]>([]);
   const villageFundFen = ref(0);
+  const villageSummary = shallowRef<VillagePayoutRow | null>(null);
   const detail = shallowRef<PayoutListDetail | null>(null);
   const loading = ref(false);
   const error = ref<unknown>(null);
@@ -50,6 +51,7 @@ export const usePayoutsStore = defineStore('payouts', () => {
       const r = await fetchVillagePayouts(villageId);
       villageLists.value = r.lists;
       villageFundFen.value = r.fundFen;
+      villageSummary.value = r.summary;
     });
   }
 
@@ -69,9 +71,10 @@ export const usePayoutsStore = defineStore('payouts', () => {
   async function approve(listId: string, by: 'village' | 'township') { detail.value = await approvePayoutList(listId, by); }
   async function pay(listId: string, unpaidItemIds: string[], reason?: string) { detail.value = await payPayoutList(listId, unpaidItemIds, reason); }
   async function returnItem(listId: string, itemId: string, reason: string) { detail.value = await returnPayoutItem(listId, itemId, reason); }
+  async function payLater(listId: string, itemId: string) { detail.value = await payPayoutItemLater(listId, itemId); }
 
   return {
-    summary, rounds, roundLists, villageLists, villageFundFen, detail, loading, error,
-    loadTownship, loadVillage, loadList, addBudget, topUp, createRound, post, approve, pay, returnItem,
+    summary, rounds, roundLists, villageLists, villageFundFen, villageSummary, detail, loading, error,
+    loadTownship, loadVillage, loadList, addBudget, topUp, createRound, post, approve, pay, returnItem, payLater,
   };
 });

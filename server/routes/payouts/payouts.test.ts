@@ -1,8 +1,9 @@
 // Cash incentives through the API on SQLite and PostgreSQL (issue 8): budget and top-ups as
 // transfers, rules per star level → a list per village from the closed period's frozen standings,
 // posted (names only with consent), approved by the village after the window and then the
-// township, paid (one transfer per household), one returned; never more than the fund holds — at
-// approval and at payment, also when two race; bad input; points are never cashed.
+// township, reserved at the village approval, paid or held unpaid (one transfer per household),
+// paid later or returned; never more than the fund holds, also when two approvals race (from
+// states reached through the routes); bad input; points are never cashed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { testDialects } from '../../test/databases';
@@ -19,7 +20,7 @@ const fund = (fx: Fixture, villageId: string) => balanceOf(fx.deps.db, { kind: '
 interface ListBody {
   list: { id: string; status: string; totalFen: number; postEndsAt: string | null; postingOpen: boolean };
   items: { id: string; householdId: string; householdNo: string; name: string | null; stars: number; amountFen: number; status: string }[];
-  fund: { availableFen: number; otherOutstandingFen: number };
+  fund: { availableFen: number; reservedFen: number; unpaidHeldFen: number; otherOutstandingFen: number };
 }
 
 describe.each(await testDialects())('cash incentives on %s', (dialect) => {
@@ -123,37 +124,63 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     expect((await expectStatus(await act('township', 'township-approval'), 200) as ListBody).list.status).toBe('township_approved');
   });
 
-  it('pays one transfer per household, marks the absent household unpaid, takes one return back; the summary adds up', async () => {
-    const before = await fund(fx, fx.ids.v1);
+  it('every outcome is a transfer: reserved at approval, paid, held unpaid, paid later, an unpaid one returned; the summary adds up', async () => {
+    const money = async () => ({
+      free: await fund(fx, fx.ids.v1),
+      reserved: await balanceOf(fx.deps.db, { kind: 'payout_reserved', ownerId: fx.ids.v1 }),
+      held: await balanceOf(fx.deps.db, { kind: 'payout_unpaid', ownerId: fx.ids.v1 }),
+      paid: await balanceOf(fx.deps.db, { kind: 'cash_paid', ownerId: fx.ids.v1 }),
+    });
+    // The village approval reserved the whole list (350 yuan) from the fund (350 yuan).
+    expect(await money()).toEqual({ free: 0, reserved: 35000, held: 0, paid: 0 });
     const detail = await expectStatus(await fx.request('township', 'GET', `/api/payouts/lists/${listId}`), 200) as ListBody;
+    expect(detail.fund).toMatchObject({ availableFen: 0, reservedFen: 35000, unpaidHeldFen: 0 });
     const [a, b, c] = detail.items;
     await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${listId}/payment`, { unpaidItemIds: ['no-such-item'] }), 400, 'payout_unknown_item');
     await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${a.id}/return`, { reason: '退回' }), 409, 'payout_not_paid');
-    const paid = await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${listId}/payment`, { unpaidItemIds: [c.id], reason: '户主外出未领' }), 200) as ListBody;
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${a.id}/pay`, {}), 409, 'payout_not_unpaid');
+    const paid = await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${listId}/payment`, { unpaidItemIds: [b.id, c.id], reason: '户主外出未领' }), 200) as ListBody;
     expect(paid.list.status).toBe('paid');
-    expect(paid.items.map((i) => i.status)).toEqual(['paid', 'paid', 'unpaid']);
-    expect(await fund(fx, fx.ids.v1)).toBe(before - a.amountFen - b.amountFen);
+    expect(paid.items.map((i) => i.status)).toEqual(['paid', 'unpaid', 'unpaid']);
+    // The unpaid money is held, not back in the fund: it can still be paid.
+    expect(await money()).toEqual({ free: 0, reserved: 0, held: b.amountFen + c.amountFen, paid: a.amountFen });
     // Paying twice: refused, nothing moves.
     await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${listId}/payment`, {}), 409, 'payout_invalid_state');
-    expect(await fund(fx, fx.ids.v1)).toBe(before - a.amountFen - b.amountFen);
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${a.id}/pay`, {}), 409, 'payout_not_unpaid');
 
+    // 003 comes a week later: paid from what was held; paying again is refused and moves nothing.
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${c.id}/pay`, { note: 'x'.repeat(201) }), 400, 'invalid_body');
+    const later = await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${c.id}/pay`, {}), 200) as ListBody;
+    expect(later.items.find((i) => i.id === c.id)?.status).toBe('paid');
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${c.id}/pay`, {}), 409, 'payout_not_unpaid');
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/unknown-item/pay`, {}), 404);
+    expect(await money()).toEqual({ free: 0, reserved: 0, held: b.amountFen, paid: a.amountFen + c.amountFen });
+
+    // 002 will not collect: the held money goes back to the fund.
     await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${b.id}/return`, { reason: '' }), 400, 'invalid_body');
     await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/unknown-item/return`, { reason: '发错户' }), 404);
     const returned = await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${b.id}/return`, { reason: '户主退回' }), 200) as ListBody;
     expect(returned.items.find((i) => i.id === b.id)?.status).toBe('returned');
     await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${b.id}/return`, { reason: '户主退回' }), 409, 'payout_not_paid');
-    expect(await fund(fx, fx.ids.v1)).toBe(before - a.amountFen);
+    await expectStatus(await fx.request('committee', 'POST', `/api/payouts/lists/${listId}/items/${b.id}/pay`, {}), 409, 'payout_not_unpaid');
+    expect(await money()).toEqual({ free: b.amountFen, reserved: 0, held: 0, paid: a.amountFen + c.amountFen });
 
-    const transfers = await fx.deps.db.selectFrom('ledger_transfers').select(['kind', 'unit', 'status']).where('village_id', '=', fx.ids.v1).where('kind', 'like', 'payout.%').orderBy('at').orderBy('id').execute();
-    expect(transfers.map((t) => t.kind)).toEqual(['payout.topup', 'payout.topup', 'payout.pay', 'payout.pay', 'payout.return']);
+    const transfers = await fx.deps.db.selectFrom('ledger_transfers').select(['kind', 'idempotency_key']).where('village_id', '=', fx.ids.v1).where('kind', 'like', 'payout.%').orderBy('at').orderBy('id').execute();
+    expect(transfers.map((t) => t.kind)).toEqual(['payout.topup', 'payout.topup', 'payout.reserve', 'payout.pay', 'payout.hold', 'payout.hold', 'payout.pay', 'payout.release']);
+    expect(transfers.map((t) => t.idempotency_key).slice(2)).toEqual([
+      `payout.reserve:${listId}`, `payout.pay:${a.id}`, `payout.hold:${b.id}`, `payout.hold:${c.id}`, `payout.pay:${c.id}`, `payout.release:${b.id}`,
+    ]);
 
     const summary = await expectStatus(await fx.request('township', 'GET', '/api/township/payouts/summary'), 200) as {
-      township: Record<string, number>; villages: { villageId: string; toppedUpFen: number; cashPaidFen: number; fundFen: number; householdsPaid: number; householdsUnpaid: number; returnedFen: number }[];
+      township: Record<string, number>; villages: { villageId: string; toppedUpFen: number; cashPaidFen: number; fundFen: number; fundRemainingFen: number; reservedFen: number; unpaidHeldFen: number; householdsPaid: number; householdsUnpaid: number; returnedFen: number }[];
     };
     const v1 = summary.villages.find((v) => v.villageId === fx.ids.v1)!;
-    expect(v1).toMatchObject({ toppedUpFen: 35000, cashPaidFen: 20000, fundFen: 15000, householdsPaid: 1, householdsUnpaid: 1, returnedFen: 10000 });
-    expect(summary.township).toMatchObject({ budgetFundedFen: 1_005_000, allocatedFen: 35000, budgetRemainingFen: 970_000, cashPaidFen: 20000, fundRemainingFen: 15000, householdsPaid: 1 });
+    expect(v1).toMatchObject({ toppedUpFen: 35000, cashPaidFen: 25000, fundFen: 10000, reservedFen: 0, unpaidHeldFen: 0, fundRemainingFen: 10000, householdsPaid: 2, householdsUnpaid: 0, returnedFen: 10000 });
+    expect(summary.township).toMatchObject({ budgetFundedFen: 1_005_000, allocatedFen: 35000, budgetRemainingFen: 970_000, cashPaidFen: 25000, fundRemainingFen: 10000, householdsPaid: 2 });
     expect(summary.villages.map((v) => v.villageId).sort()).toEqual([fx.ids.v1, fx.ids.v2].sort());
+    // The village's own screen reads the same row.
+    const own = await expectStatus(await fx.request('committee', 'GET', `/api/villages/${fx.ids.v1}/payouts`), 200) as { summary: typeof v1 };
+    expect(own.summary).toEqual(v1);
 
     // The payout list leaves the system as an export (server/exports/sources/payouts.ts), audited.
     const csv = await fx.request('township', 'GET', '/api/township/exports/payouts?year=2025&format=csv');
@@ -177,10 +204,10 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     expect(pointsMoves).toEqual([]);
     const legs = await fx.deps.db.selectFrom('ledger_legs').innerJoin('ledger_transfers', 'ledger_transfers.id', 'ledger_legs.transfer_id')
       .select('ledger_legs.account_id').where('ledger_transfers.kind', 'like', 'payout.%').execute();
-    expect(legs.every((l) => /^(budget_source|township_budget|village_fund|cash_paid)\|/.test(l.account_id))).toBe(true);
+    expect(legs.every((l) => /^(budget_source|township_budget|village_fund|payout_reserved|payout_unpaid|cash_paid)\|/.test(l.account_id))).toBe(true);
   });
 
-  it('two payments that together exceed the fund: exactly one succeeds, the fund never goes below zero', async () => {
+  it('two village approvals that together exceed the fund, from states reached through the routes: exactly one reserves, the fund never goes below zero', async () => {
     const v = fx.ids.v2;
     const hh = [await fx.addHousehold(v, '101'), await fx.addHousehold(v, '102')];
     await closePeriod(fx, v, '2025-Q2', [{ householdId: hh[0], standing: 170, stars: 5 }]);
@@ -188,43 +215,59 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     await fundVillage(fx, v, 30000);
     const lists = [(await makeRound(fx, '2025-Q2', AMOUNTS)).lists, (await makeRound(fx, '2025-H1', AMOUNTS)).lists]
       .map((ls) => ls.find((l) => l.villageId === v)!.id);
-    // Both approved while the fund held either one (as two approvals on two desks, before the rule
-    // counted the other list): set straight in the table, the payment is the last guard.
-    await fx.deps.db.updateTable('payout_lists').set({ status: 'township_approved' }).where('id', 'in', lists).execute();
-    const results = await Promise.all(lists.map((id) => fx.request('township', 'POST', `/api/payouts/lists/${id}/payment`, {})));
-    const statuses = results.map((r) => r.status).sort();
-    expect(statuses).toEqual([200, 409]);
-    const refused = await results.find((r) => r.status === 409)!.json();
-    expect(refused.error.code).toBe('LEDGER_INSUFFICIENT');
-    expect(await fund(fx, v)).toBe(10000);
-    // The refused list paid nobody (its transaction rolled back whole).
-    const items = await fx.deps.db.selectFrom('payout_items').select(['list_id', 'status']).where('list_id', 'in', lists).execute();
-    expect(items.map((i) => i.status).sort()).toEqual(['due', 'paid']);
-  });
-
-  it('two village approvals that together exceed the fund: exactly one succeeds (the second counts the first)', async () => {
-    const v = fx.ids.v2;
-    const hh = [await fx.addHousehold(v, '201'), await fx.addHousehold(v, '202')];
-    await closePeriod(fx, v, '2025-03', [{ householdId: hh[0], standing: 150, stars: 4 }]);
-    await closePeriod(fx, v, '2025-04', [{ householdId: hh[1], standing: 150, stars: 4 }]);
-    // 100 yuan left from before + 250 = 350; the list refused in the payment race still owes 200:
-    // the fund holds it and one ★4 list (100 yuan), not two.
-    await fundVillage(fx, v, 25000);
-    const lists = [(await makeRound(fx, '2025-03', AMOUNTS)).lists, (await makeRound(fx, '2025-04', AMOUNTS)).lists]
-      .map((ls) => ls.find((l) => l.villageId === v)!.id);
-    const ended = new Date(fx.deps.now().getTime() - 1000).toISOString();
-    await fx.deps.db.updateTable('payout_lists').set({ status: 'posted', post_ends_at: ended }).where('id', 'in', lists).execute();
+    // Both posted through the route, and the window has ended for both.
+    for (const id of lists) await expectStatus(await fx.request('admin', 'POST', `/api/payouts/lists/${id}/post`, { days: 1 }), 200);
+    fx.clock.advance(DAY + 1000);
+    // 300 yuan in the fund, 200 yuan each: both approvals at once.
     const results = await Promise.all(lists.map((id) => fx.request('admin', 'POST', `/api/payouts/lists/${id}/village-approval`, {})));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     expect((await results.find((r) => r.status === 409)!.json()).error.code).toBe('payout_fund_short');
+    expect(await fund(fx, v)).toBe(10000);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_reserved', ownerId: v })).toBe(20000);
+    const winner = lists[results.findIndex((r) => r.status === 200)];
+    const loser = lists[results.findIndex((r) => r.status === 409)];
+    expect((await fx.deps.db.selectFrom('payout_lists').select('status').where('id', '=', loser).executeTakeFirstOrThrow()).status).toBe('posted');
+    expect(await fx.deps.db.selectFrom('ledger_transfers').select('id').where('idempotency_key', '=', `payout.reserve:${loser}`).execute()).toEqual([]);
+
+    // The winner: approved by the township, then two payments at once (a double tap on two desks): one pays.
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${winner}/township-approval`, {}), 200);
+    const pays = await Promise.all([0, 1].map(() => fx.request('township', 'POST', `/api/payouts/lists/${winner}/payment`, {})));
+    expect(pays.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(await balanceOf(fx.deps.db, { kind: 'cash_paid', ownerId: v })).toBe(20000);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_reserved', ownerId: v })).toBe(0);
+    // A paid payout handed back: cash_paid → the fund.
+    const item = (await expectStatus(await fx.request('township', 'GET', `/api/payouts/lists/${winner}`), 200) as ListBody).items[0];
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${winner}/items/${item.id}/return`, { reason: '发错户' }), 200);
+    expect(await balanceOf(fx.deps.db, { kind: 'cash_paid', ownerId: v })).toBe(0);
+    expect(await fund(fx, v)).toBe(30000);
+    // Now the fund holds the second list.
+    await expectStatus(await fx.request('admin', 'POST', `/api/payouts/lists/${loser}/village-approval`, {}), 200);
+    expect(await fund(fx, v)).toBe(10000);
   });
 
   it('lists of the village for the committee; unknown lists and rounds are 404', async () => {
     const body = await expectStatus(await fx.request('committee', 'GET', `/api/villages/${fx.ids.v1}/payouts`), 200) as { lists: { id: string }[]; fundFen: number };
     expect(body.lists.map((l) => l.id)).toContain(listId);
-    expect(body.fundFen).toBe(15000);
+    expect(body.fundFen).toBe(10000);
     await expectStatus(await fx.request('committee', 'GET', '/api/payouts/lists/nope'), 404);
     await expectStatus(await fx.request('township', 'GET', '/api/township/payouts/rounds/nope'), 404);
     await expectStatus(await fx.request('committee', 'POST', '/api/payouts/lists/nope/payment', {}), 404);
+  });
+
+  it('a list approved before reservations existed (no reserve transfer) is reserved at its payment; its unpaid item is held and paid later', async () => {
+    const hh = await fx.addHousehold(fx.ids.v1, '005');
+    await closePeriod(fx, fx.ids.v1, '2025-05', [{ householdId: hh, standing: 150, stars: 4 }]);
+    const id = (await makeRound(fx, '2025-05', AMOUNTS)).lists.find((l) => l.villageId === fx.ids.v1)!.id;
+    // The state an older release left: approved by both, nothing reserved.
+    await fx.deps.db.updateTable('payout_lists').set({ status: 'township_approved' }).where('id', '=', id).execute();
+    const item = (await expectStatus(await fx.request('township', 'GET', `/api/payouts/lists/${id}`), 200) as ListBody).items[0];
+    expect(await fund(fx, fx.ids.v1)).toBe(10000);
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${id}/payment`, { unpaidItemIds: [item.id] }), 200);
+    expect(await fund(fx, fx.ids.v1)).toBe(0);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_unpaid', ownerId: fx.ids.v1 })).toBe(10000);
+    await expectStatus(await fx.request('township', 'POST', `/api/payouts/lists/${id}/items/${item.id}/pay`, {}), 200);
+    expect(await balanceOf(fx.deps.db, { kind: 'payout_unpaid', ownerId: fx.ids.v1 })).toBe(0);
+    const keys = (await fx.deps.db.selectFrom('ledger_transfers').select('idempotency_key').where('idempotency_key', 'like', `payout.%`).where('idempotency_key', 'like', `%${id}%`).execute()).map((r) => r.idempotency_key);
+    expect(keys).toEqual([`payout.reserve:${id}`]);
   });
 });

@@ -5,6 +5,7 @@ import type { Queryable } from '../../repositories/queryable';
 import type { Role } from '../../../shared/domain/roles';
 import { accountKey, type AccountRef } from '../../../shared/domain/ledger';
 import { notFound } from '../../http/errors';
+import { villageMoney } from '../../../shared/domain/payouts';
 import { balanceOf, postedBalances } from '../../repositories/ledger';
 import { householdsConsenting } from '../../repositories/consents';
 import { listBoardCandidates } from '../../repositories/periods';
@@ -14,6 +15,9 @@ import { findTownship, listVillageIdsOfTownship, listVillagesByIds } from '../..
 export interface Actor { id: string; role: Role }
 
 export const fundAccount = (villageId: string): AccountRef => ({ kind: 'village_fund', ownerId: villageId });
+export const reservedAccount = (villageId: string): AccountRef => ({ kind: 'payout_reserved', ownerId: villageId });
+export const unpaidAccount = (villageId: string): AccountRef => ({ kind: 'payout_unpaid', ownerId: villageId });
+export const cashPaidAccount = (villageId: string): AccountRef => ({ kind: 'cash_paid', ownerId: villageId });
 
 /** Items as posted: `name` only with public-board consent and an adult head. */
 export async function publicItems(db: Queryable, villageId: string, items: readonly ItemRow[]) {
@@ -41,43 +45,56 @@ export async function listDto(db: Queryable, listId: string, now: string) {
     items,
     fund: {
       availableFen: await balanceOf(db, fundAccount(list.villageId), { includePending: true }),
+      reservedFen: await balanceOf(db, reservedAccount(list.villageId)),
+      unpaidHeldFen: await balanceOf(db, unpaidAccount(list.villageId)),
       otherOutstandingFen: await outstandingFen(db, list.villageId, list.id),
     },
   };
 }
 
 /**
- * Per village: topped up, cash paid (net of returns), households paid, unpaid, fund remaining;
- * per township: budget funded, allocated to villages, budget remaining. Every sum is a ledger
- * balance: topped up = fund remaining + cash paid (returns go back into the fund).
+ * Per village, from its ledger balances (villageMoney): topped up, cash paid (net of returns),
+ * fund remaining (free + reserved for approved lists + unpaid held), households paid and unpaid;
+ * per township: budget funded, allocated to villages, budget remaining, and the villages' sums.
  */
-export async function payoutSummary(db: Queryable, townshipId: string) {
-  const villageIds = await listVillageIdsOfTownship(db, townshipId);
+async function villageRows(db: Queryable, villageIds: readonly string[]) {
   const villages = await listVillagesByIds(db, villageIds);
-  const accounts: AccountRef[] = [
-    { kind: 'budget_source', ownerId: townshipId }, { kind: 'township_budget', ownerId: townshipId },
-    ...villageIds.flatMap((v) => [fundAccount(v), { kind: 'cash_paid', ownerId: v }]),
-  ];
-  const bal = await postedBalances(db, accounts);
+  const bal = await postedBalances(db, villageIds.flatMap((v) => [fundAccount(v), reservedAccount(v), unpaidAccount(v), cashPaidAccount(v)]));
   const b = (a: AccountRef) => bal.get(accountKey(a)) ?? 0;
   const counts = await itemCountsByVillage(db, villageIds);
-  const rows = villages.map((v) => {
-    const fundFen = b(fundAccount(v.id));
-    const cashPaidFen = b({ kind: 'cash_paid', ownerId: v.id });
+  return villages.map((v) => {
     const c = counts.get(v.id);
+    const money = villageMoney({ fundFen: b(fundAccount(v.id)), reservedFen: b(reservedAccount(v.id)), unpaidHeldFen: b(unpaidAccount(v.id)), cashPaidFen: b(cashPaidAccount(v.id)) });
     return {
-      villageId: v.id, villageName: v.name, toppedUpFen: fundFen + cashPaidFen, cashPaidFen, fundFen,
+      villageId: v.id, villageName: v.name, ...money,
       householdsPaid: c?.paid.households ?? 0, householdsUnpaid: c?.unpaid.households ?? 0, unpaidFen: c?.unpaid.fen ?? 0,
       returnedFen: c?.returned.fen ?? 0, dueFen: c?.due.fen ?? 0,
+      paidShare: money.toppedUpFen > 0 ? money.cashPaidFen / money.toppedUpFen : 0,
     };
   });
-  const sum = (k: 'toppedUpFen' | 'cashPaidFen' | 'fundFen' | 'householdsPaid') => rows.reduce((s, r) => s + r[k], 0);
+}
+
+export type VillagePayoutRow = Awaited<ReturnType<typeof villageRows>>[number];
+
+/** One village's row of the summary (the village's payout screen). */
+export async function villagePayoutSummary(db: Queryable, villageId: string): Promise<VillagePayoutRow | null> {
+  return (await villageRows(db, [villageId]))[0] ?? null;
+}
+
+export async function payoutSummary(db: Queryable, townshipId: string) {
+  const villageIds = await listVillageIdsOfTownship(db, townshipId);
+  const rows = await villageRows(db, villageIds);
+  const bal = await postedBalances(db, [{ kind: 'budget_source', ownerId: townshipId }, { kind: 'township_budget', ownerId: townshipId }]);
+  const b = (a: AccountRef) => bal.get(accountKey(a)) ?? 0;
+  const sum = (k: 'toppedUpFen' | 'cashPaidFen' | 'fundFen' | 'reservedFen' | 'unpaidHeldFen' | 'fundRemainingFen' | 'householdsPaid' | 'householdsUnpaid') => rows.reduce((s, r) => s + r[k], 0);
   const budgetFundedFen = -b({ kind: 'budget_source', ownerId: townshipId });
   return {
     township: {
       townshipId, name: (await findTownship(db, townshipId))?.name ?? '',
       budgetFundedFen, budgetRemainingFen: b({ kind: 'township_budget', ownerId: townshipId }),
-      allocatedFen: sum('toppedUpFen'), cashPaidFen: sum('cashPaidFen'), fundRemainingFen: sum('fundFen'), householdsPaid: sum('householdsPaid'),
+      allocatedFen: sum('toppedUpFen'), cashPaidFen: sum('cashPaidFen'), fundRemainingFen: sum('fundRemainingFen'),
+      fundFreeFen: sum('fundFen'), reservedFen: sum('reservedFen'), unpaidHeldFen: sum('unpaidHeldFen'),
+      householdsPaid: sum('householdsPaid'), householdsUnpaid: sum('householdsUnpaid'),
     },
     villages: rows,
   };

@@ -1,9 +1,11 @@
 // Cash incentives (信用激励兑现, issue 8): the township funds its budget and tops up village funds,
 // sets a payout round's amounts per star level for a closed period (one list per village, from
 // the period's frozen standings); the village posts its list publicly, approves it once the
-// window has ended; the township approves; the payment posts one ledger transfer per household
-// (village_fund → cash_paid), never more than the fund holds (the ledger refuses in the same
-// transaction); a returned payout goes back (cash_paid → village_fund). Points are never cashed.
+// window has ended, which reserves the list's total from the fund (never more than it holds: the
+// ledger refuses in the same transaction); the township approves; the payment posts one ledger
+// transfer per household (paid, or held as unpaid); an unpaid payout is paid later or returned to
+// the fund, a paid one may be handed back (payoutKeys in shared/domain/payouts.ts). Points are
+// never cashed.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
@@ -14,18 +16,18 @@ import { assertTownship, requireUser } from '../../access/guards';
 import { AppError, conflict, notFound } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { recordAudit } from '../../repositories/audit';
-import { balanceOf, postTransfer } from '../../repositories/ledger';
+import { balanceOf, getTransferByKey, postTransfer } from '../../repositories/ledger';
 import { listPeriodStandings, villagesWithClosedPeriod } from '../../repositories/periods';
 import { listVillageIdsOfTownship, listVillagesByIds } from '../../repositories/villages';
 import {
   findList, findRound, findRoundByPeriod, insertList, insertRound, listItems, listListsOfRound, listListsOfVillage, listRounds,
-  lockVillageLists, outstandingFen, setListStatus, settleItem,
+  lockVillageLists, outstandingFen, setListStatus, settleItem, type ItemRow, type ListRow,
 } from '../../repositories/payouts';
 import {
-  checkListAction, checkStarAmounts, formatYuan, MAX_TOP_UP_FEN, nextStatus, payoutKeys, payoutLines,
+  checkListAction, checkStarAmounts, formatYuan, itemActions, ITEM_STATUS_ZH, MAX_TOP_UP_FEN, nextStatus, payoutKeys, payoutLines,
   POST_DAYS_DEFAULT, POST_DAYS_MAX, POST_DAYS_MIN, type ListAction, type StarAmounts,
 } from '../../../shared/domain/payouts';
-import { fundAccount, listDto, payoutSummary, type Actor } from './read';
+import { cashPaidAccount, fundAccount, listDto, payoutSummary, reservedAccount, unpaidAccount, villagePayoutSummary, type Actor } from './read';
 
 const fen = z.number().int().min(1).max(MAX_TOP_UP_FEN);
 const key = z.string().min(8).max(100).regex(/^[\w.:-]+$/);
@@ -42,6 +44,7 @@ const postBody = z.object({ days: z.number().int().min(POST_DAYS_MIN).max(POST_D
 const approvalBody = z.object({}).strict();
 const paymentBody = z.object({ unpaidItemIds: z.array(z.string().max(64)).max(2000).optional(), reason: z.string().trim().max(200).optional() });
 const returnBody = z.object({ reason: z.string().trim().min(2).max(200) });
+const payLaterBody = z.object({ note: z.string().trim().max(200).optional() });
 
 const actorOf = (c: { get(k: 'user'): AppEnv['Variables']['user'] }): Actor => {
   const u = requireUser(c.get('user'));
@@ -142,6 +145,7 @@ export const villagePayoutRoutes = new Hono<AppEnv>()
       village: village ? { id: village.id, name: village.name } : null,
       lists: await listListsOfVillage(db, villageId),
       fundFen: await balanceOf(db, fundAccount(villageId), { includePending: true }),
+      summary: await villagePayoutSummary(db, villageId),
     }, 200);
   });
 
@@ -176,8 +180,9 @@ export const payoutListRoutes = new Hono<AppEnv>()
     await approve(c.get('deps'), c.req.param('listId'), actorOf(c), 'township_approve');
     return c.json(await listDto(c.get('deps').db, c.req.param('listId'), c.get('deps').now().toISOString()), 200);
   })
-  // The payment: one transfer per household paid (village_fund → cash_paid), all in one
-  // transaction with the fund check; households not reached are marked unpaid (no money moves).
+  // The payment: the list's reserved money goes out per household — paid (payout_reserved →
+  // cash_paid) or, for a household not reached, held as unpaid (payout_reserved → payout_unpaid),
+  // to be paid later or returned to the fund. All in one transaction; one transfer per item.
   .post('/lists/:listId/payment', allow({ roles: LIST_READERS, scope: 'payout_list' }), jsonBody(paymentBody), async (c) => {
     const deps = c.get('deps');
     const actor = actorOf(c);
@@ -186,30 +191,50 @@ export const payoutListRoutes = new Hono<AppEnv>()
     const at = deps.now().toISOString();
     await writeTransaction(deps, async (trx) => {
       const list = await loadForAction(trx, listId, 'pay', at);
+      await reserveList(trx, list, actor, at); // a no-op replay, or the reservation of a list approved before reservations
       const items = (await listItems(trx, listId)).filter((i) => i.status === 'due');
       const unpaid = new Set(body.unpaidItemIds ?? []);
       const unknown = [...unpaid].filter((id) => !items.some((i) => i.id === id));
       if (unknown.length) throw new AppError(400, 'payout_unknown_item', `名单中没有这些待发放项：${unknown.slice(0, 3).join('、')}`);
       let paidFen = 0;
       for (const item of items) {
-        if (unpaid.has(item.id)) {
-          await settleItem(trx, item.id, 'due', 'unpaid', { reason: body.reason ?? '未领取', by: actor.id, at });
-          continue;
-        }
+        const held = unpaid.has(item.id);
         const t = await postTransfer(trx, {
-          idempotencyKey: payoutKeys.pay(item.id), kind: 'payout.pay', unit: 'fen', townshipId: list.townshipId, villageId: list.villageId,
-          memo: `${list.periodKey} ★${item.stars}`, actorId: actor.id, at,
-          legs: [fundLeg(list.villageId, -item.amountFen), { account: { kind: 'cash_paid', ownerId: list.villageId }, amount: item.amountFen }],
+          idempotencyKey: held ? payoutKeys.hold(item.id) : payoutKeys.pay(item.id), kind: held ? 'payout.hold' : 'payout.pay', unit: 'fen',
+          townshipId: list.townshipId, villageId: list.villageId, memo: `${list.periodKey} ★${item.stars}`, actorId: actor.id, at,
+          legs: [{ account: reservedAccount(list.villageId), amount: -item.amountFen }, { account: held ? unpaidAccount(list.villageId) : cashPaidAccount(list.villageId), amount: item.amountFen }],
         });
-        await settleItem(trx, item.id, 'due', 'paid', { payTransferId: t.transferId, by: actor.id, at });
-        paidFen += item.amountFen;
+        if (held) await settleItem(trx, item.id, 'due', 'unpaid', { reason: body.reason ?? '未领取', by: actor.id, at });
+        else { await settleItem(trx, item.id, 'due', 'paid', { payTransferId: t.transferId, by: actor.id, at }); paidFen += item.amountFen; }
       }
       await transition(trx, list, 'pay', { paidBy: actor.id, paidAt: at });
       await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.pay', subjectKind: 'payout_list', subjectId: list.id, rowCount: items.length - unpaid.size, detail: { paidFen, unpaid: unpaid.size }, at });
     });
     return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
   })
-  // A paid payout handed back (wrong household, refused): the money returns to the fund.
+  // An unpaid payout paid later (the household came): payout_unpaid → cash_paid.
+  .post('/lists/:listId/items/:itemId/pay', allow({ roles: LIST_READERS, scope: 'payout_list' }), jsonBody(payLaterBody), async (c) => {
+    const deps = c.get('deps');
+    const actor = actorOf(c);
+    const listId = c.req.param('listId');
+    const itemId = c.req.param('itemId');
+    const at = deps.now().toISOString();
+    await writeTransaction(deps, async (trx) => {
+      const { list, item } = await loadItem(trx, listId, itemId);
+      if (!itemActions(item.status).payLater) throw conflict('payout_not_unpaid', `该户款项为「${ITEM_STATUS_ZH[item.status]}」，只有未领取的款项才能补发`);
+      await ensureHeld(trx, list, item, actor, at);
+      const t = await postTransfer(trx, {
+        idempotencyKey: payoutKeys.pay(item.id), kind: 'payout.pay', unit: 'fen', townshipId: list.townshipId, villageId: list.villageId,
+        memo: `${list.periodKey} ★${item.stars} 补发`, actorId: actor.id, at,
+        legs: [{ account: unpaidAccount(list.villageId), amount: -item.amountFen }, { account: cashPaidAccount(list.villageId), amount: item.amountFen }],
+      });
+      if (!(await settleItem(trx, item.id, 'unpaid', 'paid', { payTransferId: t.transferId, by: actor.id, at }))) throw conflict('payout_invalid_state', '该项状态已变化，请刷新后重试');
+      await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.pay_later', subjectKind: 'payout_item', subjectId: item.id, detail: { amountFen: item.amountFen }, at });
+    });
+    return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
+  })
+  // A payout back to the village fund: a paid one handed back (cash_paid → village_fund), or an
+  // unpaid one given up (payout_unpaid → village_fund).
   .post('/lists/:listId/items/:itemId/return', allow({ roles: LIST_READERS, scope: 'payout_list' }), jsonBody(returnBody), async (c) => {
     const deps = c.get('deps');
     const actor = actorOf(c);
@@ -218,17 +243,17 @@ export const payoutListRoutes = new Hono<AppEnv>()
     const itemId = c.req.param('itemId');
     const at = deps.now().toISOString();
     await writeTransaction(deps, async (trx) => {
-      const list = await findList(trx, listId, { lock: true });
-      const item = (await listItems(trx, listId)).find((i) => i.id === itemId);
-      if (!list || !item) throw notFound('名单中没有这一项');
-      if (item.status !== 'paid') throw conflict('payout_not_paid', '只有已发放的款项才能退回');
+      const { list, item } = await loadItem(trx, listId, itemId);
+      if (!itemActions(item.status).returnToFund) throw conflict('payout_not_paid', '只有已发放或未领取的款项才能退回');
+      const wasPaid = item.status === 'paid';
+      if (!wasPaid) await ensureHeld(trx, list, item, actor, at);
       const t = await postTransfer(trx, {
-        idempotencyKey: payoutKeys.return(item.id), kind: 'payout.return', unit: 'fen', townshipId: list.townshipId, villageId: list.villageId,
-        memo: reason, actorId: actor.id, at,
-        legs: [{ account: { kind: 'cash_paid', ownerId: list.villageId }, amount: -item.amountFen }, fundLeg(list.villageId, item.amountFen)],
+        idempotencyKey: wasPaid ? payoutKeys.return(item.id) : payoutKeys.release(item.id), kind: wasPaid ? 'payout.return' : 'payout.release', unit: 'fen',
+        townshipId: list.townshipId, villageId: list.villageId, memo: reason, actorId: actor.id, at,
+        legs: [{ account: wasPaid ? cashPaidAccount(list.villageId) : unpaidAccount(list.villageId), amount: -item.amountFen }, fundLeg(list.villageId, item.amountFen)],
       });
-      await settleItem(trx, item.id, 'paid', 'returned', { returnTransferId: t.transferId, reason, by: actor.id, at });
-      await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: 'payout.return', subjectKind: 'payout_item', subjectId: item.id, detail: { amountFen: item.amountFen }, at });
+      if (!(await settleItem(trx, item.id, item.status, 'returned', { returnTransferId: t.transferId, reason, by: actor.id, at }))) throw conflict('payout_invalid_state', '该项状态已变化，请刷新后重试');
+      await recordAudit(trx, { townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: wasPaid ? 'payout.return' : 'payout.release', subjectKind: 'payout_item', subjectId: item.id, detail: { amountFen: item.amountFen }, at });
     });
     return c.json(await listDto(deps.db, listId, deps.now().toISOString()), 200);
   });
@@ -251,9 +276,12 @@ async function transition(trx: Trx, list: { id: string; status: Parameters<typeo
 }
 
 /**
- * Village or township approval: the fund (its available balance) must hold this list and every
- * other approved list of the village still to be paid. The village's lists are locked first, so
- * two approvals in one village queue (PostgreSQL; SQLite's write lock already serialises them).
+ * Village or township approval. The village approval reserves the list's total from the village
+ * fund (village_fund → payout_reserved, one transfer): the ledger refuses in the same transaction
+ * what the fund does not hold, so two approvals racing for one fund cannot both pass. The
+ * township approval finds the reservation made (a replay; a list approved before reservations
+ * existed is reserved then). The village's lists are locked first, so two approvals in one
+ * village queue (PostgreSQL; SQLite's write lock already serialises them).
  */
 async function approve(deps: Parameters<typeof writeTransaction>[0] & { now(): Date }, listId: string, actor: Actor, action: 'village_approve' | 'township_approve') {
   const at = deps.now().toISOString();
@@ -265,9 +293,11 @@ async function approve(deps: Parameters<typeof writeTransaction>[0] & { now(): D
       availableFen: await balanceOf(trx, fundAccount(first.villageId), { includePending: true }),
       otherOutstandingFen: await outstandingFen(trx, first.villageId, listId),
     };
-    const list = await loadForAction(trx, listId, action, at, fund);
+    const reserved = !!(await getTransferByKey(trx, payoutKeys.reserve(listId)));
+    const list = await loadForAction(trx, listId, action, at, reserved ? undefined : fund);
     const patch = action === 'village_approve' ? { villageApprovedBy: actor.id, villageApprovedAt: at } : { townshipApprovedBy: actor.id, townshipApprovedAt: at };
     await transition(trx, list, action, patch);
+    await reserveList(trx, list, actor, at);
     await recordAudit(trx, {
       townshipId: list.townshipId, villageId: list.villageId, actorId: actor.id, action: `payout.${action}`, subjectKind: 'payout_list', subjectId: list.id,
       rowCount: list.householdCount, detail: { totalFen: list.totalFen, fundFen: fund.availableFen, total: formatYuan(list.totalFen) }, at,
@@ -275,3 +305,41 @@ async function approve(deps: Parameters<typeof writeTransaction>[0] & { now(): D
   });
 }
 
+/** The list's total set aside from the fund (idempotent: one reservation per list). 409 payout_fund_short when the fund does not hold it. */
+async function reserveList(trx: Trx, list: ListRow, actor: Actor, at: string): Promise<void> {
+  try {
+    await postTransfer(trx, {
+      idempotencyKey: payoutKeys.reserve(list.id), kind: 'payout.reserve', unit: 'fen', townshipId: list.townshipId, villageId: list.villageId,
+      memo: list.periodKey, actorId: actor.id, at,
+      legs: [fundLeg(list.villageId, -list.totalFen), { account: reservedAccount(list.villageId), amount: list.totalFen }],
+    });
+  } catch (e) {
+    if (e instanceof AppError && e.code === 'LEDGER_INSUFFICIENT') {
+      const left = await balanceOf(trx, fundAccount(list.villageId), { includePending: true });
+      throw conflict('payout_fund_short', `村激励基金不足：余额 ${formatYuan(left)} 元，本名单需 ${formatYuan(list.totalFen)} 元`);
+    }
+    throw e;
+  }
+}
+
+/** The list (locked) and one of its items; 404 when the item is not on the list. */
+async function loadItem(trx: Trx, listId: string, itemId: string): Promise<{ list: ListRow; item: ItemRow }> {
+  const list = await findList(trx, listId, { lock: true });
+  const item = (await listItems(trx, listId)).find((i) => i.id === itemId);
+  if (!list || !item) throw notFound('名单中没有这一项');
+  return { list, item };
+}
+
+/**
+ * An unpaid item's money in payout_unpaid. Items marked unpaid before holds existed left their
+ * money in the fund: it is held now (village_fund → payout_unpaid), so that paying or returning
+ * it is the same transfer as for any other unpaid item.
+ */
+async function ensureHeld(trx: Trx, list: ListRow, item: ItemRow, actor: Actor, at: string): Promise<void> {
+  if (await getTransferByKey(trx, payoutKeys.hold(item.id))) return;
+  await postTransfer(trx, {
+    idempotencyKey: payoutKeys.hold(item.id), kind: 'payout.hold', unit: 'fen', townshipId: list.townshipId, villageId: list.villageId,
+    memo: `${list.periodKey} ★${item.stars}`, actorId: actor.id, at,
+    legs: [fundLeg(list.villageId, -item.amountFen), { account: unpaidAccount(list.villageId), amount: item.amountFen }],
+  });
+}

@@ -1,7 +1,8 @@
 // The points shop and due process on the ledger, through the API, on SQLite and PostgreSQL:
 // issuing (effective entries credit standing and redeemable points, deductions standing only,
 // reversals undo exactly what was posted), redemptions by the resident and by a clerk (reserved →
-// handed over with a photo | cancelled | voided after 30 days), the last-item race, year-end expiry
+// handed over with a photo | cancelled | voided after 30 days), the last-item race (from states
+// reached through the routes: points earned by sync → review → notice → settle), year-end expiry
 // (oldest first, idempotent), the offline hand-over through POST /api/sync with per-item
 // rejections, and bad input (negative amounts, unknown items, a reused idempotency key → 409).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +16,7 @@ import { householdPoints, householdStanding } from '../../../shared/domain/point
 import { backfillEffectiveEntries, runYearEndExpiry, voidLapsedReservations } from '../../jobs/points-jobs';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, type SyncResponse } from '../../../shared/protocol/sync';
 import { fakeJpeg, sha256Hex, uploadPhoto } from '../../test/evidence';
+import { earnPointsThroughRoutes } from '../../test/points';
 
 const DAY = 86_400_000;
 const DEVICE = '0190a000-0000-7000-8000-00000000e1e1';
@@ -106,14 +108,22 @@ describe.each(await testDialects())('points shop on %s', (dialect) => {
     expect((await fx.request('committee', 'POST', `/api/villages/${fx.ids.v1}/shop/redemptions`, { id: uuidv7(), householdId: fx.ids.h2, itemId: oil, quantity: 1 })).status).toBe(404);
   });
 
-  it('the last item: of racing redemptions exactly one wins', async () => {
-    await effective(100);
+  it('the last item: of racing redemptions exactly one wins (from states reached through the routes)', async () => {
+    // Points earned as a village earns them: recorded by sync, approved, posted, settled by the job.
+    const before = (await points()).available;
+    await earnPointsThroughRoutes(fx, { householdId: fx.ids.h1, personId: fx.ids.p1, villageId: fx.ids.v1, points: 10, entries: 6 });
+    expect((await points()).available).toBe(before + 60);
+    // The item made and its one piece received through the shop's routes; then five requests at once.
     const last = await newItem('电饭煲', 10, 1);
     const results = await Promise.all(Array.from({ length: 5 }, () => residentRequest(last)));
     const codes = results.map((r) => r.status).sort();
     expect(codes).toEqual([201, 409, 409, 409, 409]);
     const bodies = await Promise.all(results.filter((r) => r.status === 409).map((r) => r.json()));
     for (const b of bodies) expect(b.error).toMatchObject({ code: 'LEDGER_INSUFFICIENT', message: expect.stringContaining('积分超市库存不足') });
+    // Exactly one reservation: the shelf's available stock is 0, never below; one household's 10 points held.
+    const items = await (await fx.request('committee', 'GET', `/api/villages/${fx.ids.v1}/shop/items`)).json();
+    expect(items.items.find((i: { id: string }) => i.id === last)).toMatchObject({ onShelf: 1, available: 0 });
+    expect((await points()).available).toBe(before + 60 - 10);
   });
 
   it('not enough points → 409 naming the points; bad input → 400; unknown item → 404; a reused stock key with another body → 409', async () => {
