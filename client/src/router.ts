@@ -162,6 +162,8 @@ export const needsLaterMessages = (name: unknown) => !CORE_MESSAGE_ROUTES.has(St
 export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({ history: createWebHistory(), routes });
   router.beforeEach(async (to) => {
+    // Timing mark (bench/client.bench.ts BENCH_MARKS=1): a navigation starts.
+    performance.mark('cx:route');
     const allowed = guard(to);
     // Offline with the chunk not cached is not expected (the service worker precaches it); the
     // screen then opens in the fallback texts rather than not at all.
