@@ -8,6 +8,10 @@
 //   - open a household with 200 entries (bar 100 ms);
 //   - search over the village's households, per keystroke (bar 30 ms).
 // Prints the figures and ends with one JSON line. BENCH_ENTRIES / BENCH_RUNS change the size.
+// BENCH_AB=<dirA>,<dirB> compares two client builds in one run (same server, phone and load):
+// dist/client is made a symlink to each build in turn, every run of every interaction alternating
+// A, B, A, B…; the JSON line then holds each build's figures and the ratio B/A of the medians.
+// (Both builds must use the same IndexedDB schema: the phone's data is shared.)
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -32,6 +36,19 @@ const CPU_SLOWDOWN = 4;
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
 const BARS = { firstScreenJsGzipKB: 150, firstScreenSentKB: 200, saveToShownMs: 50, openHouseholdMs: 100, searchKeystrokeMs: 30 };
 const dist = path.join(repoRoot, 'dist/client');
+const AB = process.env.BENCH_AB ? process.env.BENCH_AB.split(',').map((d) => path.resolve(repoRoot, d)) : null;
+const VARIANTS = AB ? ['A', 'B'] : ['-'];
+
+let restoreDist: (() => void) | null = null;
+
+/** Serves build `v` (BENCH_AB): dist/client becomes a symlink to it, swapped atomically. */
+function useBuild(v: number): void {
+  if (!AB) return;
+  const tmp = `${dist}.swap`;
+  rmSync(tmp, { force: true });
+  fs.symlinkSync(AB[v], tmp);
+  fs.renameSync(tmp, dist);
+}
 /** BENCH_PROFILE=<dir>: a CPU profile of the last run of each interaction, with its heaviest functions printed. */
 const PROFILE_DIR = process.env.BENCH_PROFILE ?? null;
 const t = (name: string) => `[data-test="${name}"]`;
@@ -192,7 +209,16 @@ async function firstScreen(context: BrowserContext, baseUrl: string) {
 }
 
 async function main() {
-  if (!fs.existsSync(path.join(dist, 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  const loadAtStart = os.loadavg().map((x) => Math.round(x * 10) / 10);
+  if (AB) {
+    // dist/client is put back as it was afterwards (a real directory is moved aside meanwhile).
+    const aside = `${dist}.before-ab`;
+    const wasDir = fs.existsSync(dist) && !fs.lstatSync(dist).isSymbolicLink();
+    if (wasDir) fs.renameSync(dist, aside);
+    restoreDist = () => { restoreDist = null; rmSync(dist, { force: true }); if (wasDir) fs.renameSync(aside, dist); };
+    process.once('exit', () => restoreDist?.());
+    useBuild(0);
+  } else if (!fs.existsSync(path.join(dist, 'index.html'))) execFileSync('npx', ['vite', 'build'], { cwd: repoRoot, stdio: 'inherit' });
   const server = await startServer();
   const profile = mkdtempSync(path.join(os.tmpdir(), 'cunxin-bench-client-'));
   let context: BrowserContext | null = null;
@@ -218,33 +244,45 @@ async function main() {
     });
     console.log(`phone bootstrapped (IndexedDB: ${local})`);
 
-    const first = await firstScreen(context, server.url);
-    console.log(`first screen /villages at ${CPU_SLOWDOWN}× CPU: shown in ${first.shownMs} ms; ${first.jsFiles} JS files, ${kb(first.jsGzip)} KB gzip (bar ${BARS.firstScreenJsGzipKB}); sent JS ${kb(first.jsSent)} KB + CSS ${kb(first.cssSent)} KB = ${kb(first.jsSent + first.cssSent)} KB (bar ${BARS.firstScreenSentKB}); other roles' libraries: ${first.libraries.join(', ') || 'none'}`);
+    const firsts: Awaited<ReturnType<typeof firstScreen>>[] = [];
+    for (let v = 0; v < VARIANTS.length; v++) {
+      useBuild(v);
+      const first = await firstScreen(context, server.url);
+      firsts.push(first);
+      console.log(`${AB ? `[${VARIANTS[v]}] ` : ''}first screen /villages at ${CPU_SLOWDOWN}× CPU: shown in ${first.shownMs} ms; ${first.jsFiles} JS files, ${kb(first.jsGzip)} KB gzip (bar ${BARS.firstScreenJsGzipKB}); sent JS ${kb(first.jsSent)} KB + CSS ${kb(first.cssSent)} KB = ${kb(first.jsSent + first.cssSent)} KB (bar ${BARS.firstScreenSentKB}); other roles' libraries: ${first.libraries.join(', ') || 'none'}`);
+    }
 
     const cdp = await context.newCDPSession(page);
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
 
     // Open a household with 200 entries, from the village's list.
-    const open: number[] = [];
+    const opens: number[][] = VARIANTS.map(() => []);
     for (let i = 0; i < RUNS; i++) {
-      await page.goto(`${server.url}/villages/${seeded.villageId}`);
-      await page.locator(`${t('household-item')}[data-household-id="${seeded.big.id}"]`).waitFor();
-      await page.waitForTimeout(300);
-      open.push(await profiled(cdp, 'open-household', i === RUNS - 1, () => timeInPage(page,
-        `document.querySelector('[data-household-id="${seeded.big.id}"]').click()`,
-        `document.querySelectorAll('[data-test="household-entry"]').length >= ${BIG_HOUSEHOLD_ENTRIES}`)));
-      if (MARKS) console.log(`  open run ${i}: ${open[i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      for (let v = 0; v < VARIANTS.length; v++) {
+        useBuild(v);
+        const open = opens[v];
+        await page.goto(`${server.url}/villages/${seeded.villageId}`);
+        await page.locator(`${t('household-item')}[data-household-id="${seeded.big.id}"]`).waitFor();
+        await page.waitForTimeout(300);
+        open.push(await profiled(cdp, `open-household${AB ? `-${VARIANTS[v]}` : ''}`, i === RUNS - 1, () => timeInPage(page,
+          `document.querySelector('[data-household-id="${seeded.big.id}"]').click()`,
+          `document.querySelectorAll('[data-test="household-entry"]').length >= ${BIG_HOUSEHOLD_ENTRIES}`)));
+        if (MARKS) console.log(`  ${AB ? `[${VARIANTS[v]}] ` : ''}open run ${i}: ${open[i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      }
     }
-    console.log(`open a household with ${BIG_HOUSEHOLD_ENTRIES} entries: median ${median(open).toFixed(1)} ms (runs ${open.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.openHouseholdMs})`);
+    for (let v = 0; v < VARIANTS.length; v++) {
+      const open = opens[v];
+      console.log(`${AB ? `[${VARIANTS[v]}] ` : ''}open a household with ${BIG_HOUSEHOLD_ENTRIES} entries: median ${median(open).toFixed(1)} ms (runs ${open.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.openHouseholdMs})`);
+    }
 
     // Save an entry → the household page shows it. The collector's path: the household page,
     // "记录积分", an indicator, a note, "保存" → back on the household page. Also measured "cold":
     // the form opened by a link, so the household page has never been built in this page load.
-    const saveIn = async (i: number, from: 'household' | 'link') => {
+    const saveIn = async (i: number, from: 'household' | 'link', label = '') => {
       const note = `bench-${from}-${i}-${Date.now()}`;
       // A household of its own per run: the same indicator twice on one day is a likely duplicate,
       // and the form then asks before saving (issue 13).
-      const target = seeded.households[(from === 'household' ? 2 : 2 + RUNS) + i];
+      const target = seeded.households[2 + (from === 'household' ? 0 : RUNS * VARIANTS.length) + i];
       if (from === 'household') {
         await page.goto(`${server.url}/households/${target.id}`);
         await page.locator(t('new-entry')).first().click();
@@ -254,43 +292,61 @@ async function main() {
       await page.locator(`${t('indicator-item')}[data-code="${seeded.indicator}"]`).click();
       await page.locator(t('entry-note')).fill(note);
       await page.waitForTimeout(300);
-      return profiled(cdp, `save-entry-${from}`, PROFILE_DIR !== null && i === RUNS - 1, () => timeInPage(page,
+      return profiled(cdp, `save-entry-${from}${label}`, PROFILE_DIR !== null && i >= (RUNS - 1) * VARIANTS.length, () => timeInPage(page,
         `document.querySelector('[data-test="entry-save"]').click()`,
         `[...document.querySelectorAll('[data-test="household-entry"]')].some((e) => e.textContent.includes(${JSON.stringify(note)}))`));
     };
-    const save: number[] = [];
-    const saveCold: number[] = [];
+    const saves: number[][] = VARIANTS.map(() => []);
+    const saveColds: number[][] = VARIANTS.map(() => []);
     for (let i = 0; i < RUNS; i++) {
-      save.push(await saveIn(i, 'household'));
-      if (MARKS) console.log(`  save run ${i}: ${save[i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      for (let v = 0; v < VARIANTS.length; v++) {
+        useBuild(v);
+        const k = i * VARIANTS.length + v;
+        saves[v].push(await saveIn(k, 'household', AB ? `-${VARIANTS[v]}` : ''));
+        if (MARKS) console.log(`  ${AB ? `[${VARIANTS[v]}] ` : ''}save run ${i}: ${saves[v][i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      }
     }
     for (let i = 0; i < RUNS; i++) {
-      saveCold.push(await saveIn(i, 'link'));
-      if (MARKS) console.log(`  save (form opened by link) run ${i}: ${saveCold[i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      for (let v = 0; v < VARIANTS.length; v++) {
+        useBuild(v);
+        const k = i * VARIANTS.length + v;
+        saveColds[v].push(await saveIn(k, 'link', AB ? `-${VARIANTS[v]}` : ''));
+        if (MARKS) console.log(`  ${AB ? `[${VARIANTS[v]}] ` : ''}save (form opened by link) run ${i}: ${saveColds[v][i].toFixed(0)} ms; ${await lastMarks(page)}`);
+      }
     }
-    console.log(`save an entry → household page shows it (${ENTRIES} entries on the phone), from the household page: median ${median(save).toFixed(1)} ms (runs ${save.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.saveToShownMs})`);
-    console.log(`  the same with the form opened by a link (household page built after the save): median ${median(saveCold).toFixed(1)} ms (runs ${saveCold.map((x) => x.toFixed(0)).join(' ')})`);
+    for (let v = 0; v < VARIANTS.length; v++) {
+      const save = saves[v]; const saveCold = saveColds[v];
+      console.log(`${AB ? `[${VARIANTS[v]}] ` : ''}save an entry → household page shows it (${ENTRIES} entries on the phone), from the household page: median ${median(save).toFixed(1)} ms (runs ${save.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.saveToShownMs})`);
+      console.log(`  the same with the form opened by a link (household page built after the save): median ${median(saveCold).toFixed(1)} ms (runs ${saveCold.map((x) => x.toFixed(0)).join(' ')})`);
+    }
 
     // Search, per keystroke, over the village's households.
-    await page.goto(`${server.url}/villages/${seeded.villageId}`);
-    await page.locator(t('household-item')).first().waitFor();
     const name = seeded.households[3].headName;
     const input = 'input[type="search"]';
-    const keys: number[] = [];
+    const keysOf: number[][] = VARIANTS.map(() => []);
     // The name in characters, its full pinyin and its initials (zsf), each typed key by key.
     const typed = [name, pinyin(name, { toneType: 'none', type: 'array' }).join(''), pinyin(name, { pattern: 'first', toneType: 'none', type: 'array' }).join('')];
+    const clear = () => page.evaluate((sel) => { const el = document.querySelector(sel) as HTMLInputElement; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true })); }, input);
     for (let r = 0; r < 3; r++) {
-      for (const text of typed) {
-        for (let k = 1; k <= text.length; k++) {
-          keys.push(await timeInPage(page,
-            `const el = document.querySelector('${input}'); el.value = ${JSON.stringify(text.slice(0, k))}; el.dispatchEvent(new Event('input', { bubbles: true }));`,
-            `document.querySelectorAll('[data-test="household-item"]').length > 0`));
+      for (let v = 0; v < VARIANTS.length; v++) {
+        if (AB || r === 0) {
+          useBuild(v);
+          await page.goto(`${server.url}/villages/${seeded.villageId}`);
+          await page.locator(t('household-item')).first().waitFor();
+          await page.waitForTimeout(300);
         }
-        await page.evaluate((sel) => { const el = document.querySelector(sel) as HTMLInputElement; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true })); }, input);
+        for (const text of typed) {
+          for (let k = 1; k <= text.length; k++) {
+            keysOf[v].push(await timeInPage(page,
+              `const el = document.querySelector('${input}'); el.value = ${JSON.stringify(text.slice(0, k))}; el.dispatchEvent(new Event('input', { bubbles: true }));`,
+              `document.querySelectorAll('[data-test="household-item"]').length > 0`));
+          }
+          await clear();
+          await page.waitForTimeout(200);
+        }
+        await clear();
         await page.waitForTimeout(200);
       }
-      await page.evaluate((sel) => { const el = document.querySelector(sel) as HTMLInputElement; el.value = ''; el.dispatchEvent(new Event('input', { bubbles: true })); }, input);
-      await page.waitForTimeout(200);
     }
     const pinyinFound = await page.evaluate(async (sel) => {
       const el = document.querySelector(sel) as HTMLInputElement;
@@ -298,34 +354,63 @@ async function main() {
       await new Promise((r) => setTimeout(r, 300));
       return document.querySelectorAll('[data-test="household-item"]').length > 0;
     }, input);
-    console.log(`search over ${seeded.households.length} households (name typed character by character): median ${median(keys).toFixed(1)} ms per keystroke, max ${Math.max(...keys).toFixed(1)} (bar ${BARS.searchKeystrokeMs}); typed: ${typed.join(' / ')}; pinyin ("zh") ${pinyinFound ? 'finds households' : 'finds nothing'}`);
+    for (let v = 0; v < VARIANTS.length; v++) {
+      const keys = keysOf[v];
+      console.log(`${AB ? `[${VARIANTS[v]}] ` : ''}search over ${seeded.households.length} households (name typed character by character): median ${median(keys).toFixed(1)} ms per keystroke, max ${Math.max(...keys).toFixed(1)} (bar ${BARS.searchKeystrokeMs}); typed: ${typed.join(' / ')}; pinyin ("zh") ${pinyinFound ? 'finds households' : 'finds nothing'}`);
+    }
 
+    // The figures of the (last) build measured; with BENCH_AB, each build's and the ratios B / A.
+    const figures = (v: number) => {
+      const first = firsts[v]; const save = saves[v]; const saveCold = saveColds[v]; const open = opens[v]; const keys = keysOf[v];
+      return {
+        firstScreen: { jsFiles: first.jsFiles, jsGzipKB: kb(first.jsGzip), sentJsCssKB: kb(first.jsSent + first.cssSent), shownMs: first.shownMs, otherRoleLibraries: first.libraries },
+        saveToShownMs: r1(median(save)),
+        openHousehold200Ms: r1(median(open)),
+        searchKeystrokeMs: r1(median(keys)),
+        searchHouseholds: seeded.households.length,
+        saveToShownColdMs: r1(median(saveCold)),
+        runs: { saveToShownMs: stats(save), saveToShownColdMs: stats(saveCold), openHousehold200Ms: stats(open), searchKeystrokeMs: stats(keys) },
+        pinyinSearch: pinyinFound,
+        met: {
+          firstScreenJs: first.jsGzip / 1024 <= BARS.firstScreenJsGzipKB,
+          firstScreenSent: (first.jsSent + first.cssSent) / 1024 <= BARS.firstScreenSentKB,
+          saveToShown: median(save) <= BARS.saveToShownMs,
+          openHousehold: median(open) <= BARS.openHouseholdMs,
+          search: pinyinFound && seeded.households.length >= 500 ? median(keys) <= BARS.searchKeystrokeMs : null,
+          noOtherRoleLibraries: first.libraries.length === 0,
+        },
+      };
+    };
+    const last = figures(VARIANTS.length - 1);
+    const ratio = (a: number, b: number) => Math.round((b / a) * 100) / 100;
+    const ab = AB ? (() => {
+      const a = figures(0);
+      return {
+        A: { build: path.relative(repoRoot, AB[0]), ...a },
+        B: { build: path.relative(repoRoot, AB[1]), ...last },
+        ratioBtoA: {
+          firstScreenJsGzip: ratio(a.firstScreen.jsGzipKB, last.firstScreen.jsGzipKB),
+          saveToShown: ratio(a.saveToShownMs, last.saveToShownMs),
+          saveToShownCold: ratio(a.saveToShownColdMs, last.saveToShownColdMs),
+          openHousehold200: ratio(a.openHousehold200Ms, last.openHousehold200Ms),
+          searchKeystroke: ratio(a.searchKeystrokeMs, last.searchKeystrokeMs),
+        },
+      };
+    })() : undefined;
     const result = {
       bench: 'client',
       cpuSlowdown: CPU_SLOWDOWN,
       entriesOnPhone: ENTRIES,
-      firstScreen: { jsFiles: first.jsFiles, jsGzipKB: kb(first.jsGzip), sentJsCssKB: kb(first.jsSent + first.cssSent), shownMs: first.shownMs, otherRoleLibraries: first.libraries },
-      saveToShownMs: Math.round(median(save) * 10) / 10,
-      openHousehold200Ms: Math.round(median(open) * 10) / 10,
-      searchKeystrokeMs: Math.round(median(keys) * 10) / 10,
-      searchHouseholds: seeded.households.length,
-      saveToShownColdMs: Math.round(median(saveCold) * 10) / 10,
-      runs: { saveToShownMs: stats(save), saveToShownColdMs: stats(saveCold), openHousehold200Ms: stats(open), searchKeystrokeMs: stats(keys) },
-      pinyinSearch: pinyinFound,
-      met: {
-        firstScreenJs: first.jsGzip / 1024 <= BARS.firstScreenJsGzipKB,
-        firstScreenSent: (first.jsSent + first.cssSent) / 1024 <= BARS.firstScreenSentKB,
-        saveToShown: median(save) <= BARS.saveToShownMs,
-        openHousehold: median(open) <= BARS.openHouseholdMs,
-        search: pinyinFound && seeded.households.length >= 500 ? median(keys) <= BARS.searchKeystrokeMs : null,
-        noOtherRoleLibraries: first.libraries.length === 0,
-      },
+      loadAverage: { start: loadAtStart, end: os.loadavg().map((x) => Math.round(x * 10) / 10) },
+      ...last,
+      ...(ab ? { ab } : {}),
     };
     console.log(JSON.stringify(result));
   } finally {
     await context?.close().catch(() => undefined);
     rmSync(profile, { recursive: true, force: true });
     await server.stop();
+    restoreDist?.();
   }
 }
 

@@ -5,7 +5,7 @@ import 'vant/es/style/base.css';
 import './styles/app.css';
 import App from './App.vue';
 import { createAppRouter } from './router';
-import { createAppI18n } from './i18n';
+import { createAppI18n, loadEnglish, storedLocale } from './i18n';
 import { registerServiceWorker } from './pwa';
 import { useAuthStore } from './stores/auth';
 import { useSyncStore } from './stores/sync';
@@ -13,7 +13,10 @@ import { useSyncStore } from './stores/sync';
 async function boot() {
   const app = createApp(App);
   const pinia = createPinia();
-  const i18n = createAppI18n();
+  // English is a chunk of its own: loaded before the first screen when it was chosen on this phone.
+  const locale = storedLocale();
+  if (locale === 'en') await loadEnglish().catch(() => undefined);
+  const i18n = createAppI18n(locale);
   document.documentElement.lang = i18n.global.locale.value;
   app.use(pinia);
   app.use(i18n);

@@ -1,8 +1,9 @@
 // Routes per role. The guard only needs the cached user, so it works offline after a reload.
-import { createRouter, createWebHistory, type RouteRecordRaw, type Router } from 'vue-router';
+import { createRouter, createWebHistory, type RouteLocationNormalized, type RouteRecordRaw, type Router } from 'vue-router';
 import type { Pinia } from 'pinia';
 import type { Role } from '../../shared/domain/roles';
 import { useAuthStore } from './stores/auth';
+import { loadLaterMessages } from './i18n';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -150,9 +151,26 @@ export const routes: RouteRecordRaw[] = [
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
+/**
+ * The screens whose texts are all in the entry script (i18n/features.ts CORE_FEATURES): the
+ * collector's first screens. Every other screen waits for the other features' messages
+ * (features-later.ts, one chunk, loaded once) before it opens, so it never shows a raw key.
+ */
+const CORE_MESSAGE_ROUTES = new Set(['login', 'villages', 'village', 'new-household', 'home']);
+export const needsLaterMessages = (name: unknown) => !CORE_MESSAGE_ROUTES.has(String(name));
+
 export function createAppRouter(pinia: Pinia): Router {
   const router = createRouter({ history: createWebHistory(), routes });
-  router.beforeEach((to) => {
+  router.beforeEach(async (to) => {
+    // Timing mark (bench/client.bench.ts BENCH_MARKS=1): a navigation starts.
+    performance.mark('cx:route');
+    const allowed = guard(to);
+    // Offline with the chunk not cached is not expected (the service worker precaches it); the
+    // screen then opens in the fallback texts rather than not at all.
+    if (allowed === true && needsLaterMessages(to.name)) await loadLaterMessages().catch(() => undefined);
+    return allowed;
+  });
+  function guard(to: RouteLocationNormalized) {
     const auth = useAuthStore(pinia);
     if (to.meta.public) {
       // A signed-in user lands on their home page, unless the session expired and needs a login.
@@ -165,6 +183,6 @@ export function createAppRouter(pinia: Pinia): Router {
     // One tab "兑现" for both: the committee's is its village's lists.
     if (to.name === 'payouts' && auth.user.role === 'committee') return { name: 'payouts-village', query: to.query };
     return true;
-  });
+  }
   return router;
 }

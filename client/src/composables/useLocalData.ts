@@ -1,6 +1,6 @@
 // Live reads of the phone's database for the views (through db/queries.ts, never Dexie directly).
 import { toValue, type MaybeRefOrGetter } from 'vue';
-import { useLiveQuery } from './useLiveQuery';
+import { prefetch, useLiveQuery } from './useLiveQuery';
 import * as q from '../db/queries';
 import type { LocalEntry, OutboxItem } from '../db/db';
 import type { HouseholdDto, PersonDto, VillageDto } from '../../../shared/protocol/tables';
@@ -38,6 +38,17 @@ export function usePersons(householdId: MaybeRefOrGetter<string>) {
 }
 
 export const householdEntriesKey = (householdId: string) => `entries:${householdId}`;
+
+/**
+ * Starts the household page's own reads (household, members, entries) now, on the tap in the
+ * list: IndexedDB works while the route and the page are set up, and the page's queries show the
+ * result if it comes first (useLiveQuery `prefetch`).
+ */
+export function prefetchHousehold(id: string): void {
+  prefetch(`household:${id}`, () => q.household(id));
+  prefetch(`persons:${id}`, () => q.personsOfHousehold(id));
+  prefetch(householdEntriesKey(id), () => q.entriesOfHousehold(id));
+}
 
 export function useHouseholdEntries(householdId: MaybeRefOrGetter<string>) {
   return useLiveQuery<LocalEntry[]>(() => q.entriesOfHousehold(toValue(householdId)), {

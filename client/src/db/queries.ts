@@ -41,7 +41,9 @@ export async function personsOfHousehold(householdId: string): Promise<PersonDto
 /** Newest first (by occurred-on date, then creation time). */
 export async function entriesOfHousehold(householdId: string): Promise<LocalEntry[]> {
   const list = await entriesOf(householdId);
-  return list.sort((a, b) => b.occurredOn.localeCompare(a.occurredOn) || b.createdAt.localeCompare(a.createdAt));
+  // Plain comparison: both are ISO strings of one format (localeCompare costs ICU per pair).
+  const desc = (x: string, y: string) => (x < y ? 1 : x > y ? -1 : 0);
+  return list.sort((a, b) => desc(a.occurredOn, b.occurredOn) || desc(a.createdAt, b.createdAt));
 }
 
 /** Outbox items, oldest first; only `userId`'s when given. */

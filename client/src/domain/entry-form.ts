@@ -7,6 +7,10 @@ import {
 import { isCapPeriod } from '../../../shared/domain/period';
 import { starLevel, type StarLevel } from '../../../shared/domain/stars';
 import type { LocalEntryState } from '../../../shared/domain/entry-state';
+import { localDate } from './local-date';
+
+// In a module of their own (the drafts store, in the entry script, needs only these two).
+export { localDate, pushRecent } from './local-date';
 
 export interface IndicatorGroup {
   category: string;
@@ -61,12 +65,6 @@ export function isDeduction(ind: Pick<IndicatorDto, 'sign'>): boolean {
   return ind.sign < 0;
 }
 
-/** Today's date on the phone, as 'YYYY-MM-DD' (local calendar, not UTC). */
-export function localDate(d: Date = new Date()): string {
-  const mm = String(d.getMonth() + 1).padStart(2, '0');
-  const dd = String(d.getDate()).padStart(2, '0');
-  return `${d.getFullYear()}-${mm}-${dd}`;
-}
 
 export function formatPoints(points: number): string {
   return points > 0 ? `+${points}` : String(points);
@@ -87,10 +85,6 @@ export function recentIndicators(recentCodes: readonly string[], indicators: rea
   return out;
 }
 
-/** The list of recent codes after using `code` (kept short: it is a shortcut, not a history). */
-export function pushRecent(recentCodes: readonly string[], code: string, max = 8): string[] {
-  return [code, ...recentCodes.filter((c) => c !== code)].slice(0, max);
-}
 
 export interface PreviewEntry {
   id: string;

@@ -3,7 +3,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as drafts from '../db/drafts';
 import type { DraftRow } from '../db/db';
-import { localDate, pushRecent } from '../domain/entry-form';
+import { localDate, pushRecent } from '../domain/local-date';
 import type { OutboxItem } from '../db/db';
 import { useAuthStore } from './auth';
 

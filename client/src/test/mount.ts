@@ -1,7 +1,11 @@
-// Mounting helpers for component tests: a fresh Pinia, the app's i18n (zh-CN) and a memory router.
+// Mounting helpers for component tests: a fresh Pinia, the app's i18n (zh-CN, every message loaded
+// at once) and a memory router.
 import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import { createMemoryHistory, createRouter, type Router } from 'vue-router';
 import { createAppI18n } from '../i18n';
+import en from '../i18n/en';
+import vantEn from 'vant/es/locale/lang/en-US';
+import { LATER_FEATURES } from '../i18n/features-later';
 
 export function testPlugins(): { pinia: Pinia; router: Router; plugins: unknown[] } {
   const pinia = createPinia();
@@ -14,7 +18,7 @@ export function testPlugins(): { pinia: Pinia; router: Router; plugins: unknown[
       { path: '/sync', component: { render: () => null } },
     ],
   });
-  return { pinia, router, plugins: [pinia, router, createAppI18n('zh-CN')] };
+  return { pinia, router, plugins: [pinia, router, createAppI18n('zh-CN', { english: { en, vantEn }, later: LATER_FEATURES })] };
 }
 
 /** Waits until `check` passes (liveQuery results arrive asynchronously). */
