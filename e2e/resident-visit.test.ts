@@ -176,10 +176,18 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     const members = await page.locator(t('members')).textContent();
     expect(members).not.toMatch(/1\d{10}/);
     if (await page.locator(t('member-phone')).count()) expect(await page.locator(t('member-phone')).first().textContent()).toMatch(/\d{3}\*{4}\d{4}/);
+    // ID numbers as 370283********1234 (the demo gives every adult one), never 18 digits in clear.
+    expect(await page.locator(t('member-id')).count()).toBeGreaterThan(0);
+    for (const text of await page.locator(t('member-id')).allInnerTexts()) expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]$/);
+    expect(members).not.toMatch(/\d{17}[\dX]/);
     await shot(page, '05-page-top');
     await shot(page, '06-page-full', true);
     findings.household = await seriousViolations(page);
+    const fontSize = () => page.locator(t('explain-line')).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const normal = await fontSize();
     await page.locator(t('large-text')).click();
+    expect(await page.locator(t('large-text')).getAttribute('aria-pressed')).toBe('true');
+    expect(await fontSize()).toBeGreaterThanOrEqual(normal * 1.2);
     await shot(page, '07-page-large');
     findings.householdLarge = await seriousViolations(page);
     await page.locator(t('large-text')).click();
