@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
+import { uuidv7 } from 'uuidv7';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
@@ -244,7 +245,7 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     const created = await committeeApi.post<{ id: string }>(`/api/villages/${villageId}/shop/items`, { name: '香皂 2块', pointsPrice: SHOP_PRICE });
     expect(created.status).toBe(201);
     itemId = created.body.id;
-    expect((await committeeApi.post(`/api/villages/${villageId}/shop/stock`, { idempotencyKey: `e2e-${itemId}`, itemId, direction: 'receive', quantity: 4 })).status).toBe(201);
+    expect((await committeeApi.post(`/api/villages/${villageId}/shop/stock`, { idempotencyKey: uuidv7(), itemId, direction: 'receive', quantity: 4 })).status).toBe(201);
 
     const page = people[1].page;
     await page.locator(t('link-points')).click();
