@@ -91,10 +91,10 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     const { entries } = await getOk<{ entries: { id: string; householdId: string; points: number; recorderId: string }[] }>(committeeApi, `/api/review/queue?villageId=${villageId}`);
     // A household that has not answered consent yet (the demo's households mostly have) and has
     // redeemable points to spend in the shop.
+    const positive = entries.filter((x) => x.points > 0);
+    const answered = await Promise.all(positive.map((e) => getOk<{ answered: boolean }>(committeeApi, `/api/households/${e.householdId}/consents`).then((c) => c.answered)));
     let own: (typeof entries)[number] | undefined;
-    for (const e of entries.filter((x) => x.points > 0)) {
-      const consent = await getOk<{ answered: boolean }>(committeeApi, `/api/households/${e.householdId}/consents`);
-      if (consent.answered) continue;
+    for (const e of positive.filter((_, i) => !answered[i])) {
       const points = await getOk<{ balance: { available: number } }>(committeeApi, `/api/households/${e.householdId}/points`);
       if (points.balance.available >= SHOP_PRICE) { own = e; break; }
     }
@@ -105,7 +105,7 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     for (const api of [committeeApi, other]) await api.post(`/api/review/entries/${own.id}/decisions`, { decision: 'approve', reason: '' });
     const published = await committeeApi.post(`/api/villages/${villageId}/notices`, { days: 7 });
     expect([201, 200, 409]).toContain(published.status);
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     for (const p of people) await p.close();
     await server?.stop();
