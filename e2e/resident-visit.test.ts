@@ -1,8 +1,9 @@
 // A resident's visit (issue 9), against the real server and the built PWA in Chromium at 360×640:
 // the village admin prints the household QR slips (PDF → PNG, every QR code decoded back to its
 // slip's link); the resident scans one, answers the consent, reads the page with its explanations
-// (and sees it offline, dated), files an objection that the committee later resolves, logs out and
-// leaves nothing in the browser (IndexedDB, Cache Storage, localStorage, cookies inspected); the
+// (and sees it offline, dated), files an objection that the committee later resolves, asks for a
+// correction, requests a redemption in the points shop and sees it reserved, reads its credit and
+// consent screens, logs out and leaves nothing in the browser (IndexedDB, Cache Storage, localStorage, cookies inspected); the
 // revoked slip is refused with a clear message. axe-core on every resident screen; Lighthouse
 // (mobile) accessibility on the household page.
 import { execFileSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import jsQR from 'jsqr';
+import { uuidv7 } from 'uuidv7';
 import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
@@ -21,6 +23,7 @@ const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
 const PHONE_360 = { width: 360, height: 640 };
 const SHOTS = '/tmp/shots/residents';
 const UI_TIMEOUT = 20_000;
+const SHOP_PRICE = 5;
 
 let server: TestServer;
 let committeeApi: ApiClient;
@@ -28,6 +31,7 @@ let villageId = '';
 let householdId = '';
 let slipUrl = '';
 let slipId = '';
+let itemId = '';
 const people: Person[] = [];
 const findings: Record<string, AxeFinding[]> = {};
 let failedStep = '';
@@ -79,20 +83,32 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
     committeeApi = new ApiClient(server.url);
-    await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
+    // The first request may land on the keep-alive socket of the readiness probe as the server
+    // closes it (ECONNRESET on a loaded machine): try again once.
+    await committeeApi.login(COMMITTEE.username, COMMITTEE.password)
+      .catch(() => new Promise((r) => setTimeout(r, 1000)).then(() => committeeApi.login(COMMITTEE.username, COMMITTEE.password)));
     const { villages } = await getOk<{ villages: { id: string }[] }>(committeeApi, '/api/villages');
     villageId = villages[0].id;
     // A household with an entry waiting for review: approved by two members, then put on notice,
     // so that the resident has something to object to. Its QR slip is the one the resident scans.
     const { entries } = await getOk<{ entries: { id: string; householdId: string; points: number; recorderId: string }[] }>(committeeApi, `/api/review/queue?villageId=${villageId}`);
-    const own = entries.find((e) => e.points > 0)!;
+    // A household that has not answered consent yet (the demo's households mostly have) and has
+    // redeemable points to spend in the shop.
+    const positive = entries.filter((x) => x.points > 0);
+    const answered = await Promise.all(positive.map((e) => getOk<{ answered: boolean }>(committeeApi, `/api/households/${e.householdId}/consents`).then((c) => c.answered)));
+    let own: (typeof entries)[number] | undefined;
+    for (const e of positive.filter((_, i) => !answered[i])) {
+      const points = await getOk<{ balance: { available: number } }>(committeeApi, `/api/households/${e.householdId}/points`);
+      if (points.balance.available >= SHOP_PRICE) { own = e; break; }
+    }
+    if (!own) throw new Error('no household in the review queue without consent and with redeemable points');
     householdId = own.householdId;
     const other = new ApiClient(server.url);
     await other.login('committee2', 'cunxin-review');
     for (const api of [committeeApi, other]) await api.post(`/api/review/entries/${own.id}/decisions`, { decision: 'approve', reason: '' });
     const published = await committeeApi.post(`/api/villages/${villageId}/notices`, { days: 7 });
     expect([201, 200, 409]).toContain(published.status);
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     for (const p of people) await p.close();
     await server?.stop();
@@ -164,10 +180,18 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     const members = await page.locator(t('members')).textContent();
     expect(members).not.toMatch(/1\d{10}/);
     if (await page.locator(t('member-phone')).count()) expect(await page.locator(t('member-phone')).first().textContent()).toMatch(/\d{3}\*{4}\d{4}/);
+    // ID numbers as 370283********1234 (the demo gives every adult one), never 18 digits in clear.
+    expect(await page.locator(t('member-id')).count()).toBeGreaterThan(0);
+    for (const text of await page.locator(t('member-id')).allInnerTexts()) expect(text).toMatch(/\d{6}\*{8}\d{3}[\dX]$/);
+    expect(members).not.toMatch(/\d{17}[\dX]/);
     await shot(page, '05-page-top');
     await shot(page, '06-page-full', true);
     findings.household = await seriousViolations(page);
+    const fontSize = () => page.locator(t('explain-line')).first().evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const normal = await fontSize();
     await page.locator(t('large-text')).click();
+    expect(await page.locator(t('large-text')).getAttribute('aria-pressed')).toBe('true');
+    expect(await fontSize()).toBeGreaterThanOrEqual(normal * 1.2);
     await shot(page, '07-page-large');
     findings.householdLarge = await seriousViolations(page);
     await page.locator(t('large-text')).click();
@@ -219,6 +243,51 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     expect(queue.corrections.some((c) => c.householdId === householdId)).toBe(true);
   });
 
+  step('the resident requests a redemption in the points shop and sees it reserved; credit and consent screens explain themselves', async () => {
+    // The village shop has an item the household can afford, with stock.
+    const created = await committeeApi.post<{ id: string }>(`/api/villages/${villageId}/shop/items`, { name: '香皂 2块', pointsPrice: SHOP_PRICE });
+    expect(created.status).toBe(201);
+    itemId = created.body.id;
+    expect((await committeeApi.post(`/api/villages/${villageId}/shop/stock`, { idempotencyKey: uuidv7(), itemId, direction: 'receive', quantity: 4 })).status).toBe(201);
+
+    const page = people[1].page;
+    await page.locator(t('link-points')).click();
+    await page.waitForURL(/\/my\/points$/, { timeout: UI_TIMEOUT });
+    const item = page.locator(`${t('points-item')}[data-item-id="${itemId}"]`);
+    await item.waitFor({ timeout: UI_TIMEOUT });
+    const before = Number(await page.locator(t('points-available')).innerText());
+    expect(before).toBeGreaterThanOrEqual(SHOP_PRICE);
+    await shot(page, '13-points-shop');
+    findings.points = await seriousViolations(page);
+    await item.locator(t('points-redeem')).click();
+    await page.locator('.van-dialog__confirm').click();
+    await until('reserved on screen', () => page.locator(t('points-redemption')).first().getAttribute('data-status'), 'reserved');
+    await until('balance reduced', async () => Number(await page.locator(t('points-available')).innerText()), before - SHOP_PRICE);
+    expect(await page.locator(t('points-redemption')).first().innerText()).toContain('香皂 2块');
+    await page.locator(t('points-redemption')).first().scrollIntoViewIfNeeded();
+    await shot(page, '14-redemption-reserved');
+    findings.reserved = await seriousViolations(page);
+    // The clerk's side sees the request waiting to be handed over.
+    const open = await getOk<{ redemptions: { householdId: string; status: string; itemId: string }[] }>(committeeApi, `/api/villages/${villageId}/shop/redemptions`);
+    expect(open.redemptions.some((r) => r.householdId === householdId && r.itemId === itemId && r.status === 'reserved')).toBe(true);
+
+    // 我的信用: the records, grade and perks; bank sharing was refused, and the screen says what that hides.
+    await page.goto(`${server.url}/my/credit`, { waitUntil: 'load' });
+    await page.locator(t('credit-grade')).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(t('consent-note-bank_sharing')).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(t('consent-note-bank_sharing')).innerText()).toContain('银行');
+    await shot(page, '15-my-credit', true);
+    findings.credit = await seriousViolations(page);
+    // 信息使用授权: the answers and their history.
+    await page.goto(`${server.url}/my/consent`, { waitUntil: 'load' });
+    await page.locator(t('consent-form')).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator(`${t('consent-history')} summary`).click();
+    await shot(page, '16-my-consent', true);
+    findings.consentChange = await seriousViolations(page);
+    await page.goto(`${server.url}/me`, { waitUntil: 'load' });
+    await page.locator(t('explain-line')).first().waitFor({ timeout: UI_TIMEOUT });
+  });
+
   step('logging out leaves nothing of the household in the browser', async () => {
     const page = people[1].page;
     await page.locator(t('logout')).click();
@@ -248,7 +317,11 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     expect(await page.context().cookies()).toEqual([]);
     const text = await page.evaluate(() => document.body.innerText);
     expect(text).not.toContain('积分明细');
-    await shot(page, '13-after-logout');
+    // The login screen a resident lands on (phone + PIN).
+    await page.locator(t('login-tab-resident')).click();
+    await page.locator(t('resident-phone')).waitFor({ timeout: UI_TIMEOUT });
+    findings.login = await seriousViolations(page);
+    await shot(page, '17-after-logout');
   });
 
   step('the revoked slip is refused with a clear message', async () => {
@@ -257,12 +330,14 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     await page.goto(slipUrl, { waitUntil: 'load' });
     await page.locator(t('qr-error')).waitFor({ timeout: UI_TIMEOUT });
     expect(await page.locator(t('qr-error')).textContent()).toContain('这张二维码已作废');
-    await shot(page, '14-revoked');
+    await shot(page, '18-revoked');
     findings.revoked = await seriousViolations(page);
   });
 
   step('axe-core finds no serious or critical violation on the resident screens', async () => {
-    expect(findings).toMatchObject({ consent: [], household: [], householdLarge: [], objection: [], correction: [], revoked: [] });
+    expect(findings).toEqual({
+      consent: [], household: [], householdLarge: [], objection: [], correction: [], points: [], reserved: [], credit: [], consentChange: [], login: [], revoked: [],
+    });
   });
 
   step('Lighthouse (mobile) accessibility of the household page is at least 95', async () => {

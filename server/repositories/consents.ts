@@ -1,8 +1,8 @@
 // Consent per purpose (shared/domain/consent.ts): every change is a row, the latest row per
 // (household, purpose) is in force; household_consents_current serves both reads.
 import { uuidv7 } from 'uuidv7';
-import type { ConsentPurpose, ConsentState } from '../../shared/domain/consent';
-import { CONSENT_PURPOSES, isConsentPurpose, noConsent } from '../../shared/domain/consent';
+import type { ConsentPlace, ConsentPurpose, ConsentState } from '../../shared/domain/consent';
+import { CONSENT_PLACES, CONSENT_PURPOSES, isConsentPurpose, noConsent } from '../../shared/domain/consent';
 import type { Queryable } from './queryable';
 import { bool } from './queryable';
 
@@ -62,4 +62,17 @@ export async function householdsConsenting(db: Queryable, villageId: string, pur
   const latest = new Map<string, boolean>();
   for (const r of rows) latest.set(r.household_id, bool(r.granted));
   return new Set([...latest].filter(([, granted]) => granted).map(([id]) => id));
+}
+
+/** The households of a village shown in `place` (CONSENT_PLACES): every purpose it needs granted now. */
+export async function householdsShownIn(db: Queryable, villageId: string, place: ConsentPlace): Promise<Set<string>> {
+  const sets = await Promise.all(CONSENT_PLACES[place].map((purpose) => householdsConsenting(db, villageId, purpose)));
+  const [first, ...rest] = sets;
+  return new Set([...first].filter((id) => rest.every((s) => s.has(id))));
+}
+
+/** Whether one household is shown in `place` now. */
+export async function isShownIn(db: Queryable, householdId: string, place: ConsentPlace): Promise<boolean> {
+  for (const purpose of CONSENT_PLACES[place]) if (!(await hasConsent(db, householdId, purpose))) return false;
+  return true;
 }

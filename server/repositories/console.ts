@@ -22,7 +22,7 @@ export async function listVillageMonths(db: Queryable, villageIds: readonly stri
 export interface PageKey { occurredOn: string; id: string }
 
 export interface EntryExportRow {
-  id: string; occurredOn: string; householdNo: string; headName: string; indicatorCode: string; indicatorName: string;
+  id: string; occurredOn: string; householdId: string; householdNo: string; headName: string; indicatorCode: string; indicatorName: string;
   points: number; state: string; recorderName: string; createdAt: string;
 }
 
@@ -32,18 +32,18 @@ export async function pageVillageEntries(db: Queryable, villageId: string, from:
     .innerJoin('households as h', 'h.id', 'e.household_id')
     .leftJoin('indicators as i', (j) => j.onRef('i.catalog_version_id', '=', 'e.catalog_version_id').onRef('i.code', '=', 'e.indicator_code'))
     .leftJoin('users as u', 'u.id', 'e.recorder_id')
-    .select(['e.id', 'e.occurred_on', 'h.household_no', 'h.head_name', 'e.indicator_code', 'i.name_zh', 'e.points', 'e.state', 'u.display_name', 'e.created_at'])
+    .select(['e.id', 'e.occurred_on', 'e.household_id', 'h.household_no', 'h.head_name', 'e.indicator_code', 'i.name_zh', 'e.points', 'e.state', 'u.display_name', 'e.created_at'])
     .where('e.village_id', '=', villageId).where('e.occurred_on', '>=', from).where('e.occurred_on', '<=', to);
   if (after) q = q.where((eb) => eb.or([eb('e.occurred_on', '>', after.occurredOn), eb.and([eb('e.occurred_on', '=', after.occurredOn), eb('e.id', '>', after.id)])]));
   const rows = await q.orderBy('e.occurred_on').orderBy('e.id').limit(limit).execute();
   return rows.map((r) => ({
-    id: r.id, occurredOn: r.occurred_on, householdNo: r.household_no, headName: r.head_name, indicatorCode: r.indicator_code,
+    id: r.id, occurredOn: r.occurred_on, householdId: r.household_id, householdNo: r.household_no, headName: r.head_name, indicatorCode: r.indicator_code,
     indicatorName: r.name_zh ?? '', points: Number(r.points), state: r.state, recorderName: r.display_name ?? '', createdAt: r.created_at,
   }));
 }
 
 export interface CreditExportRow {
-  id: string; occurredOn: string; householdNo: string; headName: string; personName: string | null; idLast4: string | null;
+  id: string; occurredOn: string; householdId: string; householdNo: string; headName: string; personName: string | null; idLast4: string | null;
   kind: string; source: string; documentNo: string; state: string; createdAt: string;
 }
 
@@ -52,12 +52,12 @@ export async function pageVillageCreditRecords(db: Queryable, villageId: string,
   let q = db.selectFrom('credit_records as r')
     .innerJoin('households as h', 'h.id', 'r.household_id')
     .leftJoin('persons as p', 'p.id', 'r.person_id')
-    .select(['r.id', 'r.occurred_on', 'h.household_no', 'h.head_name', 'p.name', 'p.id_last4', 'r.kind', 'r.source', 'r.document_no', 'r.state', 'r.created_at'])
+    .select(['r.id', 'r.occurred_on', 'r.household_id', 'h.household_no', 'h.head_name', 'p.name', 'p.id_last4', 'r.kind', 'r.source', 'r.document_no', 'r.state', 'r.created_at'])
     .where('r.village_id', '=', villageId).where('r.occurred_on', '>=', from).where('r.occurred_on', '<=', to);
   if (after) q = q.where((eb) => eb.or([eb('r.occurred_on', '>', after.occurredOn), eb.and([eb('r.occurred_on', '=', after.occurredOn), eb('r.id', '>', after.id)])]));
   const rows = await q.orderBy('r.occurred_on').orderBy('r.id').limit(limit).execute();
   return rows.map((r) => ({
-    id: r.id, occurredOn: r.occurred_on, householdNo: r.household_no, headName: r.head_name, personName: r.name, idLast4: r.id_last4,
+    id: r.id, occurredOn: r.occurred_on, householdId: r.household_id, householdNo: r.household_no, headName: r.head_name, personName: r.name, idLast4: r.id_last4,
     kind: r.kind, source: r.source, documentNo: r.document_no, state: r.state, createdAt: r.created_at,
   }));
 }

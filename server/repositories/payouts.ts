@@ -192,7 +192,7 @@ export async function itemCountsByVillage(db: Queryable, villageIds: readonly st
 }
 
 export interface PayoutExportRow {
-  villageId: string; periodKey: string; listStatus: ListStatus; householdNo: string; headName: string; stars: number; standing: number;
+  villageId: string; householdId: string; periodKey: string; listStatus: ListStatus; householdNo: string; headName: string; stars: number; standing: number;
   amountFen: number; itemStatus: ItemStatus; reason: string; settledAt: string | null;
 }
 
@@ -202,13 +202,13 @@ export async function listVillagePayoutRows(db: Queryable, villageId: string, ye
     .innerJoin('payout_lists', 'payout_lists.id', 'payout_items.list_id')
     .innerJoin('households', 'households.id', 'payout_items.household_id')
     .select([
-      'payout_items.village_id', 'payout_lists.period_key', 'payout_lists.status as list_status', 'households.household_no', 'households.head_name',
+      'payout_items.village_id', 'payout_items.household_id', 'payout_lists.period_key', 'payout_lists.status as list_status', 'households.household_no', 'households.head_name',
       'payout_items.stars', 'payout_items.standing', 'payout_items.amount_fen', 'payout_items.status', 'payout_items.reason', 'payout_items.settled_at',
     ])
     .where('payout_lists.village_id', '=', villageId).where('payout_lists.period_key', 'like', `${year}%`)
     .orderBy('payout_lists.period_key').orderBy('households.household_no').execute();
   return rows.map((r) => ({
-    villageId: r.village_id, periodKey: r.period_key, listStatus: r.list_status as ListStatus, householdNo: r.household_no, headName: r.head_name,
+    villageId: r.village_id, householdId: r.household_id, periodKey: r.period_key, listStatus: r.list_status as ListStatus, householdNo: r.household_no, headName: r.head_name,
     stars: r.stars, standing: r.standing, amountFen: Number(r.amount_fen), itemStatus: r.status as ItemStatus, reason: r.reason, settledAt: r.settled_at,
   }));
 }

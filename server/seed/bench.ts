@@ -1,6 +1,7 @@
 // One large village for the sync bootstrap benchmark (a new phone pulling a whole village):
 // by default product.md's "large" village, 500 households and 20,000 entries, in a township of
 // its own so it can sit next to other data. Built with the same generator as every other seed.
+import { seedConsents } from './consents';
 import type { Deps } from '../context';
 import { hashSecret } from '../auth/password';
 import { protectIdNumber } from '../security/pii';
@@ -64,6 +65,7 @@ export async function seedVillageForBench(deps: Deps, opts: BenchVillageOptions 
     await writeVillage(w, village);
     await w.write('users', users.map((u) => u.row));
     await w.write('user_villages', users.flatMap((u) => u.scope));
+    await seedConsents(trx, [village.village.id], new Date(rosterMs).toISOString());
   });
 
   const login = (i: number): BenchLogin => ({ userId: users[i].row.id, username: users[i].row.username!, password: BENCH_PASSWORD });

@@ -2,6 +2,7 @@
 // one township, four villages with realistic rosters, the default catalogue, four months of
 // entries in every state, and one login per role. Same data on every run (seeded generator);
 // only the ID-number ciphertexts differ, because AES-GCM takes a random IV.
+import { seedConsents } from './consents';
 import { sql } from 'kysely';
 import type { Deps } from '../context';
 import type { Role } from '../../shared/domain/roles';
@@ -135,6 +136,7 @@ export async function seedDemoIfEmpty(deps: Deps): Promise<{ created: boolean; l
     const users = [...staff.values(), resident];
     await w.write('users', users.map((u) => u.row));
     await w.write('user_villages', users.flatMap((u) => u.scope));
+    await seedConsents(trx, villages.map((v) => v.village.id), new Date(rosterMs + DAY).toISOString());
     return true;
   });
   return created ? { created: true, logins: [...DEMO_LOGINS] } : ((await present()) ?? { created: false, logins: [] });

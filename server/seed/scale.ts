@@ -11,6 +11,7 @@ import { migrateToLatest } from '../db/migrate';
 import { hashSecret } from '../auth/password';
 import { loadOrCreateMasterKey } from '../security/pii';
 import { writePart, writeTownship } from './bulk';
+import { seedConsents } from './consents';
 import { openPostgresBulkSession, openSqliteBulkSession, type BulkSession } from './bulk-session';
 import { planTownships, type ScaleContext } from './scale-village';
 import { openVillageSource } from './village-source';
@@ -109,6 +110,15 @@ export async function seedScale(opts: ScaleOptions): Promise<ScaleResult> {
   } finally {
     await source.close();
     await session.close();
+  }
+
+  // Consent answers (server/seed/consents.ts), in one statement per purpose after the bulk load.
+  const consentDb = openDatabase({ databaseUrl: opts.databaseUrl, sqlitePath: opts.sqlitePath, poolSize: 1 });
+  try {
+    const villageIds = (await consentDb.db.selectFrom('villages').select('id').execute()).map((v) => v.id);
+    for (let i = 0; i < villageIds.length; i += 500) await seedConsents(consentDb.db, villageIds.slice(i, i + 500), new Date(ctx.rosterMs + DAY).toISOString());
+  } finally {
+    await consentDb.close();
   }
 
   const seconds = (Date.now() - started) / 1000;

@@ -1,5 +1,6 @@
 // The village honour board (四德榜 / 诚信榜, issue 11 "Printables"): honours only (guardrail 4),
-// only households that consented to public boards, and never a minor (guardrail 5). Pure: the
+// only households that consented (四德榜: moral points and public boards; 诚信榜: credit records and
+// public boards, shared/domain/consent.ts CONSENT_PLACES), and never a minor (guardrail 5). Pure: the
 // server hands over the year's tallies, consents and positive credit records.
 import { PUBLIC_BOARD_MIN_STARS, starLevel, type StarLevel } from './stars';
 import { CREDIT_KIND_RULES, isCreditKind } from './credit';
@@ -16,12 +17,19 @@ export interface HonourBoard {
 }
 
 export function buildHonourBoard(input: {
-  households: readonly BoardHousehold[]; consenting: ReadonlySet<string>; tallies: readonly BoardTally[];
+  households: readonly BoardHousehold[];
+  /** Consenting to the 四德榜 (moral points and public boards). */
+  consenting: ReadonlySet<string>;
+  /** Consenting to the 诚信榜 (credit records and public boards). */
+  creditConsenting: ReadonlySet<string>;
+  tallies: readonly BoardTally[];
   credits: readonly BoardCredit[]; base: number;
 }): HonourBoard {
-  const shown = new Map(input.households
-    .filter((h) => h.status === 'active' && !h.headIsMinor && input.consenting.has(h.id))
+  const eligible = (consent: ReadonlySet<string>) => new Map(input.households
+    .filter((h) => h.status === 'active' && !h.headIsMinor && consent.has(h.id))
     .map((h) => [h.id, h]));
+  const shown = eligible(input.consenting);
+  const creditShown = eligible(input.creditConsenting);
   const stars = input.tallies.flatMap((t) => {
     const h = shown.get(t.householdId);
     if (!h) return [];
@@ -32,10 +40,10 @@ export function buildHonourBoard(input: {
 
   const honours = new Map<string, Set<string>>();
   for (const c of input.credits) {
-    if (!shown.has(c.householdId) || c.personIsMinor || !isCreditKind(c.kind) || CREDIT_KIND_RULES[c.kind].negative) continue;
+    if (!creditShown.has(c.householdId) || c.personIsMinor || !isCreditKind(c.kind) || CREDIT_KIND_RULES[c.kind].negative) continue;
     honours.set(c.householdId, (honours.get(c.householdId) ?? new Set()).add(CREDIT_KIND_RULES[c.kind].zh));
   }
-  const credit = [...honours].map(([id, set]) => ({ householdNo: shown.get(id)!.householdNo, headName: shown.get(id)!.headName, honours: [...set] }))
+  const credit = [...honours].map(([id, set]) => ({ householdNo: creditShown.get(id)!.householdNo, headName: creditShown.get(id)!.headName, honours: [...set] }))
     .sort((a, b) => a.householdNo.localeCompare(b.householdNo));
   return { stars, credit };
 }

@@ -1,6 +1,7 @@
 // Residents (issue 9): the rules of their access that need no I/O. PIN strength, the personal-data
 // fields a correction may be asked for, and what each consent purpose, when refused, hides.
 import type { ConsentPurpose, ConsentState } from './consent';
+import { noConsent, shownIn } from './consent';
 
 /** 6 digits, not one digit repeated, not a run up or down (the first PINs anyone tries). */
 export function pinProblem(pin: string): string | null {
@@ -25,22 +26,19 @@ export const CORRECTION_STATUSES = ['pending', 'done', 'refused'] as const;
 export type CorrectionStatus = (typeof CORRECTION_STATUSES)[number];
 
 /**
- * What a refused purpose hides (docs/residents.md). The household itself always sees every record
- * about it (guardrail 9); consent governs who else sees it.
- * - moral_points: the standing is kept for the household and the committee, but it is on no public
- *   board and gets no rank (not shown to anyone as a place among others);
- * - credit_records: credit records are not shared outside the village credit staff (credit engineer);
- * - bank_sharing: nothing goes to a bank (credit engineer);
- * - public_boards: never on a public board (honours only), no rank shown on the household's own page.
+ * What a refused purpose hides, in plain Chinese for the consent form: the places of
+ * CONSENT_PLACES (shared/domain/consent.ts) that need it. The household itself always sees every
+ * record about it (guardrail 9); consent governs who else sees it. A test keeps each sentence in
+ * step with the table (shared/domain/residents.test.ts).
  */
 export const PURPOSE_HIDES: Record<ConsentPurpose, string> = {
-  moral_points: '不同意：积分只有本户和村委会能看到，不上光荣榜，也不参加排名。',
-  credit_records: '不同意：信用记录只由村信用工作人员保管，不对外提供。',
-  bank_sharing: '不同意：不向银行提供本户的信用信息，不能办理“信易贷”等优惠。',
-  public_boards: '不同意：本户不上村里的光荣榜，页面上也不显示本户在村里的名次。',
+  moral_points: '不同意：积分只有本户和村里记分、审核的人能看到，不上光荣榜，不显示名次，公示名单上不写户主姓名，也不写进上报的积分报表。',
+  credit_records: '不同意：信用记录只由村里的信用工作人员保管，不上诚信榜，不写进上报的信用报表，也不提供给银行。',
+  bank_sharing: '不同意：不向银行提供本户的信用等级，不能办理“信易贷”等优惠贷款。',
+  public_boards: '不同意：本户不上村里的光荣榜和诚信榜，公示名单上不写户主姓名，页面上也不显示本户在村里的名次。',
 };
 
 /** A household appears on a public board only with both purposes granted (guardrails 4, 5). */
-export const mayAppearOnBoard = (c: Pick<ConsentState, 'moral_points' | 'public_boards'>) => c.moral_points && c.public_boards;
+export const mayAppearOnBoard = (c: Pick<ConsentState, 'moral_points' | 'public_boards'>) => shownIn('village_board', { ...noConsent(), ...c });
 /** Its own rank within the village is shown to the household only with board consent. */
-export const mayShowRank = (c: Pick<ConsentState, 'moral_points' | 'public_boards'>) => c.moral_points && c.public_boards;
+export const mayShowRank = (c: Pick<ConsentState, 'moral_points' | 'public_boards'>) => shownIn('rank_in_village', { ...noConsent(), ...c });

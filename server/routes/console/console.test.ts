@@ -14,6 +14,8 @@ import { openSession } from '../../auth/login';
 import { sessionCookieName } from '../../auth/session-token';
 import { listAudit } from '../../repositories/audit';
 import { parseCsv } from '../../exports/parse-csv';
+import { recordConsent } from '../../repositories/consents';
+import { CONSENT_PURPOSES } from '../../../shared/domain/consent';
 
 /** Polls until the audit log of the township holds `n` rows of an action (exports audit once written). */
 async function auditRows(fx: Fixture, action: string, n: number) {
@@ -46,6 +48,10 @@ describe.each(await testDialects())('township console on %s', (dialect) => {
     await fx.addEntry({ householdId: h1b, points: -3, state: 'effective', occurredOn: '2025-05-20' });
     await fx.addEntry({ householdId: fx.ids.h1, points: 2, occurredOn: '2025-06-10' }); // awaiting review
     await fx.addEntry({ householdId: fx.ids.h2, points: 4, state: 'effective', occurredOn: '2025-04-11' });
+    // Exports carry only households that consented to the purpose (server/routes/residents/consent-places.test.ts).
+    for (const [householdId, villageId] of [[fx.ids.h1, fx.ids.v1], [h1b, fx.ids.v1], [fx.ids.h2, fx.ids.v2], [fx.ids.h3, fx.ids.v3]]) {
+      for (const purpose of CONSENT_PURPOSES) await recordConsent(fx.deps.db, { householdId, villageId, purpose, granted: true, recordedBy: fx.ids.users.committee, at: fx.deps.now().toISOString() });
+    }
     await fx.addEntry({ householdId: fx.ids.h3, points: 9, state: 'effective', occurredOn: '2025-04-11' }); // other township
     const at = fx.deps.now().toISOString();
     await fx.deps.db.insertInto('credit_records').values({

@@ -233,6 +233,8 @@ describe.each(await testDialects())('credit ledger on %s', (dialect) => {
     const refused = await json(await fx.request('township', 'POST', `/api/credit/households/${fx.ids.h1}/bank-share`, { recipient: '平度农商银行' }), 409);
     expect(refused.error.code).toBe('consent_required');
     await recordConsent(fx.deps.db, { householdId: fx.ids.h1, villageId: fx.ids.v1, purpose: 'bank_sharing', granted: true, recordedBy: fx.ids.users.committee, at: fx.deps.now().toISOString() });
+    // A grade is made of credit records: sharing it needs the credit_records purpose too (CONSENT_PLACES.bank_share).
+    await recordConsent(fx.deps.db, { householdId: fx.ids.h1, villageId: fx.ids.v1, purpose: 'credit_records', granted: true, recordedBy: fx.ids.users.committee, at: fx.deps.now().toISOString() });
     const shared = await json(await fx.request('township', 'POST', `/api/credit/households/${fx.ids.h1}/bank-share`, { recipient: '平度农商银行' }));
     expect(shared.share).toMatchObject({ householdNo: '001', recipient: '平度农商银行' });
     expect(JSON.stringify(shared)).not.toMatch(/张三|1380013|110105/);

@@ -1,7 +1,7 @@
 // /api/credit (households): the household's credit page (resident: own only), its objections and
 // repair requests (resident-callable), the committee's handling of them, and the one route through
 // which a grade leaves the village (for the rural commercial bank): refused without the household's
-// bank_sharing consent, and audited.
+// bank_sharing and credit_records consent, and audited.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { uuidv7 } from 'uuidv7';
@@ -13,7 +13,7 @@ import { badRequest, conflict, notFound } from '../../http/errors';
 import { jsonBody } from '../../http/validate';
 import { findHouseholdVillageId } from '../../repositories/scope-lookups';
 import { findTownshipOfVillage } from '../../repositories/villages';
-import { hasConsent } from '../../repositories/consents';
+import { isShownIn } from '../../repositories/consents';
 import { recordAudit } from '../../repositories/audit';
 import { recordChanges } from '../../db/changes';
 import {
@@ -98,8 +98,9 @@ export const creditHouseholdRoutes = new Hono<AppEnv>()
     const audit = (action: string, rowCount: number) => (trx: Parameters<typeof recordAudit>[0]) => recordAudit(trx, {
       townshipId: township?.id ?? '', villageId, actorId: user.id, action, subjectKind: 'household', subjectId: householdId, rowCount, detail: { recipient }, at,
     });
-    // Without the household's consent for this purpose no grade leaves the village (the refusal is audited too).
-    if (!(await hasConsent(deps.db, householdId, 'bank_sharing'))) {
+    // Without the household's consent to bank sharing and to credit records (CONSENT_PLACES.bank_share)
+    // no grade leaves the village (the refusal is audited too).
+    if (!(await isShownIn(deps.db, householdId, 'bank_share'))) {
       await writeTransaction(deps, audit('credit.bank_share_refused', 0));
       throw conflict('consent_required', '该户未同意向银行提供信用信息，不能共享');
     }

@@ -10,7 +10,7 @@ import { notFound } from '../../http/errors';
 import { jsonBody, queryParams } from '../../http/validate';
 import { findImport, findImportReport, listImports } from '../../repositories/roster-imports';
 import { findTownshipOfVillage, findVillage } from '../../repositories/villages';
-import { householdsConsenting } from '../../repositories/consents';
+import { householdsShownIn } from '../../repositories/consents';
 import { boardCredits, boardHouseholds, boardTallies } from '../../repositories/township-office';
 import { applyImport, importFile, MAX_ROSTER_BYTES, startImport } from '../../roster/import';
 import { exportRoster } from '../../roster/export';
@@ -89,11 +89,13 @@ export const rosterOfficeRoutes = new Hono<AppEnv>()
     const deps = c.get('deps');
     const villageId = c.req.param('villageId');
     const year = chinaYear(deps.now());
-    const [village, township, households, consenting, tallies, credits] = await Promise.all([
+    // 四德榜 needs moral points and public boards, 诚信榜 credit records and public boards (CONSENT_PLACES).
+    const [village, township, households, consenting, creditConsenting, tallies, credits] = await Promise.all([
       findVillage(deps.db, villageId), findTownshipOfVillage(deps.db, villageId), boardHouseholds(deps.db, villageId),
-      householdsConsenting(deps.db, villageId, 'public_boards'), boardTallies(deps.db, villageId, year), boardCredits(deps.db, villageId, year),
+      householdsShownIn(deps.db, villageId, 'honour_board_stars'), householdsShownIn(deps.db, villageId, 'honour_board_credit'),
+      boardTallies(deps.db, villageId, year), boardCredits(deps.db, villageId, year),
     ]);
     if (!village) throw notFound('村不存在或不在您的范围内');
-    const board = buildHonourBoard({ households, consenting, tallies, credits, base: township?.basePoints ?? DEFAULT_BASE_POINTS });
+    const board = buildHonourBoard({ households, consenting, creditConsenting, tallies, credits, base: township?.basePoints ?? DEFAULT_BASE_POINTS });
     return c.json({ villageName: village.name, townshipName: township?.name ?? '', year, generatedAt: deps.now().toISOString(), ...board }, 200);
   });

@@ -86,7 +86,10 @@ describe.each(await testDialects())('township users on %s', (dialect) => {
     for (const h of [adult, minorHead, noConsent]) {
       await fx.deps.db.insertInto('tally_households').values({ household_id: h, year, village_id: fx.ids.v2, effective_points: 45 }).execute();
     }
-    for (const h of [adult, minorHead]) await recordConsent(fx.deps.db, { householdId: h, villageId: fx.ids.v2, purpose: 'public_boards', granted: true, recordedBy: fx.ids.users.committee, at });
+    // 四德榜 needs moral points and public boards (CONSENT_PLACES.honour_board_stars).
+    for (const h of [adult, minorHead]) {
+      for (const purpose of ['public_boards', 'moral_points'] as const) await recordConsent(fx.deps.db, { householdId: h, villageId: fx.ids.v2, purpose, granted: true, recordedBy: fx.ids.users.committee, at });
+    }
     const res = await fx.request('township', 'GET', `/api/township/villages/${fx.ids.v2}/honour-board`);
     const board = await res.json();
     expect(board.stars).toEqual([{ householdNo: '201', headName: '刘光荣', stars: 4 }]);

@@ -34,11 +34,12 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
       c: await fx.addHousehold(fx.ids.v1, '003', '钱七'),
       d: await fx.addHousehold(fx.ids.v1, '004', '孙八'),
     };
-    // h1 and 003 consented to public boards; 002 refused later; 004 never answered.
+    // h1 and 003 consented to public boards (and, with 002, to moral points); 002 refused boards; 004 never answered.
     const at = fx.deps.now().toISOString();
     await recordConsent(fx.deps.db, { householdId: h.a, villageId: fx.ids.v1, purpose: 'public_boards', granted: true, recordedBy: fx.ids.users.committee, at });
     await recordConsent(fx.deps.db, { householdId: h.c, villageId: fx.ids.v1, purpose: 'public_boards', granted: true, recordedBy: fx.ids.users.committee, at });
     await recordConsent(fx.deps.db, { householdId: h.b, villageId: fx.ids.v1, purpose: 'public_boards', granted: false, recordedBy: fx.ids.users.committee, at });
+    for (const household of [h.a, h.b, h.c]) await recordConsent(fx.deps.db, { householdId: household, villageId: fx.ids.v1, purpose: 'moral_points', granted: true, recordedBy: fx.ids.users.committee, at });
     await closePeriod(fx, fx.ids.v1, '2025-Q1', [
       { householdId: h.a, standing: 172, stars: 5 }, { householdId: h.b, standing: 150, stars: 4 },
       { householdId: h.c, standing: 125, stars: 3 }, { householdId: h.d, standing: 104, stars: 2 },
@@ -190,7 +191,10 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     const v1Lines = lines.slice(1).filter((l) => l.includes('2025-Q1') && l.includes('已发放'));
     expect(v1Lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.slice(1).some((l) => l.includes('已退回') && l.includes('户主退回'))).toBe(true);
-    const audit = await fx.deps.db.selectFrom('audit_log').select(['action', 'row_count']).where('action', '=', 'export.payouts').execute();
+    // The audit row is written once the export has been streamed: wait for it.
+    const readAudit = () => fx.deps.db.selectFrom('audit_log').select(['action', 'row_count']).where('action', '=', 'export.payouts').execute();
+    let audit = await readAudit();
+    for (let i = 0; i < 100 && audit.length === 0; i++) audit = await new Promise((r) => setTimeout(r, 20)).then(readAudit);
     expect(audit).toEqual([{ action: 'export.payouts', row_count: lines.length - 1 }]);
   });
 

@@ -1,5 +1,5 @@
 // What the payout screens read: a list as it is posted (names only of households that consented to
-// public boards and are not headed by a minor, else the household number only; never ID numbers or
+// moral points and public boards and are not headed by a minor, else the household number only; never ID numbers or
 // phones), and the township's summary per village against the budget, all from ledger balances.
 import type { Queryable } from '../../repositories/queryable';
 import type { Role } from '../../../shared/domain/roles';
@@ -7,7 +7,7 @@ import { accountKey, type AccountRef } from '../../../shared/domain/ledger';
 import { notFound } from '../../http/errors';
 import { villageMoney } from '../../../shared/domain/payouts';
 import { balanceOf, postedBalances } from '../../repositories/ledger';
-import { householdsConsenting } from '../../repositories/consents';
+import { householdsShownIn } from '../../repositories/consents';
 import { listBoardCandidates } from '../../repositories/periods';
 import { findRound, findList, itemCountsByVillage, listItems, outstandingFen, type ItemRow } from '../../repositories/payouts';
 import { findTownship, listVillageIdsOfTownship, listVillagesByIds } from '../../repositories/villages';
@@ -19,9 +19,9 @@ export const reservedAccount = (villageId: string): AccountRef => ({ kind: 'payo
 export const unpaidAccount = (villageId: string): AccountRef => ({ kind: 'payout_unpaid', ownerId: villageId });
 export const cashPaidAccount = (villageId: string): AccountRef => ({ kind: 'cash_paid', ownerId: villageId });
 
-/** Items as posted: `name` only with public-board consent and an adult head. */
+/** Items as posted: `name` only with moral-points and public-board consent (CONSENT_PLACES.payout_list_name) and an adult head. */
 export async function publicItems(db: Queryable, villageId: string, items: readonly ItemRow[]) {
-  const consenting = await householdsConsenting(db, villageId, 'public_boards');
+  const consenting = await householdsShownIn(db, villageId, 'payout_list_name');
   const minorHeads = new Set((await listBoardCandidates(db, villageId)).filter((h) => h.headIsMinor).map((h) => h.id));
   return items.map((i) => ({
     id: i.id, householdId: i.householdId, householdNo: i.householdNo,

@@ -12,15 +12,8 @@ import { anomalyCheckKey, listAnomalyChecks, listUserNames } from '../../reposit
 import { listBoard, listClosedPeriods } from '../../repositories/periods';
 import { findTownshipCadence, setTownshipSettings, setVillageCadence } from '../../repositories/tally-settings';
 import { CADENCES } from '../../../shared/domain/cadence';
-import { householdsConsenting } from '../../repositories/consents';
+import { householdsShownIn } from '../../repositories/consents';
 import { householdsWithMinorHead } from '../../repositories/residents';
-import type { Queryable } from '../../repositories/queryable';
-
-/** Households that may appear on a public board: moral points and public boards both granted (shared/domain/residents.ts). */
-async function boardConsenting(db: Queryable, villageId: string): Promise<Set<string>> {
-  const [boards, points] = await Promise.all([householdsConsenting(db, villageId, 'public_boards'), householdsConsenting(db, villageId, 'moral_points')]);
-  return new Set([...boards].filter((h) => points.has(h)));
-}
 
 const settingsBody = z.object({
   cadence: z.enum(CADENCES).optional(),
@@ -65,7 +58,7 @@ export const villageBoardRoutes = new Hono<AppEnv>()
     // Honours only, and only of households that consent now (guardrails 4, 5): a household that
     // withdrew its consent after the period closed leaves the frozen board too; a minor-headed
     // household is never on it.
-    const [consenting, minorHeads] = await Promise.all([boardConsenting(db, villageId), householdsWithMinorHead(db, villageId)]);
+    const [consenting, minorHeads] = await Promise.all([householdsShownIn(db, villageId, 'village_board'), householdsWithMinorHead(db, villageId)]);
     const households = latest ? (await listBoard(db, villageId, latest.periodKey)).filter((h) => consenting.has(h.householdId) && !minorHeads.has(h.householdId)) : [];
     return c.json({ periods, board: latest ? { periodKey: latest.periodKey, households } : null }, 200);
   });

@@ -30,6 +30,7 @@ export default {
         historyLine: '{date} {purpose}：{answer}',
         forMinor: '（为未成年人）',
         change: '修改授权',
+        refused: '本户没有同意“{name}”',
       },
       page: {
         largeText: '大字',
@@ -56,7 +57,7 @@ export default {
         credit: '我的信用',
         points: '积分余额和积分超市',
         consent: '信息使用授权',
-        rankHidden: '本户没有同意上光荣榜，所以不显示在村里的名次。',
+        rankHidden: '本户没有同时同意“道德积分”和“上光荣榜”，所以不显示本户在村里的名次。',
         stateNames: {
           queued: '待上传', submitted: '待审核', approved: '已审核', publicized: '公示中', objected: '有异议', effective: '已生效',
           rejected: '未通过', returned: '已退回', withdrawn: '已撤回', amended: '已更正', reversed: '已冲销',
@@ -139,6 +140,7 @@ export default {
         historyLine: '{date} {purpose}: {answer}',
         forMinor: '(for a minor)',
         change: 'Change consent',
+        refused: 'Your household has not agreed to “{name}”',
       },
       page: {
         largeText: 'Large text',
@@ -165,7 +167,7 @@ export default {
         credit: 'My credit',
         points: 'Points balance and shop',
         consent: 'Consent',
-        rankHidden: 'Your household did not agree to the honour board, so no village rank is shown.',
+        rankHidden: 'Your household has not agreed to both moral points and the honour board, so no village rank is shown.',
         stateNames: {
           queued: 'Not uploaded', submitted: 'Awaiting review', approved: 'Reviewed', publicized: 'In notice', objected: 'Objected', effective: 'Effective',
           rejected: 'Rejected', returned: 'Returned', withdrawn: 'Withdrawn', amended: 'Amended', reversed: 'Reversed',
