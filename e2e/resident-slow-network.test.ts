@@ -60,10 +60,7 @@ describe('the household page on a slow connection, and offline', () => {
     rmSync(SHOTS, { recursive: true, force: true });
     server = await startServer();
     committeeApi = new ApiClient(server.url);
-    // The first request may land on the keep-alive socket of the readiness probe as the server
-    // closes it (ECONNRESET on a loaded machine): try again once.
-    await committeeApi.login(COMMITTEE.username, COMMITTEE.password)
-      .catch(() => new Promise((r) => setTimeout(r, 1000)).then(() => committeeApi.login(COMMITTEE.username, COMMITTEE.password)));
+    await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
     const { villages } = await getOk<{ villages: { id: string }[] }>(committeeApi, '/api/villages');
     const { households } = await getOk<{ households: { id: string }[] }>(committeeApi, `/api/villages/${villages[0].id}/households`);
     // A household that has not answered consent yet: its first visit asks for it.

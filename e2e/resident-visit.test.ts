@@ -83,10 +83,7 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     mkdirSync(SHOTS, { recursive: true });
     server = await startServer();
     committeeApi = new ApiClient(server.url);
-    // The first request may land on the keep-alive socket of the readiness probe as the server
-    // closes it (ECONNRESET on a loaded machine): try again once.
-    await committeeApi.login(COMMITTEE.username, COMMITTEE.password)
-      .catch(() => new Promise((r) => setTimeout(r, 1000)).then(() => committeeApi.login(COMMITTEE.username, COMMITTEE.password)));
+    await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
     const { villages } = await getOk<{ villages: { id: string }[] }>(committeeApi, '/api/villages');
     villageId = villages[0].id;
     // A household with an entry waiting for review: approved by two members, then put on notice,

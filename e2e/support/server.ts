@@ -198,6 +198,23 @@ export interface ApiResult<T = unknown> {
   body: T;
 }
 
+/**
+ * fetch, tried a second time when the connection was reset before any answer. Node's fetch keeps
+ * sockets alive; the server closes an idle one after its keep-alive timeout (5 s), and on a loaded
+ * machine a request can be written on a socket at the moment it is closed (ECONNRESET, "other side
+ * closed"). Such a request never reached a handler, so sending it again is safe.
+ */
+async function fetchOnce(url: string, init: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const reset = cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET' || /other side closed/.test(cause?.message ?? '');
+    if (!reset) throw err;
+    return fetch(url, init);
+  }
+}
+
 export class ApiClient {
   private cookie = '';
   constructor(readonly baseUrl: string) {}
@@ -206,7 +223,7 @@ export class ApiClient {
     const headers: Record<string, string> = {};
     if (this.cookie) headers.cookie = this.cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + p, {
+    const res = await fetchOnce(this.baseUrl + p, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
