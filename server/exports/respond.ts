@@ -22,7 +22,7 @@ const XLSX_SLICE = 100;
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function exportFileName(source: RowSource, ctx: ExportContext, format: ExportFormat): string {
-  return `${ctx.townshipName}-${source.titleZh}-${ctx.year}.${format}`;
+  return `${source.fileStem ? source.fileStem(ctx) : `${ctx.townshipName}-${source.titleZh}-${ctx.year}`}.${format}`;
 }
 
 /** Waits while the consumer has not taken what was written (backpressure on the PassThrough). */
@@ -69,9 +69,11 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
 export function exportResponse(deps: Deps, actorId: string, source: RowSource, ctx: ExportContext, format: ExportFormat): Response {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   const started = Date.now();
+  const village = source.scope === 'village' ? ctx.villages[0] : undefined;
   void produce(source, ctx, format, out).then(
     ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
-      townshipId: ctx.townshipId, actorId, action: `export.${source.key}`, subjectKind: 'township', subjectId: ctx.townshipId,
+      townshipId: ctx.townshipId, actorId, action: `export.${source.key}`,
+      ...(village ? { villageId: village.id, subjectKind: 'village', subjectId: village.id } : { subjectKind: 'township', subjectId: ctx.townshipId }),
       rowCount: rows, detail: { format, year: ctx.year, complete, ms: Date.now() - started }, at: deps.now().toISOString(),
     })),
     (err: unknown) => {
