@@ -1,11 +1,14 @@
 // The HTTP answer of an export: the rows of a RowSource streamed as CSV or XLSX, a page at a time,
-// yielding to the event loop between pages so that sync pushes keep being served (bench/export.
-// bench.ts), and one audit row when the export ends (who, when, what, how many rows).
+// and one audit row when the export ends (who, when, what, how many rows). An export runs at a
+// lower priority than sync: between two pages (CSV) or slices of 100 rows (XLSX) it yields to the
+// event loop and, while other heavy requests (sync pushes, rankings) are being served, waits for
+// them — up to GIVE_WAY_MAX_MS, so that it is slowed, never stopped (bench/export.bench.ts).
 import { PassThrough, Readable } from 'node:stream';
 import type { Deps } from '../context';
 import { writeTransaction } from '../db/transaction';
 import { recordAudit } from '../repositories/audit';
 import { log } from '../ops/log';
+import { heavyRequestsInFlight } from '../http/rate-limit';
 import type { ExportContext, ExportFormat, RowSource } from './types';
 import { csvHeader, csvRows } from './csv';
 import { xlsxSheet } from './xlsx';
@@ -21,6 +24,17 @@ const XLSX_SLICE = 100;
 /** Lets other work (sync pushes, other requests) run between two pages. */
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** The longest an export waits, between two slices, for sync pushes and rankings in flight. */
+export const GIVE_WAY_MAX_MS = 40;
+const GIVE_WAY_POLL_MS = 4;
+
+/** Yields, then waits while other heavy requests are served (at most GIVE_WAY_MAX_MS). */
+async function giveWay(deps: Deps): Promise<void> {
+  await yieldToLoop();
+  const until = Date.now() + GIVE_WAY_MAX_MS;
+  while (heavyRequestsInFlight(deps) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, GIVE_WAY_POLL_MS));
+}
+
 export function exportFileName(source: RowSource, ctx: ExportContext, format: ExportFormat): string {
   return `${source.fileStem ? source.fileStem(ctx) : `${ctx.townshipName}-${source.titleZh}-${ctx.year}`}.${format}`;
 }
@@ -35,7 +49,7 @@ async function drained(out: PassThrough): Promise<void> {
   });
 }
 
-async function produce(source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
+async function produce(deps: Deps, source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
   let rows = 0;
   let complete = true;
   if (format === 'csv') {
@@ -45,7 +59,7 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
       out.write(csvRows(source.columns, page));
       rows += page.length;
       await drained(out);
-      await yieldToLoop();
+      await giveWay(deps);
     }
     out.end();
     return { rows, complete };
@@ -57,7 +71,7 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
     for (let i = 0; i < page.length; i += XLSX_SLICE) {
       sheet.add(page.slice(i, i + XLSX_SLICE));
       await drained(out);
-      await yieldToLoop();
+      await giveWay(deps);
     }
     rows += page.length;
   }
@@ -70,7 +84,7 @@ export function exportResponse(deps: Deps, actorId: string, source: RowSource, c
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   const started = Date.now();
   const village = source.scope === 'village' ? ctx.villages[0] : undefined;
-  void produce(source, ctx, format, out).then(
+  void produce(deps, source, ctx, format, out).then(
     ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
       townshipId: ctx.townshipId, actorId, action: `export.${source.key}`,
       ...(village ? { villageId: village.id, subjectKind: 'village', subjectId: village.id } : { subjectKind: 'township', subjectId: ctx.townshipId }),

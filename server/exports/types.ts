@@ -51,5 +51,8 @@ export interface RowSource {
 export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-/** Rows per page read from the repository. */
-export const EXPORT_PAGE = 1000;
+/**
+ * Rows per page read from the repository. A page's query runs on the main thread (SQLite reads are
+ * synchronous), so a page is what a sync push may wait for: small enough to be a few ms.
+ */
+export const EXPORT_PAGE = 250;
