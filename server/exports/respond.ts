@@ -1,8 +1,11 @@
 // The HTTP answer of an export: the rows of a RowSource streamed as CSV or XLSX, a page at a time,
-// and one audit row when the export ends (who, when, what, how many rows). An export runs at a
-// lower priority than sync: between two pages (CSV) or slices of 100 rows (XLSX) it yields to the
-// event loop and, while other heavy requests (sync pushes, rankings) are being served, waits for
-// them — up to GIVE_WAY_MAX_MS, so that it is slowed, never stopped (bench/export.bench.ts).
+// and one audit row when the export ends (who, when, what, how many rows). On the server the
+// township's exports are made on a thread of their own (thread.ts), so that reading and zipping
+// 400,000 rows does not hold up sync pushes on the main thread. Where there is no such thread
+// (tests; the roster) the export runs here at a lower priority than sync: between two pages (CSV)
+// or slices of 100 rows (XLSX) it yields to the event loop and, while other heavy requests (sync
+// pushes, rankings) are being served, waits for them — up to GIVE_WAY_MAX_MS, so that it is
+// slowed, never stopped (bench/export.bench.ts).
 import { PassThrough, Readable } from 'node:stream';
 import type { Deps } from '../context';
 import { writeTransaction } from '../db/transaction';
@@ -49,7 +52,8 @@ async function drained(out: PassThrough): Promise<void> {
   });
 }
 
-async function produce(deps: Deps, source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
+/** Writes the rows of `source` to `out` as CSV or XLSX; `pause` runs between two pages or slices. */
+export async function produce(source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough, pause: () => Promise<void>): Promise<{ rows: number; complete: boolean }> {
   let rows = 0;
   let complete = true;
   if (format === 'csv') {
@@ -59,7 +63,7 @@ async function produce(deps: Deps, source: RowSource, ctx: ExportContext, format
       out.write(csvRows(source.columns, page));
       rows += page.length;
       await drained(out);
-      await giveWay(deps);
+      await pause();
     }
     out.end();
     return { rows, complete };
@@ -71,7 +75,7 @@ async function produce(deps: Deps, source: RowSource, ctx: ExportContext, format
     for (let i = 0; i < page.length; i += XLSX_SLICE) {
       sheet.add(page.slice(i, i + XLSX_SLICE));
       await drained(out);
-      await giveWay(deps);
+      await pause();
     }
     rows += page.length;
   }
@@ -84,7 +88,13 @@ export function exportResponse(deps: Deps, actorId: string, source: RowSource, c
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   const started = Date.now();
   const village = source.scope === 'village' ? ctx.villages[0] : undefined;
-  void produce(deps, source, ctx, format, out).then(
+  // The township's exports run on the export thread when there is one (server/exports/thread.ts):
+  // the main thread then only passes the bytes on. The roster (one village, ID numbers to mask
+  // with the key) and the tests' in-memory databases run here, giving way to sync.
+  const produced = deps.exportRunner && source.scope !== 'village'
+    ? deps.exportRunner.run(source.key, format, ctx, out)
+    : produce(source, ctx, format, out, () => giveWay(deps));
+  void produced.then(
     ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
       townshipId: ctx.townshipId, actorId, action: `export.${source.key}`,
       ...(village ? { villageId: village.id, subjectKind: 'village', subjectId: village.id } : { subjectKind: 'township', subjectId: ctx.townshipId }),

@@ -11,6 +11,7 @@ import { sessionCookieName } from '../../auth/session-token';
 import { listAudit } from '../../repositories/audit';
 import { parseCsv } from '../../exports/parse-csv';
 import { ROW_SOURCES } from '../../exports/sources';
+import { ExportThread } from '../../exports/thread';
 import { libreofficeCsvs, LIBREOFFICE, SKIP_WITHOUT_LIBREOFFICE } from '../../test/libreoffice';
 
 /** Polls until the audit log of the township holds `n` rows of an action (exports audit once written). */
@@ -140,6 +141,29 @@ describe.each(await testDialects())('township console on %s', (dialect) => {
     // Data rows, not only headers, for the ledgers and the ranking (payouts: in the payouts test).
     for (const key of ['ranking', 'village-tallies', 'entries', 'credit-records']) expect(csv[key].length, key).toBeGreaterThan(1);
   }, 240_000);
+
+  it('on the export thread (as the server runs them) an export is the same file, audited as complete', async () => {
+    const thread = new ExportThread({ databaseUrl: fx.database.databaseUrl, sqlitePath: fx.database.sqlitePath });
+    const get = async (format: string) => new Uint8Array(await (await fx.request('township', 'GET', `/api/township/exports/entries?year=2025&format=${format}`)).arrayBuffer());
+    const audited = (await listAudit(fx.deps.db, fx.ids.t1, { limit: 100 })).filter((r) => r.action === 'export.entries').length;
+    try {
+      const here = { csv: await get('csv'), xlsx: await get('xlsx') };
+      fx.deps.exportRunner = thread;
+      const there = { csv: await get('csv'), xlsx: await get('xlsx') };
+      expect(Buffer.from(there.csv).toString('utf8')).toBe(Buffer.from(here.csv).toString('utf8'));
+      const rows = async (bytes: Uint8Array) => {
+        const wb = new ExcelJS.Workbook();
+        await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+        return wb.worksheets[0].getSheetValues().map((r) => JSON.stringify(r));
+      };
+      expect(await rows(there.xlsx)).toEqual(await rows(here.xlsx));
+      const audit = await auditRows(fx, 'export.entries', audited + 4);
+      expect(audit[0]).toMatchObject({ rowCount: 6, detail: expect.objectContaining({ complete: true }) });
+    } finally {
+      delete fx.deps.exportRunner;
+      await thread.close();
+    }
+  }, 120_000);
 
   it('exports the ranking and the village tallies in both formats', async () => {
     const ranking = parseCsv(await (await fx.request('township', 'GET', '/api/township/exports/ranking?year=2025')).text());
