@@ -1,5 +1,6 @@
 // The export thread's body (see thread.ts): its own database connection; each job's rows written
 // by the same code as on the main thread (respond.ts produce), its bytes posted back in chunks.
+import os from 'node:os';
 import { PassThrough } from 'node:stream';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from '../db/connect';
@@ -8,7 +9,14 @@ import { produce, yieldToLoop } from './respond';
 import { MAX_IN_FLIGHT, type FromThread, type ToThread } from './thread';
 import type { PiiKeys } from '../security/pii';
 
-const { databaseUrl, sqlitePath } = workerData as { databaseUrl: string | null; sqlitePath: string };
+const { databaseUrl, sqlitePath, nice } = workerData as { databaseUrl: string | null; sqlitePath: string; nice: number };
+// A lower CPU priority for this thread only (on Linux the nice value is per thread): when the
+// cores are busy, sync pushes on the main and writer threads go first and the export waits.
+try {
+  os.setPriority(nice);
+} catch {
+  // not permitted here: the export runs at the server's priority
+}
 const database = openDatabase({ databaseUrl, sqlitePath, poolSize: 2 });
 const port = parentPort!;
 

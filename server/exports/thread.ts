@@ -4,7 +4,8 @@
 // rows and zipping them as XLSX is then no longer main-thread work that a sync push waits behind
 // (bench/export.bench.ts, docs/performance.md). Backpressure: the thread has at most
 // MAX_IN_FLIGHT chunks unacknowledged; the main thread acknowledges a chunk once its response
-// stream has taken it. A client that goes away cancels the export (audited as incomplete).
+// stream has taken it. A client that goes away cancels the export (audited as incomplete). The
+// thread runs at a lower CPU priority (nice 10) than the server's other threads.
 import { Worker } from 'node:worker_threads';
 import type { PassThrough } from 'node:stream';
 import type { Config } from '../config';
@@ -30,6 +31,9 @@ export type FromThread =
 
 export const MAX_IN_FLIGHT = 8;
 
+/** The export thread's CPU priority (nice): below sync, which must not wait for a report. */
+export const DEFAULT_NICE = 10;
+
 export interface ExportRunner {
   /** Streams the export into `out` (ended when done); resolves with the rows written. */
   run(key: ExportKey, format: ExportFormat, ctx: ExportContext, out: PassThrough): Promise<{ rows: number; complete: boolean }>;
@@ -43,7 +47,8 @@ export class ExportThread implements ExportRunner {
   private nextId = 1;
   private readonly jobs = new Map<number, Job>();
 
-  constructor(private readonly db: { databaseUrl: string | null; sqlitePath: string }) {}
+  /** `nice`: the thread's CPU priority, 0 (the server's) … 19 (lowest); EXPORT_THREAD_NICE, default 10. */
+  constructor(private readonly db: { databaseUrl: string | null; sqlitePath: string; nice?: number }) {}
 
   run(key: ExportKey, format: ExportFormat, ctx: ExportContext, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
     const worker = this.worker ?? this.start();
@@ -65,7 +70,8 @@ export class ExportThread implements ExportRunner {
   }
 
   private start(): Worker {
-    const worker = new Worker(ENTRY, { workerData: this.db });
+    const nice = this.db.nice ?? (Number(process.env.EXPORT_THREAD_NICE ?? DEFAULT_NICE) || 0);
+    const worker = new Worker(ENTRY, { workerData: { databaseUrl: this.db.databaseUrl, sqlitePath: this.db.sqlitePath, nice } });
     this.worker = worker;
     worker.on('message', (msg: FromThread) => {
       const job = this.jobs.get(msg.id);
