@@ -2,16 +2,14 @@
 // and one audit row when the export ends (who, when, what, how many rows). On the server the
 // township's exports are made on a thread of their own (thread.ts), so that reading and zipping
 // 400,000 rows does not hold up sync pushes on the main thread. Where there is no such thread
-// (tests; the roster) the export runs here at a lower priority than sync: between two pages (CSV)
-// or slices of 100 rows (XLSX) it yields to the event loop and, while other heavy requests (sync
-// pushes, rankings) are being served, waits for them — up to GIVE_WAY_MAX_MS, so that it is
-// slowed, never stopped (bench/export.bench.ts).
+// (tests; the roster of one village; EXPORT_THREAD=0) the export runs here and yields to the event
+// loop between two pages (CSV) or slices of 100 rows (XLSX). Waiting for sync pushes in flight
+// as well was measured and made sync worse (docs/performance.md, design B).
 import { PassThrough, Readable } from 'node:stream';
 import type { Deps } from '../context';
 import { writeTransaction } from '../db/transaction';
 import { recordAudit } from '../repositories/audit';
 import { log } from '../ops/log';
-import { heavyRequestsInFlight } from '../http/rate-limit';
 import type { ExportContext, ExportFormat, RowSource } from './types';
 import { csvHeader, csvRows } from './csv';
 import { xlsxSheet } from './xlsx';
@@ -26,17 +24,6 @@ const XLSX_SLICE = 100;
 
 /** Lets other work (sync pushes, other requests) run between two pages. */
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The longest an export waits, between two slices, for sync pushes and rankings in flight. */
-export const GIVE_WAY_MAX_MS = 40;
-const GIVE_WAY_POLL_MS = 4;
-
-/** Yields, then waits while other heavy requests are served (at most GIVE_WAY_MAX_MS). */
-async function giveWay(deps: Deps): Promise<void> {
-  await yieldToLoop();
-  const until = Date.now() + GIVE_WAY_MAX_MS;
-  while (heavyRequestsInFlight(deps) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, GIVE_WAY_POLL_MS));
-}
 
 export function exportFileName(source: RowSource, ctx: ExportContext, format: ExportFormat): string {
   return `${source.fileStem ? source.fileStem(ctx) : `${ctx.townshipName}-${source.titleZh}-${ctx.year}`}.${format}`;
@@ -90,10 +77,10 @@ export function exportResponse(deps: Deps, actorId: string, source: RowSource, c
   const village = source.scope === 'village' ? ctx.villages[0] : undefined;
   // The township's exports run on the export thread when there is one (server/exports/thread.ts):
   // the main thread then only passes the bytes on. The roster (one village, ID numbers to mask
-  // with the key) and the tests' in-memory databases run here, giving way to sync.
+  // with the key) and the tests' in-memory databases run here.
   const produced = deps.exportRunner && source.scope !== 'village'
     ? deps.exportRunner.run(source.key, format, ctx, out)
-    : produce(source, ctx, format, out, () => giveWay(deps));
+    : produce(source, ctx, format, out, yieldToLoop);
   void produced.then(
     ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
       townshipId: ctx.townshipId, actorId, action: `export.${source.key}`,

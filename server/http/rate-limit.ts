@@ -97,13 +97,6 @@ function gateOf(deps: object & { config: { heavyConcurrency: number } }): Gate {
   return gate;
 }
 
-/**
- * Heavy requests (sync pushes, rankings) being served by this app right now. A streaming export
- * has left the gate once its answer started, so this counts the others: the export gives way to
- * them (server/exports/respond.ts).
- */
-export const heavyRequestsInFlight = (deps: object & { config: { heavyConcurrency: number } }): number => gateOf(deps).used;
-
 /** One gate per app's deps (a test's app does not share the gate of another). */
 export const heavyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const gate = gateOf(c.get('deps'));
