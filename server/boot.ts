@@ -10,6 +10,7 @@ import { loadOrCreatePiiKey } from './security/key-file';
 import { restrictDataDir } from './security/file-modes';
 import { log } from './ops/log';
 import { writerThreadFor } from './sync/writer/writer-thread';
+import { exportThreadFor } from './exports/thread';
 import { writePidFile } from './backup/pid-file';
 
 export interface OpenedServer {
@@ -31,6 +32,7 @@ export async function openServerDeps(config: Config): Promise<OpenedServer> {
   // SQLite: says that a server uses this file, so `npm run restore` will not replace it under it.
   const removePidFile = database.dialect === 'sqlite' ? writePidFile(config.dataDir) : () => {};
   const writer = writerThreadFor(config, database.dialect);
+  const exporter = exportThreadFor(config);
   const deps: Deps = {
     db: database.db,
     dialect: database.dialect,
@@ -38,6 +40,7 @@ export async function openServerDeps(config: Config): Promise<OpenedServer> {
     pii: piiKeysFrom(key.hex),
     now: () => new Date(),
     batchRunner: writer ?? undefined,
+    exportRunner: exporter ?? undefined,
     poolStats: database.poolStats,
   };
   return {
@@ -45,6 +48,7 @@ export async function openServerDeps(config: Config): Promise<OpenedServer> {
     migrationsApplied,
     async close() {
       await writer?.close();
+      await exporter?.close();
       await database.close();
       removePidFile();
     },

@@ -6,6 +6,7 @@ import type { Config } from './config';
 import type { PiiKeys } from './security/pii';
 import type { Role } from '../shared/domain/roles';
 import type { BatchRunner } from './sync/batch-job';
+import type { ExportRunner } from './exports/thread';
 
 export interface Deps {
   db: Kysely<Database>;
@@ -19,6 +20,8 @@ export interface Deps {
    * one (server/sync/writer/), else this thread (server/sync/push.ts inThisThread).
    */
   batchRunner?: BatchRunner;
+  /** The export thread when the server started one (server/exports/thread.ts), else exports run on this thread. */
+  exportRunner?: ExportRunner;
   /** Database connections by state, for /metrics (server/db/connect.ts). */
   poolStats?: () => { total: number; idle: number; waiting: number };
 }

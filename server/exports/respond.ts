@@ -1,6 +1,10 @@
 // The HTTP answer of an export: the rows of a RowSource streamed as CSV or XLSX, a page at a time,
-// yielding to the event loop between pages so that sync pushes keep being served (bench/export.
-// bench.ts), and one audit row when the export ends (who, when, what, how many rows).
+// and one audit row when the export ends (who, when, what, how many rows). On the server the
+// township's exports are made on a thread of their own (thread.ts), so that reading and zipping
+// 400,000 rows does not hold up sync pushes on the main thread. Where there is no such thread
+// (tests; the roster of one village; EXPORT_THREAD=0) the export runs here and yields to the event
+// loop between two pages (CSV) or slices of 100 rows (XLSX). Waiting for sync pushes in flight
+// as well was measured and made sync worse (docs/performance.md, design B).
 import { PassThrough, Readable } from 'node:stream';
 import type { Deps } from '../context';
 import { writeTransaction } from '../db/transaction';
@@ -22,7 +26,7 @@ const XLSX_SLICE = 100;
 export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function exportFileName(source: RowSource, ctx: ExportContext, format: ExportFormat): string {
-  return `${ctx.townshipName}-${source.titleZh}-${ctx.year}.${format}`;
+  return `${source.fileStem ? source.fileStem(ctx) : `${ctx.townshipName}-${source.titleZh}-${ctx.year}`}.${format}`;
 }
 
 /** Waits while the consumer has not taken what was written (backpressure on the PassThrough). */
@@ -35,7 +39,8 @@ async function drained(out: PassThrough): Promise<void> {
   });
 }
 
-async function produce(source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
+/** Writes the rows of `source` to `out` as CSV or XLSX; `pause` runs between two pages or slices. */
+export async function produce(source: RowSource, ctx: ExportContext, format: ExportFormat, out: PassThrough, pause: () => Promise<void>): Promise<{ rows: number; complete: boolean }> {
   let rows = 0;
   let complete = true;
   if (format === 'csv') {
@@ -45,7 +50,7 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
       out.write(csvRows(source.columns, page));
       rows += page.length;
       await drained(out);
-      await yieldToLoop();
+      await pause();
     }
     out.end();
     return { rows, complete };
@@ -57,7 +62,7 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
     for (let i = 0; i < page.length; i += XLSX_SLICE) {
       sheet.add(page.slice(i, i + XLSX_SLICE));
       await drained(out);
-      await yieldToLoop();
+      await pause();
     }
     rows += page.length;
   }
@@ -69,9 +74,17 @@ async function produce(source: RowSource, ctx: ExportContext, format: ExportForm
 export function exportResponse(deps: Deps, actorId: string, source: RowSource, ctx: ExportContext, format: ExportFormat): Response {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   const started = Date.now();
-  void produce(source, ctx, format, out).then(
+  const village = source.scope === 'village' ? ctx.villages[0] : undefined;
+  // The township's exports run on the export thread when there is one (server/exports/thread.ts):
+  // the main thread then only passes the bytes on. The roster (one village, ID numbers to mask
+  // with the key) and the tests' in-memory databases run here.
+  const produced = deps.exportRunner && source.scope !== 'village'
+    ? deps.exportRunner.run(source.key, format, ctx, out)
+    : produce(source, ctx, format, out, yieldToLoop);
+  void produced.then(
     ({ rows, complete }) => writeTransaction(deps, (trx) => recordAudit(trx, {
-      townshipId: ctx.townshipId, actorId, action: `export.${source.key}`, subjectKind: 'township', subjectId: ctx.townshipId,
+      townshipId: ctx.townshipId, actorId, action: `export.${source.key}`,
+      ...(village ? { villageId: village.id, subjectKind: 'village', subjectId: village.id } : { subjectKind: 'township', subjectId: ctx.townshipId }),
       rowCount: rows, detail: { format, year: ctx.year, complete, ms: Date.now() - started }, at: deps.now().toISOString(),
     })),
     (err: unknown) => {

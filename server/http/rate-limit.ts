@@ -91,11 +91,15 @@ export class Gate {
 const gates = new WeakMap<object, Gate>();
 const HEAVY_RETRY_AFTER_S = 2;
 
-/** One gate per app's deps (a test's app does not share the gate of another). */
-export const heavyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const deps = c.get('deps');
+function gateOf(deps: object & { config: { heavyConcurrency: number } }): Gate {
   let gate = gates.get(deps);
   if (!gate) gates.set(deps, (gate = new Gate(deps.config.heavyConcurrency)));
+  return gate;
+}
+
+/** One gate per app's deps (a test's app does not share the gate of another). */
+export const heavyGate: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const gate = gateOf(c.get('deps'));
   if (!gate.take()) {
     countRefused('busy');
     c.header('Retry-After', String(HEAVY_RETRY_AFTER_S));

@@ -3,12 +3,14 @@
 // so an act and its audit row land together. `detail` must never carry names, phones or ID numbers.
 import { uuidv7 } from 'uuidv7';
 import type { Queryable } from './queryable';
+import type { AuditAction } from '../../shared/domain/audit-actions';
 
 export interface AuditRecord {
   townshipId: string;
   villageId?: string | null;
   actorId: string;
-  action: string;
+  /** Listed in shared/domain/audit-actions.ts, which the audit screen translates. */
+  action: AuditAction;
   subjectKind?: string;
   subjectId?: string;
   rowCount?: number | null;

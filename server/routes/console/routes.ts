@@ -108,7 +108,7 @@ function withExports(app: typeof routes) {
       const user = requireUser(c.get('user'));
       const q = c.req.valid('query');
       const { township, villages, year, today } = await townshipScope(deps, assertTownship(user), q.year);
-      const ctx: ExportContext = { db: deps.db, townshipId: township.id, townshipName: township.name, villages, year, today, basePoints: township.basePoints };
+      const ctx: ExportContext = { db: deps.db, pii: deps.pii, townshipId: township.id, townshipName: township.name, villages, year, today, basePoints: township.basePoints };
       return exportResponse(deps, user.id, source, ctx, q.format ?? 'csv');
     });
   }

@@ -15,6 +15,7 @@ import { findHouseholdVillageId } from '../../repositories/scope-lookups';
 import { findTownshipOfVillage } from '../../repositories/villages';
 import { isShownIn } from '../../repositories/consents';
 import { recordAudit } from '../../repositories/audit';
+import type { AuditAction } from '../../../shared/domain/audit-actions';
 import { recordChanges } from '../../db/changes';
 import {
   addCreditEvent, findCreditRecordRow, findCreditRequest, findRound, gradeRulesOn, insertCreditRequest, listCreditKinds, listCreditRequests,
@@ -95,7 +96,7 @@ export const creditHouseholdRoutes = new Hono<AppEnv>()
     const villageId = await householdVillage(deps.db, householdId);
     const township = await findTownshipOfVillage(deps.db, villageId);
     const at = deps.now().toISOString();
-    const audit = (action: string, rowCount: number) => (trx: Parameters<typeof recordAudit>[0]) => recordAudit(trx, {
+    const audit = (action: AuditAction, rowCount: number) => (trx: Parameters<typeof recordAudit>[0]) => recordAudit(trx, {
       townshipId: township?.id ?? '', villageId, actorId: user.id, action, subjectKind: 'household', subjectId: householdId, rowCount, detail: { recipient }, at,
     });
     // Without the household's consent to bank sharing and to credit records (CONSENT_PLACES.bank_share)

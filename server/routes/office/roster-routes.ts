@@ -1,19 +1,23 @@
 // /api/township/villages/:villageId/…: the township office's roster work for one village of its
 // township (issue 11): roster imports (upload + dry run with progress, import, history with the
-// file and report), the roster export, and the printable honour board.
+// file and report), the roster export (a row source of server/exports/), and the printable honour board.
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../context';
 import { allow, TOWNSHIP_STAFF } from '../../access/rules';
 import { requireUser } from '../../access/guards';
 import { notFound } from '../../http/errors';
+import { heavyGate } from '../../http/rate-limit';
 import { jsonBody, queryParams } from '../../http/validate';
 import { findImport, findImportReport, listImports } from '../../repositories/roster-imports';
 import { findTownshipOfVillage, findVillage } from '../../repositories/villages';
 import { householdsShownIn } from '../../repositories/consents';
 import { boardCredits, boardHouseholds, boardTallies } from '../../repositories/township-office';
 import { applyImport, importFile, MAX_ROSTER_BYTES, startImport } from '../../roster/import';
-import { exportRoster } from '../../roster/export';
+import { rosterSource } from '../../exports/sources/roster';
+import { exportResponse } from '../../exports/respond';
+import { EXPORT_FORMATS } from '../../exports/types';
+import { chinaToday } from '../clock';
 import { buildHonourBoard } from '../../../shared/domain/honour-board';
 import { chinaYear } from '../clock';
 import { DEFAULT_BASE_POINTS } from '../../../shared/domain/points';
@@ -24,7 +28,7 @@ const uploadBody = z.object({
   contentBase64: z.string().min(4).max(Math.ceil(MAX_ROSTER_BYTES / 3) * 4 + 4).regex(/^[A-Za-z0-9+/]+=*$/),
 });
 const applyBody = z.object({ skipErrorRows: z.boolean().default(false) });
-const exportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('xlsx') });
+const exportQuery = z.object({ format: z.enum(EXPORT_FORMATS).default('xlsx') });
 const RULE = { roles: TOWNSHIP_STAFF, scope: 'village' } as const;
 
 async function townshipOf(c: { get(k: 'deps'): AppEnv['Variables']['deps'] }, villageId: string): Promise<string> {
@@ -76,14 +80,17 @@ export const rosterOfficeRoutes = new Hono<AppEnv>()
     const result = await applyImport(deps, imp, user.id, c.req.valid('json'));
     return c.json({ import: await findImport(deps.db, imp.villageId, imp.id), result }, 200);
   })
-  .get('/villages/:villageId/roster-export', allow(RULE), queryParams(exportQuery), async (c) => {
+  .get('/villages/:villageId/roster-export', allow(RULE), heavyGate, queryParams(exportQuery), async (c) => {
     const user = requireUser(c.get('user'));
     const deps = c.get('deps');
     const villageId = c.req.param('villageId');
-    const village = await findVillage(deps.db, villageId);
-    if (!village) throw notFound('村不存在或不在您的范围内');
-    const out = await exportRoster(deps, { townshipId: village.townshipId, villageId, villageName: village.name, userId: user.id }, c.req.valid('query').format);
-    return c.body(out.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': out.contentType, 'Content-Disposition': attachment(out.fileName), 'X-Row-Count': String(out.rows) });
+    const [village, township] = await Promise.all([findVillage(deps.db, villageId), findTownshipOfVillage(deps.db, villageId)]);
+    if (!village || !township) throw notFound('村不存在或不在您的范围内');
+    // One of the exports (server/exports/): streamed, audited as export.roster on the village.
+    return exportResponse(deps, user.id, rosterSource, {
+      db: deps.db, pii: deps.pii, townshipId: township.id, townshipName: township.name, villages: [village], year: chinaYear(deps.now()),
+      today: chinaToday(deps.now()), basePoints: township.basePoints ?? DEFAULT_BASE_POINTS,
+    }, c.req.valid('query').format);
   })
   .get('/villages/:villageId/honour-board', allow(RULE), async (c) => {
     const deps = c.get('deps');

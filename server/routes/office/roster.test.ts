@@ -3,6 +3,7 @@
 // the result in the phones' pull, the history with file and report, and the export's round trip.
 import iconv from 'iconv-lite';
 import * as XLSX from '@e965/xlsx';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../test/databases';
 import { createFixture, TEST_ID_NUMBER, type Fixture } from '../../test/fixtures';
@@ -11,6 +12,8 @@ import { decodeRows } from '../../../shared/protocol/tables';
 import { scopeOfVillage, type SyncResponse } from '../../../shared/protocol/sync';
 import { request as syncRequest } from '../../test/sync-fixture';
 import { pendingDryRuns } from './roster-routes';
+import { parseCsv } from '../../exports/parse-csv';
+import { libreofficeCsvs, LIBREOFFICE, SKIP_WITHOUT_LIBREOFFICE } from '../../test/libreoffice';
 
 const ID_1 = makeSyntheticIdNumber('370283', '19800101', 11);
 const ID_2 = makeSyntheticIdNumber('370283', '19820202', 22);
@@ -169,6 +172,20 @@ describe.each(await testDialects())('roster import on %s', (dialect) => {
     const audit = await fx.deps.db.selectFrom('audit_log').select(['row_count', 'detail']).where('action', '=', 'export.roster').execute();
     expect(audit.at(-1)).toMatchObject({ row_count: rows.length });
   });
+
+  it.skipIf(!LIBREOFFICE)(`the roster XLSX opens in LibreOffice and reads as the roster CSV, a frozen Chinese header first${SKIP_WITHOUT_LIBREOFFICE}`, async () => {
+    const get = async (format: string) => fx.request('township', 'GET', `/api/township/villages/${fx.ids.v1}/roster-export?format=${format}`);
+    const xlsxRes = await get('xlsx');
+    expect(xlsxRes.headers.get('content-disposition')).toContain(encodeURIComponent('东村名册-'));
+    const xlsx = new Uint8Array(await xlsxRes.arrayBuffer());
+    const csv = parseCsv(await (await get('csv')).text());
+    expect(csv[0]).toEqual(['户号', '村民小组', '姓名', '与户主关系', '身份证号', '联系电话', '出生日期', '状态', '行键']);
+    expect(csv.length).toBeGreaterThan(4);
+    expect(parseCsv(libreofficeCsvs({ roster: xlsx }).roster)).toEqual(csv);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(xlsx) as unknown as ArrayBuffer);
+    expect(wb.worksheets[0].views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+  }, 240_000);
 
   it('refuses a file that is not a roster, and another township\'s village is 404', async () => {
     const res = await fx.request('township', 'POST', base(), { fileName: 'a.pdf', contentBase64: b64(new Uint8Array([1, 2, 3])) });

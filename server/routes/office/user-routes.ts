@@ -13,6 +13,7 @@ import { AppError, conflict } from '../../http/errors';
 import { jsonBody, queryParams } from '../../http/validate';
 import { writeTransaction, type WriteTrx } from '../../db/transaction';
 import { recordAudit } from '../../repositories/audit';
+import type { AuditAction } from '../../../shared/domain/audit-actions';
 import { insertUser } from '../../repositories/users';
 import {
   countLiveSessions, listTownshipUsers, replaceUserVillages, revokeUserSessions, updateUserFields, usernameTaken, type OfficeUser,
@@ -46,7 +47,7 @@ const view = (u: OfficeUser, sessions: number) => ({
   phone: u.phone ? maskPhone(u.phone) : null, createdAt: u.createdAt, liveSessions: sessions,
 });
 
-async function audited(c: { get(k: 'deps'): AppEnv['Variables']['deps'] }, caller: SessionUser, action: string, subjectId: string, detail: Record<string, unknown>, fn: (trx: WriteTrx) => Promise<void>) {
+async function audited(c: { get(k: 'deps'): AppEnv['Variables']['deps'] }, caller: SessionUser, action: AuditAction, subjectId: string, detail: Record<string, unknown>, fn: (trx: WriteTrx) => Promise<void>) {
   const deps = c.get('deps');
   await writeTransaction(deps, async (trx) => {
     await fn(trx);

@@ -12,6 +12,8 @@ import { closePeriod, expectStatus, fundVillage, makeRound } from '../../test/pa
 import { writeTransaction } from '../../db/transaction';
 import { balanceOf, postTransfer } from '../../repositories/ledger';
 import { recordConsent } from '../../repositories/consents';
+import { parseCsv } from '../../exports/parse-csv';
+import { libreofficeCsvs, LIBREOFFICE, SKIP_WITHOUT_LIBREOFFICE } from '../../test/libreoffice';
 
 const DAY = 86_400_000;
 const AMOUNTS = { 5: 20000, 4: 10000, 3: 5000, 2: 0, 1: 0 };
@@ -191,11 +193,16 @@ describe.each(await testDialects())('cash incentives on %s', (dialect) => {
     const v1Lines = lines.slice(1).filter((l) => l.includes('2025-Q1') && l.includes('已发放'));
     expect(v1Lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.slice(1).some((l) => l.includes('已退回') && l.includes('户主退回'))).toBe(true);
-    // The audit row is written once the export has been streamed: wait for it.
+    // The export is audited once its last row is written (after the answer's last byte): wait for it.
     const readAudit = () => fx.deps.db.selectFrom('audit_log').select(['action', 'row_count']).where('action', '=', 'export.payouts').execute();
     let audit = await readAudit();
     for (let i = 0; i < 100 && audit.length === 0; i++) audit = await new Promise((r) => setTimeout(r, 20)).then(readAudit);
     expect(audit).toEqual([{ action: 'export.payouts', row_count: lines.length - 1 }]);
+    // Its XLSX opens in LibreOffice and reads as the CSV (the other exports: console.test.ts).
+    if (LIBREOFFICE) {
+      const xlsx = new Uint8Array(await (await fx.request('township', 'GET', '/api/township/exports/payouts?year=2025&format=xlsx')).arrayBuffer());
+      expect(parseCsv(libreofficeCsvs({ payouts: xlsx }).payouts)).toEqual(parseCsv(lines.join('\r\n')));
+    } else console.warn(`payouts XLSX not opened in LibreOffice${SKIP_WITHOUT_LIBREOFFICE}`);
   });
 
   it('never cashes points: the ledger refuses a transfer from points to money, and no payout transfer carries points', async () => {
