@@ -15,7 +15,7 @@ export const AUDIT_ACTIONS = [
   'consent.change',
   'correction.request', 'correction.done', 'correction.refused',
   'resident.pin_set', 'resident.pin_reset', 'resident.qr_issue', 'resident.qr_revoke',
-  'payout.budget', 'payout.topup', 'payout.round', 'payout.post', 'payout.village_approve', 'payout.township_approve', 'payout.pay', 'payout.return',
+  'payout.budget', 'payout.topup', 'payout.round', 'payout.post', 'payout.village_approve', 'payout.township_approve', 'payout.pay', 'payout.pay_later', 'payout.return', 'payout.release',
   'credit.kind_saved', 'credit.grade_rules_saved', 'credit.perk_saved', 'credit.sample_drawn', 'credit.bank_share', 'credit.bank_share_refused',
   'credit.negative_purged',
   'shop.item.create', 'shop.stock.receive', 'shop.stock.write_off', 'shop.handover',
