@@ -19,6 +19,7 @@ import * as m0016 from './0016_residents';
 import * as m0018 from './0018_township_office';
 import * as m0019 from './0019_retention';
 import * as m0017 from './0017_console';
+import * as m0024 from './0024_village_figures';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0018_township_office': m0018,
   '0019_retention': m0019,
   '0017_console': m0017,
+  '0024_village_figures': m0024,
 };
