@@ -31,7 +31,19 @@ const COLLECTORS = ['collector1', 'collector2'];
 
 interface World { householdsByCollector: Map<string, string[]>; catalogVersionId: string; indicatorCode: string; points: number }
 
-function request(agent: http.Agent, url: string, method: string, body: string | null, cookie: string | null): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+/**
+ * One HTTP request. A kept-alive socket that the server closed as idle (keepAliveTimeout) just as
+ * the request went out fails with ECONNRESET on a reused socket: retried once on a new one, as
+ * browsers do (and a sync push may be repeated: its items are idempotent by id).
+ */
+function request(agent: http.Agent, url: string, method: string, body: string | null, cookie: string | null, retried = false): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+  return requestOnce(agent, url, method, body, cookie).catch((err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    if (!retried && err.code === 'ECONNRESET' && err.reusedSocket) return request(agent, url, method, body, cookie, true);
+    throw err;
+  });
+}
+
+function requestOnce(agent: http.Agent, url: string, method: string, body: string | null, cookie: string | null): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = {};
     if (body !== null) headers['content-type'] = 'application/json';
@@ -42,7 +54,7 @@ function request(agent: http.Agent, url: string, method: string, body: string | 
       res.on('end', () => resolve({ status: res.statusCode!, text: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
       res.on('error', reject);
     });
-    req.on('error', reject);
+    req.on('error', (err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => { err.reusedSocket = req.reusedSocket; reject(err); });
     if (body !== null) req.write(body);
     req.end();
   });
@@ -191,6 +203,7 @@ async function main() {
   // The first process migrates and seeds the demo; the others start on the same database after it.
   const procs = [await startServerProcess({ port: await freePort(), env, timeoutMs: 180_000 })];
   for (let i = 1; i < PROCESSES; i++) procs.push(await startServerProcess({ port: await freePort(), env, timeoutMs: 180_000 }));
+  (globalThis as { __procs?: ServerProcess[] }).__procs = procs;
   const results: RunResult[] = [];
   try {
     const world = await loadWorld(dataDir);
@@ -219,5 +232,6 @@ async function main() {
 
 main().catch((err) => {
   console.error(err);
+  for (const p of (globalThis as { __procs?: ServerProcess[] }).__procs ?? []) console.error(p.output().slice(-6000));
   process.exit(1);
 });

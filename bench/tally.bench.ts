@@ -23,6 +23,7 @@ const DIR = process.env.BENCH_TALLY_DIR ?? path.join(REPO_ROOT, 'data', VILLAGES
 const PASSWORD = 'cunxin-scale';
 const RUNS = Number(process.env.BENCH_TALLY_RUNS ?? 60);
 const WARMUP = 5;
+const MAIN_TIMEOUT_S = Number(process.env.BENCH_TALLY_MAIN_TIMEOUT_S ?? 0);
 const TARGETS = { rankingP95: 50, householdsP95: 50, householdP95: 50, queueP95: 100 };
 
 const log = (line: string) => console.log(line);
@@ -54,8 +55,9 @@ async function prepare() {
   const migrateMs = performance.now() - t0;
   const deps = { db: database.db, dialect: database.dialect, now: () => new Date() };
   const t1 = performance.now();
-  const handle = startTallyCatchUp(deps, { onVillage: (n) => { if (n % 100 === 0) log(`  catch-up: ${n} villages rebuilt`); } });
-  const rebuilt = await handle.done;
+  // BENCH_TALLY_CATCHUP=0 leaves the catch-up to finish later (the township measured must be rebuilt).
+  const rebuilt = process.env.BENCH_TALLY_CATCHUP === '0' ? 0
+    : await startTallyCatchUp(deps, { onVillage: (n) => { if (n % 100 === 0) log(`  catch-up: ${n} villages rebuilt`); } }).done;
   const catchUpS = (performance.now() - t1) / 1000;
   const township = await database.db.selectFrom('townships').select(['id', 'code']).orderBy('code').executeTakeFirstOrThrow();
   const villages = await database.db.selectFrom('villages').select(['id', 'code']).where('township_id', '=', township.id).orderBy('code').execute();
@@ -82,11 +84,17 @@ async function startMainCold(township: string, committee: string, villageId: str
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server/main.ts')], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   try {
-    const url = await new Promise<string>((resolve, reject) => {
+    const url = await new Promise<string | null>((resolve, reject) => {
       child.stdout!.on('data', (c: Buffer) => { out += c.toString(); const m = /"urls":\["(http:\/\/[^"]+)"/.exec(out); if (m) resolve(m[1]); });
       child.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
       child.on('exit', (code) => reject(new Error(`server exited (${code}):\n${out}`)));
+      // BENCH_TALLY_MAIN_TIMEOUT_S: give up waiting (reported as not answering within it).
+      if (MAIN_TIMEOUT_S > 0) setTimeout(() => resolve(null), MAIN_TIMEOUT_S * 1000);
     });
+    if (url === null) {
+      log(`npm start did not answer within ${MAIN_TIMEOUT_S} s; last output:\n${out.slice(-1500)}`);
+      return { answerMs: -1, rankingMs: -1, queueMs: -1 };
+    }
     const answerMs = performance.now() - t0;
     const t = await login(url, township, PASSWORD);
     const t1 = performance.now();
@@ -99,9 +107,14 @@ async function startMainCold(township: string, committee: string, villageId: str
     await q.arrayBuffer();
     return { answerMs, rankingMs: r.status === 200 ? rankingMs : -1, queueMs: q.status === 200 ? performance.now() - t2 : -1 };
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      // A main thread that never yields does not handle SIGTERM either.
+      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
   }
 }
 

@@ -20,6 +20,7 @@ import * as m0018 from './0018_township_office';
 import * as m0019 from './0019_retention';
 import * as m0017 from './0017_console';
 import * as m0020 from './0020_credit_evidence';
+import * as m0024 from './0024_village_figures';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -41,4 +42,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0019_retention': m0019,
   '0017_console': m0017,
   '0020_credit_evidence': m0020,
+  '0024_village_figures': m0024,
 };

@@ -10,6 +10,8 @@ import { capturingDb, checkPlans, planRequests } from './query-plans';
 import { settleAllDue } from '../routes/notices/settle';
 import { anonymiseOldDeductions } from '../jobs/retention';
 import { runTallyRound } from '../tallies/jobs';
+import { writeTransaction } from './transaction';
+import { applyHouseholdsAdded, applyTallyDelta, fillVillageFigures, listVillagesWithoutFigures } from '../repositories/tallies';
 
 describe('query plans of the village, notice and household paths (SQLite)', () => {
   let fx: Fixture;
@@ -42,6 +44,17 @@ describe('query plans of the village, notice and household paths (SQLite)', () =
     await anonymiseOldDeductions(deps, fx.deps.now());
     cap.label.current = 'job tally-round';
     await runTallyRound(deps, fx.deps.now());
+    // The tally writer: a delta and the village's figures recomputed from its household tallies,
+    // a new household, and the catch-up's figures step.
+    cap.label.current = 'tally writer';
+    const at = fx.deps.now().toISOString();
+    await writeTransaction(deps, async (trx) => {
+      await applyTallyDelta(trx, [{ entry: { id: 'plan', villageId: fx.ids.v1, householdId: fx.ids.h1, points: 3, occurredOn: at.slice(0, 10), createdAt: at }, from: null, to: 'submitted', at }]);
+      await applyHouseholdsAdded(trx, [fx.ids.v1]);
+      await fillVillageFigures(trx, fx.ids.v1);
+      await listVillagesWithoutFigures(trx, 50);
+      throw new Error('rolled back');
+    }).catch((err: Error) => { if (err.message !== 'rolled back') throw err; });
 
     const { plans, problems } = await checkPlans(fx.deps.db, cap.queries);
     if (process.env.PLANS_PRINT) for (const p of plans) console.log(`${p.during}\n  ${p.sql}\n  → ${p.plan.join(' | ')}`);

@@ -105,6 +105,10 @@ export interface TallyVillageTable {
   points_issued: Counter; deduction_points: Counter; live_entries: Counter; effective_entries: Counter;
   participating_households: Counter; awaiting_review: Counter; awaiting_created_days: Counter;
   publicized_entries: Counter; publicized_on_time: Counter; objected_entries: Counter;
+  /** Ranking figures (migration 0024), recomputed by the tally writer; NULL base = not computed yet. */
+  figures_base: number | null; households: number | null; median_standing: number | null;
+  stars1_households: number | null; stars2_households: number | null; stars3_households: number | null;
+  stars4_households: number | null; stars5_households: number | null;
 }
 export interface TallyVillageMonthTable {
   village_id: string; month: string; points_issued: Counter; deduction_points: Counter; live_entries: Counter; effective_entries: Counter;

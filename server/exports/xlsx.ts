@@ -23,9 +23,17 @@ export function xlsxSheet(stream: Writable, title: string, columns: readonly Exp
   }));
   ws.getRow(1).font = { bold: true };
   ws.getRow(1).commit();
+  // One style object per column, shared by its cells: exceljs gives every cell a copy of its
+  // column's style and then serialises each copy to find its style id, unless it has seen that very
+  // object before (a WeakMap). Sharing the object makes that a lookup (half the export's CPU).
+  const styles = columns.map((c) => ({ numFmt: NUM_FMT[c.type] }));
   return {
     add(rows) {
-      for (const row of rows) ws.addRow(columns.map((c, i) => cellValue(c.type, row[i] ?? null))).commit();
+      for (const row of rows) {
+        const r = ws.addRow(columns.map((c, i) => cellValue(c.type, row[i] ?? null)));
+        r.eachCell((cell, col) => { cell.style = styles[col - 1]; });
+        r.commit();
+      }
     },
     async finish() {
       ws.commit();

@@ -9,13 +9,22 @@
 //
 // Locking (PostgreSQL): a delta locks its villages' rows first (the same row the village's change
 // counter, server/db/changes.ts, locks), and so does a recomputation, so the two never interleave.
+//
+// Ranking figures (migration 0024): a village's median standing and its households per star
+// level are not sums, so no delta can keep them. Whenever a village's household tallies of a year
+// change (applyTallyDelta, a recomputation) or the village gains a household (applyHouseholdsAdded),
+// the writer recomputes that village's figures from its household tallies, in the same
+// transaction and under the same lock: one village's few hundred rows, read through
+// tally_households' (village_id, year) index, never the ledger. The township's ranking then reads
+// one row per village.
 import { sql, type RawBuilder } from 'kysely';
 import type { Queryable } from './queryable';
 import { supportsRowLocks } from './locks';
 import type { EntryState } from '../../shared/domain/entry-state';
 import {
-  contributionDelta, eventCounts, type Contribution, type EventCounts, type TallyEntry,
+  contributionDelta, eventCounts, standingWithStars, type Contribution, type EventCounts, type TallyEntry,
 } from '../../shared/domain/tally';
+import { villageFigures, type VillageFigures } from '../../shared/domain/ranking';
 
 export interface TallyChange {
   entry: TallyEntry;
@@ -83,6 +92,10 @@ export async function lockVillagesForTally(trx: Queryable, villageIds: readonly 
  * Changes of one entry may be passed in order (null → submitted → withdrawn); they add up.
  */
 export async function applyTallyDelta(trx: Queryable, changes: readonly TallyChange[]): Promise<void> {
+  await applyDelta(trx, changes, true);
+}
+
+async function applyDelta(trx: Queryable, changes: readonly TallyChange[], withFigures: boolean): Promise<void> {
   const households = new Map<string, HouseholdCounters & { villageId: string }>();
   const villages = new Map<string, VillageCounters>();
   const months = new Map<string, MonthCounters & { villageId: string; month: string }>();
@@ -181,6 +194,92 @@ export async function applyTallyDelta(trx: Queryable, changes: readonly TallyCha
       ])))
       .execute();
   }
+
+  if (!withFigures) return;
+  const years = new Map<string, Set<number>>();
+  for (const key of [...villages.keys(), ...hhRows.map(([k]) => `${households.get(k)!.villageId}|${k.split('|')[1]}`)]) {
+    const [villageId, year] = key.split('|');
+    const set = years.get(villageId);
+    if (set) set.add(Number(year)); else years.set(villageId, new Set([Number(year)]));
+  }
+  for (const [villageId, ys] of years) await refreshFigures(trx, villageId, [...ys]);
+}
+
+// ---- ranking figures ------------------------------------------------------------------------
+
+/**
+ * The village gained households (a roster import, a phone's new household): every year's figures
+ * count its households, so all of them are recomputed. In the caller's write transaction.
+ */
+export async function applyHouseholdsAdded(trx: Queryable, villageIds: readonly string[]): Promise<void> {
+  const ids = [...new Set(villageIds)].sort();
+  await lockVillagesForTally(trx, ids);
+  for (const id of ids) await refreshFigures(trx, id, null);
+}
+
+/**
+ * Recomputes the figures of the village's kept rows of those years (null: every year it has a row
+ * for) from its household tallies, its live households and its township's base standing. A year
+ * without a village row is left alone: readers compute its figures themselves.
+ */
+async function refreshFigures(trx: Queryable, villageId: string, years: readonly number[] | null): Promise<void> {
+  const rowsOf = trx.selectFrom('tally_villages').select('year').where('village_id', '=', villageId);
+  const wanted = years ?? (await rowsOf.execute()).map((r) => Number(r.year));
+  if (wanted.length === 0) return;
+  const village = await trx.selectFrom('villages').innerJoin('townships', 'townships.id', 'villages.township_id')
+    .select('townships.base_points').where('villages.id', '=', villageId).executeTakeFirst();
+  if (!village) return;
+  const base = Number(village.base_points);
+  const households = (await countHouseholdsByVillage(trx, [villageId])).get(villageId) ?? 0;
+  const figures = computeFigures(base, households, await listHouseholdCounters(trx, villageId, wanted));
+  for (const year of wanted) {
+    const f = figures.get(year) ?? villageFigures(base, households, []);
+    await trx.updateTable('tally_villages').set(figureColumns(base, f))
+      .where('village_id', '=', villageId).where('year', '=', year).execute();
+  }
+}
+
+function figureColumns(base: number, f: VillageFigures) {
+  return {
+    figures_base: base, households: f.households, median_standing: f.medianStanding,
+    stars1_households: f.stars[0], stars2_households: f.stars[1], stars3_households: f.stars[2],
+    stars4_households: f.stars[3], stars5_households: f.stars[4],
+  };
+}
+
+interface HouseholdCountersOfYear { year: number; effectivePoints: number; bigDeductions: number; pendingPoints: number }
+
+/** The household tallies of one village in those years (through tally_households_village). */
+async function listHouseholdCounters(db: Queryable, villageId: string, years: readonly number[]): Promise<HouseholdCountersOfYear[]> {
+  const rows = await db.selectFrom('tally_households')
+    .select(['year', 'effective_points', 'big_deductions', 'pending_points'])
+    .where('village_id', '=', villageId).where('year', 'in', [...years])
+    .execute();
+  return rows.map((r) => ({ year: Number(r.year), effectivePoints: Number(r.effective_points), bigDeductions: Number(r.big_deductions), pendingPoints: Number(r.pending_points) }));
+}
+
+/** Figures per year, without the deductions that dropped out (those only change past years: readers of such a year compute their own). */
+function computeFigures(base: number, households: number, rows: readonly HouseholdCountersOfYear[]): Map<number, VillageFigures> {
+  const byYear = new Map<number, { standing: number; stars: 1 | 2 | 3 | 4 | 5 }[]>();
+  for (const r of rows) {
+    const s = standingWithStars(base, r, null);
+    const list = byYear.get(r.year);
+    if (list) list.push(s); else byYear.set(r.year, [s]);
+  }
+  return new Map([...byYear].map(([year, own]) => [year, villageFigures(base, households, own)]));
+}
+
+/** Villages with kept rows whose figures were never computed (rows from before migration 0024), a page at a time. */
+export async function listVillagesWithoutFigures(db: Queryable, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('tally_villages').select('village_id').distinct()
+    .where('figures_base', 'is', null).orderBy('village_id').limit(limit).execute();
+  return rows.map((r) => r.village_id);
+}
+
+/** Computes the figures of every kept row of the village (the catch-up), under the village's tally lock. */
+export async function fillVillageFigures(trx: Queryable, villageId: string): Promise<void> {
+  await lockVillagesForTally(trx, [villageId]);
+  await refreshFigures(trx, villageId, null);
 }
 
 export interface TallyFacts extends TallyEntry { state: EntryState; updatedAt: string }
@@ -254,7 +353,7 @@ export async function recomputeVillageTallies(trx: Queryable, villageId: string,
       counts.set(key, cur);
     }
   }
-  await applyTallyDelta(trx, changes);
+  await applyDelta(trx, changes, false);
   for (const [year, ev] of counts) {
     if (!nonZero(ev)) continue;
     await trx.insertInto('tally_villages')
@@ -264,6 +363,7 @@ export async function recomputeVillageTallies(trx: Queryable, villageId: string,
       ])))
       .execute();
   }
+  await refreshFigures(trx, villageId, null);
   await trx.insertInto('tally_rebuilt').values({ village_id: villageId, rebuilt_at: at })
     .onConflict((oc) => oc.column('village_id').doUpdateSet({ rebuilt_at: at })).execute();
 }
@@ -356,6 +456,8 @@ export interface VillageTallyRow {
   villageId: string; pointsIssued: number; deductionPoints: number; liveEntries: number; effectiveEntries: number;
   participatingHouseholds: number; awaitingReview: number; awaitingCreatedDays: number;
   publicizedEntries: number; publicizedOnTime: number; objectedEntries: number;
+  /** The kept ranking figures and the base standing they were computed with; null when not computed yet. */
+  figures: (VillageFigures & { base: number }) | null;
 }
 
 export async function listVillageTallies(db: Queryable, villageIds: readonly string[], year: number): Promise<Map<string, VillageTallyRow>> {
@@ -368,6 +470,10 @@ export async function listVillageTallies(db: Queryable, villageIds: readonly str
         effectiveEntries: r.effective_entries, participatingHouseholds: r.participating_households, awaitingReview: r.awaiting_review,
         awaitingCreatedDays: r.awaiting_created_days, publicizedEntries: r.publicized_entries, publicizedOnTime: r.publicized_on_time,
         objectedEntries: r.objected_entries,
+        figures: r.figures_base === null || r.households === null ? null : {
+          base: Number(r.figures_base), households: Number(r.households), medianStanding: r.median_standing === null ? null : Number(r.median_standing),
+          stars: [Number(r.stars1_households), Number(r.stars2_households), Number(r.stars3_households), Number(r.stars4_households), Number(r.stars5_households)],
+        },
       });
     }
   }

@@ -11,6 +11,7 @@ import { recordChanges } from '../db/changes';
 import { recordAudit } from '../repositories/audit';
 import * as repo from '../repositories/roster-imports';
 import { insertHousehold, insertPerson } from '../repositories/roster';
+import { applyHouseholdsAdded } from '../repositories/tallies';
 import { updateHouseholdFields } from '../repositories/household-writes';
 import { setFieldVersions } from '../repositories/field-versions';
 import { decryptIdNumber, encryptIdNumber, hashIdNumber, protectIdNumber } from '../security/pii';
@@ -185,6 +186,8 @@ async function writePlan(trx: WriteTrx, deps: ImportDeps, villageId: string, pla
     await setFieldVersions(trx, 'person', p.personId, merged, version);
     changedPersons.push(p.personId);
   }
+  // The village's ranking figures count its households (new ones stand at the base).
+  if (plan.households.some((h) => h.householdId === null)) await applyHouseholdsAdded(trx, [villageId]);
   // Phones pull the households first, then their members (a removed person comes as a tombstone).
   await recordChanges(trx, scopeOfVillage(villageId), 'household', changedHouseholds);
   await recordChanges(trx, scopeOfVillage(villageId), 'person', changedPersons);

@@ -4,7 +4,7 @@
 // points.ts, stars.ts), so stars and ranks agree with the phone's offline preview.
 import type { Queryable } from '../repositories/queryable';
 import { listExpiredDeductions, listHouseholdTallies } from '../repositories/tallies';
-import { deductionCutoff, BIG_DEDUCTION, standingFromTally } from '../../shared/domain/tally';
+import { deductionCutoff, standingWithStars } from '../../shared/domain/tally';
 import { starLevel, type StarLevel } from '../../shared/domain/stars';
 
 export interface HouseholdStanding {
@@ -29,10 +29,9 @@ export async function tallyStandings(db: Queryable, villageIds: readonly string[
   ]);
   const out = new Map<string, HouseholdStanding>();
   for (const r of rows) {
-    const s = standingFromTally(base, r, expired.get(r.householdId) ?? null);
+    const s = standingWithStars(base, r, expired.get(r.householdId) ?? null);
     out.set(r.householdId, {
-      standing: s.standing, pending: s.pending, projected: s.projected,
-      stars: starLevel(s.standing, s.blocksFive ? BIG_DEDUCTION + 1 : 0),
+      standing: s.standing, pending: s.pending, projected: s.projected, stars: s.stars,
       entryCount: r.liveEntries, participates: r.participatingEntries > 0, villageId: r.villageId,
     });
   }

@@ -12,6 +12,7 @@ import { conflictItem, forbiddenItem, rejected } from './outcome';
 import type { Applied, ApplyContext } from './apply-context';
 import { applyFieldEdit, normalizeOptionalPhone, type EditableEntity } from './apply-field-edit';
 import * as repo from '../repositories/roster';
+import { applyHouseholdsAdded } from '../repositories/tallies';
 import type { PreparedId } from './sealed-id';
 
 const HOUSEHOLD_OUT_OF_SCOPE = '该户不存在或不在您负责的村';
@@ -76,6 +77,8 @@ export async function applyHouseholdCreate(ctx: ApplyContext, p: HouseholdCreate
   const taken = await repo.householdNoTaken(trx, p.villageId, proposed);
   const householdNo = taken ? nextFreeHouseholdNo(await repo.householdNosOf(trx, p.villageId), proposed) : proposed;
   await repo.insertHousehold(trx, { id: p.householdId, villageId: p.villageId, householdNo, groupNo: p.groupNo, headName, phone, now: ctx.nowIso });
+  // The village's ranking figures count its households (a new one stands at the base).
+  await applyHouseholdsAdded(trx, [p.villageId]);
   ctx.logChange(scopeOfVillage(p.villageId), 'household', p.householdId);
   ctx.afterItem(() => ctx.cache.forget('household', p.householdId));
   const outcome = taken

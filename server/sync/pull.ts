@@ -15,13 +15,17 @@
 // 'submitted'; echoing it would only cost bytes on a slow network and the server's time. Only
 // the change number the push itself allocated is left out: if anyone changed the entry again
 // since, its newer change has a newer number and is sent as usual.
+//
+// Rows of recent changes come from memory when another phone's pull just read them for the same
+// change number (./pull-cache.ts: never older than the change asked for).
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
 import type { PulledEntity, RowTable, ScopeChanges } from '../../shared/protocol/sync';
 import { encodeRows, type PulledDtos } from '../../shared/protocol/tables';
 import { listChangesAfter, type ChangeRow } from '../repositories/changes-page';
-import { loadPulledRows } from '../repositories/pulled-rows';
+import { loadPulledRows, type PulledRow } from '../repositories/pulled-rows';
 import type { OwnRows } from './push';
+import { pulledRowCacheOf, type PulledRowCache } from './pull-cache';
 
 export interface PullResult { changes: ScopeChanges[]; hasMore: boolean }
 
@@ -35,6 +39,7 @@ export async function pullChanges(
   cursors: Readonly<Record<string, number>>,
   limit: number,
   ownRows: OwnRows = new Map(),
+  cache: PulledRowCache = pulledRowCacheOf(db),
 ): Promise<PullResult> {
   let budget = limit;
   const changes: ScopeChanges[] = [];
@@ -47,7 +52,7 @@ export async function pullChanges(
     const own = ownRows.get(scope);
     const toSend = own ? page.filter((ch) => own.get(`${ch.entity} ${ch.entityId}`) !== ch.seq) : page;
     changes.push({
-      ...(await buildPage(db, scope, toSend)),
+      ...(await buildPage(db, cache, scope, toSend)),
       cursor: page.length > 0 ? page[page.length - 1].seq : after,
       hasMore: rows.length > page.length,
     });
@@ -55,7 +60,7 @@ export async function pullChanges(
   return { changes, hasMore: changes.some((c) => c.hasMore) };
 }
 
-async function buildPage(db: Kysely<Database>, scope: string, page: ChangeRow[]): Promise<Pick<ScopeChanges, 'scope' | 'tables' | 'deleted'>> {
+async function buildPage(db: Kysely<Database>, cache: PulledRowCache, scope: string, page: ChangeRow[]): Promise<Pick<ScopeChanges, 'scope' | 'tables' | 'deleted'>> {
   const byEntity = new Map<PulledEntity, ChangeRow[]>();
   for (const ch of page) {
     const list = byEntity.get(ch.entity) ?? [];
@@ -65,10 +70,21 @@ async function buildPage(db: Kysely<Database>, scope: string, page: ChangeRow[])
   const tables: Partial<Record<PulledEntity, RowTable>> = {};
   const deleted: ScopeChanges['deleted'] = [];
   for (const [entity, list] of byEntity) {
-    const live = await loadPulledRows(db, entity, list.filter((c) => c.op === 'upsert').map((c) => c.entityId));
+    const cached = new Map<number, PulledRow<PulledEntity>>();
+    const toRead: ChangeRow[] = [];
+    for (const ch of list) {
+      if (ch.op !== 'upsert') continue;
+      const row = cache.get(scope, ch.seq, entity, ch.entityId);
+      if (row) cached.set(ch.seq, row); else toRead.push(ch);
+    }
+    const live = await loadPulledRows(db, entity, toRead.map((c) => c.entityId));
+    for (const ch of toRead) {
+      const row = live.get(ch.entityId);
+      if (row) cache.set(scope, ch.seq, entity, ch.entityId, row);
+    }
     const dtos: PulledDtos[PulledEntity][] = [];
     for (const ch of list) {
-      const row = live.get(ch.entityId);
+      const row = cached.get(ch.seq) ?? live.get(ch.entityId);
       if (ch.op === 'delete' || !row) {
         // Deleted, or gone since it was logged (soft delete without a tombstone): the phone must drop it.
         deleted.push({ entity, id: ch.entityId });

@@ -43,6 +43,15 @@ describe.each(await testDialects())('roster edits on %s', (dialect) => {
   });
   const personRow = (id: string) => t.db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
 
+  it("a new household joins its village's kept ranking figures at the base standing, in the same push", async () => {
+    const { json } = await postSync(app, 'collector', request([entryCreate(w), householdCreate()]));
+    expect(json.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    const live = await t.db.selectFrom('households').select((eb) => eb.fn.countAll<number>().as('n')).where('village_id', '=', w.v1).where('deleted', '=', 0).executeTakeFirstOrThrow();
+    const kept = await t.db.selectFrom('tally_villages').selectAll().where('village_id', '=', w.v1).where('year', '=', 2025).executeTakeFirstOrThrow();
+    expect(Number(kept.households)).toBe(Number(live.n));
+    expect(Number(kept.figures_base)).toBe(100);
+  });
+
   it('creates a household with its head, the pull carries both, and the ID number is stored only protected', async () => {
     const idNumber = makeSyntheticIdNumber('370283', '19800101', 123);
     const h = householdCreate();

@@ -2,6 +2,9 @@
 // written through the product's own writers (the sync push's DirectWrites and BufferedWrites,
 // transitionEntries for review, notices, objections, settlement, reversal), then every village's
 // kept rows are compared with what recomputeVillageTallies rebuilds. On SQLite and PostgreSQL.
+// Households join the villages along the way (the product's household writer), and each village's
+// kept ranking figures (median standing, households per star level: migration 0024) are compared
+// both with the rebuild and with the figures the ranking computes from the household tallies.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { uuidv7 } from 'uuidv7';
@@ -10,7 +13,9 @@ import { createFixture, type Fixture } from '../test/fixtures';
 import { writeTransaction } from '../db/transaction';
 import { BufferedWrites, DirectWrites } from '../sync/entry-writes';
 import { transitionEntries } from '../repositories/entry-events';
-import { dumpVillageTallies, recomputeVillageTallies } from '../repositories/tallies';
+import { dumpVillageTallies, listVillageTallies, recomputeVillageTallies } from '../repositories/tallies';
+import { listVillagesByIds } from '../repositories/villages';
+import { computeVillageFigures, townshipRanking } from '../routes/ranking/rates';
 import type { EntryState } from '../../shared/domain/entry-state';
 import type { NewEntry } from '../repositories/entry-ingest';
 import { ENTRY_TRANSITIONS } from '../../shared/domain/entry-transitions';
@@ -18,7 +23,8 @@ import { ENTRY_TRANSITIONS } from '../../shared/domain/entry-transitions';
 type Cmd =
   | { kind: 'create'; household: number; points: number; day: number; buffered: boolean; alsoWithdraw: boolean }
   | { kind: 'move'; pick: number; from: EntryState; to: EntryState }
-  | { kind: 'advance'; days: number };
+  | { kind: 'advance'; days: number }
+  | { kind: 'household'; village: number };
 
 /** The life cycle's transitions (domain.md), as the routes make them. */
 const MOVES: [EntryState, EntryState][] = [
@@ -29,16 +35,19 @@ const MOVES: [EntryState, EntryState][] = [
 
 const cmdArb: fc.Arbitrary<Cmd> = fc.oneof(
   { arbitrary: fc.record({
-    kind: fc.constant('create' as const), household: fc.nat(3), points: fc.integer({ min: -30, max: 12 }).filter((p) => p !== 0),
+    kind: fc.constant('create' as const), household: fc.nat(40), points: fc.integer({ min: -30, max: 12 }).filter((p) => p !== 0),
     day: fc.nat(500), buffered: fc.boolean(), alsoWithdraw: fc.boolean(),
   }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(1000), from: fc.constant('submitted' as EntryState), to: fc.constant('approved' as EntryState) })
     .chain((c) => fc.constantFrom(...MOVES).map(([from, to]) => ({ ...c, from, to }))), weight: 5 },
   { arbitrary: fc.record({ kind: fc.constant('advance' as const), days: fc.integer({ min: 1, max: 20 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant('household' as const), village: fc.nat(2) }), weight: 1 },
 );
 
+/** A village's ranking figures describe its households, not its year's entries: they do not make a row count. */
+const FIGURES = new Set(['figures_base', 'households', 'median_standing', 'stars1_households', 'stars2_households', 'stars3_households', 'stars4_households', 'stars5_households']);
 const nonZeroRows = (rows: Record<string, unknown>[]) =>
-  rows.filter((r) => Object.entries(r).some(([k, v]) => typeof v === 'number' && k !== 'year' && v !== 0))
+  rows.filter((r) => Object.entries(r).some(([k, v]) => typeof v === 'number' && k !== 'year' && !FIGURES.has(k) && v !== 0))
     .map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v])));
 
 describe.each(await testDialects())('kept tallies on %s', (dialect) => {
@@ -58,8 +67,13 @@ describe.each(await testDialects())('kept tallies on %s', (dialect) => {
     for (const c of cmds) {
       const at = fx.deps.now().toISOString();
       if (c.kind === 'advance') { fx.clock.advance(c.days * 86_400_000); continue; }
+      if (c.kind === 'household') {
+        const villageId = [fx.ids.v1, fx.ids.v2, fx.ids.v3][c.village];
+        households.push({ id: await fx.addHousehold(villageId, String(100 + households.length)), villageId });
+        continue;
+      }
       if (c.kind === 'create') {
-        const h = households[c.household];
+        const h = households[c.household % households.length];
         const occurredOn = new Date(Date.UTC(2024, 6, 1) + c.day * 86_400_000).toISOString().slice(0, 10);
         const e: NewEntry = {
           id: uuidv7(), villageId: h.villageId, householdId: h.id, personId: null, catalogVersionId: h.villageId === fx.ids.v3 ? fx.ids.cv2 : fx.ids.cv1,
@@ -102,6 +116,28 @@ describe.each(await testDialects())('kept tallies on %s', (dialect) => {
       for (const k of ['households', 'villages', 'months', 'deductions'] as const) {
         expect(nonZeroRows(kept[k] as Record<string, unknown>[]), `${k} of ${v}`).toEqual(nonZeroRows(rebuilt[k] as Record<string, unknown>[]));
       }
+    }
+    // The kept figures are those the ranking would compute from the household tallies: per year,
+    // seen from the year's first day (no deduction has dropped out yet) …
+    const t1Villages = [fx.ids.v1, fx.ids.v2];
+    for (const year of [2024, 2025, 2026]) {
+      const kept = await listVillageTallies(fx.deps.db, [...t1Villages, fx.ids.v3], year);
+      const computed = await computeVillageFigures(fx.deps.db, [...t1Villages, fx.ids.v3], year, 100, `${year}-01-01`);
+      for (const [id, t] of kept) {
+        expect(t.figures, `figures of ${id} in ${year}`).not.toBeNull();
+        const { base, ...figures } = t.figures!;
+        expect(base).toBe(100);
+        expect(figures, `figures of ${id} in ${year}`).toEqual(computed.get(id));
+      }
+    }
+    // … and the township's ranking reads the same from kept figures as from household tallies.
+    const villages = await listVillagesByIds(fx.deps.db, t1Villages);
+    const today = fx.deps.now().toISOString().slice(0, 10);
+    for (const year of [2024, 2025, 2026]) {
+      const input = { villages, year, base: 100, today, metric: 'median' as const };
+      const fast = await townshipRanking(fx.deps.db, input);
+      const slow = await townshipRanking(fx.deps.db, { ...input, keptFigures: false });
+      expect({ ranked: fast.ranked, unranked: fast.unranked }, `ranking of ${year}`).toEqual({ ranked: slow.ranked, unranked: slow.unranked });
     }
   }
 

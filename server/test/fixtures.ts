@@ -27,7 +27,7 @@ import type { PulledEntity } from '../../shared/protocol/sync';
 import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import { recordChanges } from '../db/changes';
 import { writeTransaction } from '../db/transaction';
-import { applyTallyDelta } from '../repositories/tallies';
+import { applyHouseholdsAdded, applyTallyDelta } from '../repositories/tallies';
 
 export const TEST_PASSWORD = 'cunxin-Test-2025';
 export const TEST_PIN = '246810';
@@ -127,6 +127,8 @@ export async function createFixture(dialect: Dialect, opts: { config?: Partial<C
     const at = deps.now().toISOString();
     await deps.db.insertInto('households').values({ id, village_id: villageId, household_no: householdNo, head_name: headName, phone: null, created_at: at, updated_at: at }).execute();
     await logChanges(deps, scopeOfVillage(villageId), 'household', [id]);
+    // As the product's household writers do: the village's ranking figures count its households.
+    await writeTransaction(deps, (trx) => applyHouseholdsAdded(trx, [villageId]));
     return id;
   };
   const addConflict: Fixture['addConflict'] = async (c = {}) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RankingHousehold, RankingVillageInput } from './ranking';
-import { median, rankInVillage, rankVillages } from './ranking';
+import { median, rankInVillage, rankVillages, star3Households, villageFigures } from './ranking';
 
 describe('median', () => {
   it.each<[number[], number | null]>([
@@ -84,5 +84,22 @@ describe('rankVillages: order', () => {
     ['nothing to rank', [], []],
   ])('%s', (_name, villages, order) => {
     expect(rankVillages(villages).map((r) => r.villageId)).toEqual(order);
+  });
+});
+
+describe('villageFigures', () => {
+  const h = (standing: number, stars: 1 | 2 | 3 | 4 | 5) => ({ standing, stars });
+  it.each<[string, number, { standing: number; stars: 1 | 2 | 3 | 4 | 5 }[], ReturnType<typeof villageFigures>]>([
+    ['no households', 0, [], { households: 0, medianStanding: null, stars: [0, 0, 0, 0, 0] }],
+    ['all at the base', 3, [], { households: 3, medianStanding: 100, stars: [0, 3, 0, 0, 0] }],
+    ['kept rows and base households', 4, [h(130, 4), h(90, 1)], { households: 4, medianStanding: 100, stars: [1, 2, 0, 1, 0] }],
+    ['an even count averages the middle two', 2, [h(105, 2), h(100, 2)], { households: 2, medianStanding: 102.5, stars: [0, 2, 0, 0, 0] }],
+    ['more kept rows than live households: every row counts', 1, [h(120, 3), h(140, 4)], { households: 1, medianStanding: 130, stars: [0, 0, 1, 1, 0] }],
+  ])('%s', (_name, households, own, expected) => {
+    expect(villageFigures(100, households, own)).toEqual(expected);
+  });
+
+  it('counts households at ★3 or above', () => {
+    expect(star3Households({ stars: [1, 2, 3, 4, 5] })).toBe(12);
   });
 });

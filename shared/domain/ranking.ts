@@ -1,6 +1,6 @@
 // Village ranking for the township (domain.md "Points, stars, rankings"): villages are compared by
 // rates and medians, never by raw totals, which would simply reward the biggest villages.
-import { PUBLIC_BOARD_MIN_STARS } from './stars';
+import { PUBLIC_BOARD_MIN_STARS, starLevel, type StarLevel } from './stars';
 
 export interface RankingHousehold {
   standing: number;
@@ -40,6 +40,31 @@ export function median(numbers: readonly number[]): number | null {
   const mid = s.length >> 1;
   return s.length % 2 === 1 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
+
+/** Households per star level: index 0 is ★1, index 4 is ★5. */
+export type StarCounts = [number, number, number, number, number];
+
+/**
+ * A village's standing figures for a year, the part of its rates that is not a plain sum: its
+ * households, their median standing and how many stand at each star level. `own` are the
+ * households with a kept tally row; the village's other households (of `households`, the live
+ * ones) stand at the base. The tally writer keeps these figures (server/repositories/tallies.ts)
+ * and readers without kept figures compute them, both with this function.
+ */
+export interface VillageFigures { households: number; medianStanding: number | null; stars: StarCounts }
+
+export function villageFigures(base: number, households: number, own: readonly { standing: number; stars: StarLevel }[]): VillageFigures {
+  const missing = Math.max(0, households - own.length);
+  const stars: StarCounts = [0, 0, 0, 0, 0];
+  for (const h of own) stars[h.stars - 1]++;
+  stars[starLevel(base, 0) - 1] += missing;
+  const standings = own.map((h) => h.standing);
+  for (let i = 0; i < missing; i++) standings.push(base);
+  return { households, medianStanding: households === 0 ? null : median(standings), stars };
+}
+
+/** Households at ★3 or above (the public board's threshold) of a village's figures. */
+export const star3Households = (f: Pick<VillageFigures, 'stars'>) => f.stars.slice(PUBLIC_BOARD_MIN_STARS - 1).reduce((a, b) => a + b, 0);
 
 /**
  * Competition ranking ("1224"): 1 + the number of strictly higher standings, so tied households

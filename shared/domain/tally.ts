@@ -5,7 +5,7 @@
 // (the property test in server/tallies/tallies.test.ts checks that none is).
 import type { EntryState } from './entry-state';
 import { COUNTING_STATES, PENDING_STATES } from './entry-state';
-import { DEFAULT_STAR_RULES } from './stars';
+import { DEFAULT_STAR_RULES, starLevel, type StarLevel } from './stars';
 
 /** Participation counts an entry that is on its way to counting or counts; withdrawn and refused ones do not. */
 export const PARTICIPATING_STATES: readonly EntryState[] = ['submitted', 'approved', 'publicized', 'objected', 'effective', 'amended', 'reversed'];
@@ -118,4 +118,14 @@ export function standingFromTally(
   const standing = base + effective;
   const pending = t?.pendingPoints ?? 0;
   return { standing, pending, projected: standing + pending, blocksFive: (t?.bigDeductions ?? 0) - (expired?.bigCount ?? 0) > 0 };
+}
+
+/** Standing from kept counters (standingFromTally) and the star level it earns. */
+export function standingWithStars(
+  base: number,
+  t: HouseholdTallyCounters | null,
+  expired: { points: number; bigCount: number } | null = null,
+): { standing: number; pending: number; projected: number; stars: StarLevel } {
+  const s = standingFromTally(base, t, expired);
+  return { standing: s.standing, pending: s.pending, projected: s.projected, stars: starLevel(s.standing, s.blocksFive ? BIG_DEDUCTION + 1 : 0) };
 }

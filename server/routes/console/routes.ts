@@ -17,7 +17,6 @@ import { findFlag, listUserNames, listVillageMonths, upsertAnomalyCheck } from '
 import { chinaToday, chinaYear } from '../clock';
 import { townshipRanking } from '../ranking/rates';
 import { DEFAULT_RANKING_METRIC } from '../../../shared/domain/ranking';
-import { starLevel } from '../../../shared/domain/stars';
 import { ROW_SOURCES } from '../../exports/sources';
 import { EXPORT_FORMATS, type ExportContext } from '../../exports/types';
 import { exportResponse } from '../../exports/respond';
@@ -47,17 +46,13 @@ const routes = new Hono<AppEnv>()
   .get('/charts', allow({ roles: TOWNSHIP_STAFF, scope: 'township' }), heavyGate, queryParams(yearQuery), async (c) => {
     const deps = c.get('deps');
     const { township, villages, year, today } = await townshipScope(deps, assertTownship(requireUser(c.get('user'))), c.req.valid('query').year);
-    const [{ ranked, unranked, households, standings }, months] = await Promise.all([
+    const [{ ranked, unranked, figures }, months] = await Promise.all([
       townshipRanking(deps.db, { villages, year, base: township.basePoints, today, metric: DEFAULT_RANKING_METRIC }),
       listVillageMonths(deps.db, villages.map((v) => v.id), year),
     ]);
-    // Star levels of every household: those without a kept row stand at the base.
+    // Star levels of every household (the villages' figures count those without a kept row at the base).
     const stars = [1, 2, 3, 4, 5].map((level) => ({ level, households: 0 }));
-    for (const s of standings.values()) stars[s.stars - 1].households++;
-    const withRows = new Map<string, number>();
-    for (const s of standings.values()) withRows.set(s.villageId, (withRows.get(s.villageId) ?? 0) + 1);
-    const baseLevel = starLevel(township.basePoints, 0);
-    for (const v of villages) stars[baseLevel - 1].households += Math.max(0, (households.get(v.id) ?? 0) - (withRows.get(v.id) ?? 0));
+    for (const f of figures.values()) f.stars.forEach((n, i) => { stars[i].households += n; });
     return c.json({
       year,
       villages: villages.map((v) => ({ id: v.id, name: v.name })),

@@ -71,5 +71,9 @@ export async function settleAllDue(deps: TransactionDeps, now: Date, batch: numb
     const r = await settleDue(deps, now, { limit: batch });
     entries += r.entries;
     if (!r.more || r.notices === 0) return entries;
+    // SQLite answers synchronously, so the awaits above never let the event loop run: without
+    // this, a start-up with hundreds of ended windows settled them all before it could listen
+    // (bench:tally on Pingdu, 2026-12-03: no answer after 6 minutes).
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
