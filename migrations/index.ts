@@ -21,6 +21,7 @@ import * as m0019 from './0019_retention';
 import * as m0017 from './0017_console';
 import * as m0020 from './0020_credit_evidence';
 import * as m0024 from './0024_village_figures';
+import * as m0025 from './0025_shop_lapsed_index';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0017_console': m0017,
   '0020_credit_evidence': m0020,
   '0024_village_figures': m0024,
+  '0025_shop_lapsed_index': m0025,
 };

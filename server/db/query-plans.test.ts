@@ -10,6 +10,7 @@ import { capturingDb, checkPlans, planRequests } from './query-plans';
 import { settleAllDue } from '../routes/notices/settle';
 import { anonymiseOldDeductions } from '../jobs/retention';
 import { runTallyRound } from '../tallies/jobs';
+import { backfillEffectiveEntries, runYearEndExpiry, voidLapsedReservations } from '../jobs/points-jobs';
 import { writeTransaction } from './transaction';
 import { applyHouseholdsAdded, applyTallyDelta, fillVillageFigures, listVillagesWithoutFigures } from '../repositories/tallies';
 
@@ -44,6 +45,12 @@ describe('query plans of the village, notice and household paths (SQLite)', () =
     await anonymiseOldDeductions(deps, fx.deps.now());
     cap.label.current = 'job tally-round';
     await runTallyRound(deps, fx.deps.now());
+    cap.label.current = 'job ledger-backfill';
+    await backfillEffectiveEntries(deps);
+    cap.label.current = 'job shop-void-lapsed';
+    await voidLapsedReservations(deps, fx.deps.now());
+    cap.label.current = 'job points-expiry';
+    await runYearEndExpiry(deps, Number(fx.deps.now().toISOString().slice(0, 4)) - 1, fx.deps.now());
     // The tally writer: a delta and the village's figures recomputed from its household tallies,
     // a new household, and the catch-up's figures step.
     cap.label.current = 'tally writer';

@@ -8,7 +8,7 @@
 //   into their state) post now, dated when they became effective; idempotent by entry.
 import { writeTransaction, type TransactionDeps } from '../db/transaction';
 import type { JobSpec } from './runner';
-import { expireHousehold, householdsWithPoints, postEffectiveEntries, unpostedEffectiveEntries } from '../repositories/points';
+import { expireHousehold, householdsWithPoints, postEffectiveEntries, unpostedEffectiveEntries, villageIdsAfter } from '../repositories/points';
 import { endRedemption, listLapsedReservations } from '../repositories/shop';
 import { chinaYear } from '../../shared/domain/points-ledger';
 import { log } from '../ops/log';
@@ -50,18 +50,33 @@ export async function voidLapsedReservations(deps: TransactionDeps, now: Date, l
   return n;
 }
 
-/** Posts up to `limit` effective entries that have not posted yet, in batches of 100 per transaction. */
-export async function backfillEffectiveEntries(deps: TransactionDeps, limit = 5000): Promise<number> {
-  let n = 0;
-  while (n < limit) {
-    const batch = await unpostedEffectiveEntries(deps.db, 100);
-    if (batch.length === 0) break;
-    await writeTransaction(deps, async (trx) => {
-      for (const e of batch) await postEffectiveEntries(trx, [e.id], e.updatedAt);
-    });
-    n += batch.length;
+const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Posts every effective entry that has not posted yet, village by village in batches of 100 per
+ * transaction, giving way to requests between steps (SQLite calls block the event loop: a run
+ * at start-up must not keep the server from answering). Returns how many entries posted.
+ */
+export async function backfillEffectiveEntries(deps: TransactionDeps): Promise<number> {
+  let posted = 0;
+  let after = '';
+  for (;;) {
+    const villages = await villageIdsAfter(deps.db, after, 100);
+    if (villages.length === 0) return posted;
+    for (const villageId of villages) {
+      for (;;) {
+        const batch = await unpostedEffectiveEntries(deps.db, villageId, 100);
+        if (batch.length === 0) break;
+        await writeTransaction(deps, async (trx) => {
+          for (const e of batch) await postEffectiveEntries(trx, [e.id], e.updatedAt);
+        });
+        posted += batch.length;
+        await yieldToRequests();
+      }
+      await yieldToRequests();
+    }
+    after = villages[villages.length - 1];
   }
-  return n;
 }
 
 export function pointsJobs(deps: TransactionDeps): JobSpec[] {
@@ -70,7 +85,7 @@ export function pointsJobs(deps: TransactionDeps): JobSpec[] {
       name: 'points-expiry', everyMs: 3_600_000, leaseMs: 30 * 60_000,
       run: async (now) => {
         // Entries not posted yet must post before a year is closed, or their points would never expire.
-        while ((await backfillEffectiveEntries(deps)) > 0) { /* until none is left */ }
+        await backfillEffectiveEntries(deps);
         return (await runYearEndExpiry(deps, chinaYear(now.toISOString()) - 1, now)).households;
       },
     },

@@ -107,15 +107,25 @@ export async function householdsWithPoints(db: Queryable, after: string, limit: 
   return rows.map((r) => r.owner_id);
 }
 
+/** Village ids after `after`, in order, a page at a time: the backfill walks the ledger village by village. */
+export async function villageIdsAfter(db: Queryable, after: string, limit: number): Promise<string[]> {
+  const rows = await db.selectFrom('villages').select('id').where('id', '>', after).orderBy('id').limit(limit).execute();
+  return rows.map((r) => r.id);
+}
+
 /**
- * Effective entries that have not posted to the ledger yet (written before the ledger existed, or
- * by a seed straight into their state), oldest first: the backfill job posts them.
+ * One village's effective entries that have not posted to the ledger yet (written before the
+ * ledger existed, or by a seed straight into their state), oldest first: the backfill job posts
+ * them. Read through entries_village_state, so a step costs one village's effective entries
+ * (a few ms at Pingdu density), never the whole ledger: without the village the same question read
+ * all 6.5 M entries and sorted them, 13 s per batch of 100 on the event loop.
  */
-export async function unpostedEffectiveEntries(db: Queryable, limit: number): Promise<{ id: string; updatedAt: string }[]> {
+export async function unpostedEffectiveEntries(db: Queryable, villageId: string, limit: number): Promise<{ id: string; updatedAt: string }[]> {
   const rows = await db.selectFrom('entries')
     .leftJoin('ledger_transfers', (j) => j.on(sql`ledger_transfers.idempotency_key`, '=', sql`'entry.issue:' || entries.id`))
     .select(['entries.id', 'entries.updated_at'])
-    .where('entries.state', '=', 'effective').where('entries.reverses', 'is', null).where('entries.points', '!=', 0)
+    .where('entries.village_id', '=', villageId).where('entries.state', '=', 'effective')
+    .where('entries.reverses', 'is', null).where('entries.points', '!=', 0)
     .where('ledger_transfers.id', 'is', null)
     .orderBy('entries.updated_at').orderBy('entries.id').limit(limit).execute();
   return rows.map((r) => ({ id: r.id, updatedAt: r.updated_at }));
