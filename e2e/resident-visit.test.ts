@@ -258,6 +258,8 @@ describe('a resident\'s visit: QR slip, consent, explanations, objection, logout
     findings.points = await seriousViolations(page);
     await item.locator(t('points-redeem')).click();
     await page.locator('.van-dialog__confirm').click();
+    // The confirm dialog fades out: the screen judged below is the list, not the dialog's last frames.
+    await page.locator('.van-dialog').waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
     await until('reserved on screen', () => page.locator(t('points-redemption')).first().getAttribute('data-status'), 'reserved');
     await until('balance reduced', async () => Number(await page.locator(t('points-available')).innerText()), before - SHOP_PRICE);
     expect(await page.locator(t('points-redemption')).first().innerText()).toContain('香皂 2块');

@@ -78,6 +78,7 @@ const zh = {
       who: '操作人',
       action: '操作',
       rows: '行数',
+      detail: '详情',
       more: '加载更多',
       none: '暂无记录',
       // Every code of shared/domain/audit-actions.ts (audit-actions.test.ts checks both languages).
@@ -181,6 +182,7 @@ const en: typeof zh = {
       who: 'By',
       action: 'Action',
       rows: 'Rows',
+      detail: 'Details',
       more: 'Load more',
       none: 'Nothing yet',
       actions: {
