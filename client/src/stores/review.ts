@@ -34,9 +34,15 @@ export const useReviewStore = defineStore('review', () => {
   }
 
   /** The first page of the queue with the current filter (a page, never the whole backlog). */
+  // The newest queue read: an answer to an older one (the first load still under way when a
+  // filter is applied, a village switched) arrives later on a slow line and must not replace it.
+  let queueRead = 0;
+
   async function loadQueue(villageId: string): Promise<void> {
+    const read = ++queueRead;
     await track(async () => {
       const page = await fetchReviewQueue(villageId, filter.value);
+      if (read !== queueRead) return;
       queue.value = page.entries;
       nextCursor.value = page.nextCursor;
       total.value = page.total;
@@ -47,8 +53,10 @@ export const useReviewStore = defineStore('review', () => {
   async function loadMore(villageId: string): Promise<void> {
     if (!nextCursor.value || loadingMore.value) return;
     loadingMore.value = true;
+    const read = queueRead;
     try {
       const page = await fetchReviewQueue(villageId, filter.value, nextCursor.value);
+      if (read !== queueRead) return;
       const seen = new Set(queue.value.map((e) => e.id));
       queue.value = [...queue.value, ...page.entries.filter((e) => !seen.has(e.id))];
       nextCursor.value = page.nextCursor;
