@@ -55,7 +55,8 @@ const yieldToRequests = () => new Promise<void>((resolve) => setImmediate(resolv
 /**
  * Posts every effective entry that has not posted yet, village by village in batches of 100 per
  * transaction, giving way to requests between steps (SQLite calls block the event loop: a run
- * at start-up must not keep the server from answering). Returns how many entries posted.
+ * at start-up must not keep the server from answering). A pass over Pingdu's 1,788 villages is
+ * ≈ 1,800 indexed reads of ≈ 4 ms each. Returns how many entries posted.
  */
 export async function backfillEffectiveEntries(deps: TransactionDeps): Promise<number> {
   let posted = 0;
