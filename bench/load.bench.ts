@@ -87,9 +87,40 @@ async function loadWorld(dataDir: string): Promise<World> {
   }
 }
 
+/**
+ * CPU seconds used so far by each thread of a process, by thread name (/proc/<pid>/task/<tid>/stat:
+ * utime + stime in clock ticks of 1/100 s). CPU per request is what the server can change; unlike
+ * wall-clock latency it barely moves with the load of the machine (other engineers' jobs).
+ */
+function threadCpu(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  let tids: string[] = [];
+  try { tids = fs.readdirSync(`/proc/${pid}/task`); } catch { return byName; }
+  for (const tid of tids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      // Node names its worker threads like the main one ("node"): the main thread is the one whose id is the pid.
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const name = tid === String(pid) ? 'main' : comm === 'node' ? 'workers' : comm;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch { /* the thread ended */ }
+  }
+  return byName;
+}
+
+function cpuSince(before: Map<string, number>[], after: Map<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  after.forEach((m, i) => {
+    for (const [name, s] of m) out[name] = (out[name] ?? 0) + s - (before[i].get(name) ?? 0);
+  });
+  return out;
+}
+
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : 0);
 
-interface RunResult { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; entries: number; rankings: number; exports: number }
+interface RunResult { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; entries: number; rankings: number; exports: number; serverCpuMsPerRequest: number; benchCpuMsPerRequest: number; serverThreadsCpuS: Record<string, number> }
 
 async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult> {
   const base = procs[0].url;
@@ -188,12 +219,23 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
   deadline = started + SECONDS * 1000;
   latencies.length = 0;
   errors = 0;
+  const cpuBefore = procs.map((p) => threadCpu(p.pid));
+  const benchBefore = process.cpuUsage();
   go();
+  await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now())));
+  const threads = cpuSince(cpuBefore, procs.map((p) => threadCpu(p.pid)));
+  const benchCpu = process.cpuUsage(benchBefore);
   await Promise.all([...phones, town, clerk]);
   const seconds = Math.min((Date.now() - started) / 1000, SECONDS);
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
-  return { requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings, exports };
+  const perRequest = (seconds: number) => round((seconds * 1000) / Math.max(1, sorted.length));
+  const serverCpu = Object.values(threads).reduce((a, b) => a + b, 0);
+  return {
+    requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings, exports,
+    serverCpuMsPerRequest: perRequest(serverCpu), benchCpuMsPerRequest: perRequest((benchCpu.user + benchCpu.system) / 1e6),
+    serverThreadsCpuS: Object.fromEntries(Object.entries(threads).filter(([, v]) => v >= 0.05).map(([k, v]) => [k, round(v)])),
+  };
 }
 
 async function main() {
@@ -211,12 +253,13 @@ async function main() {
       const r = await runOnce(procs, world);
       results.push(r);
       console.log(`run ${i + 1}: ${r.requests} requests in ${SECONDS} s = ${r.rps} req/s; p50 ${r.p50} ms, p95 ${r.p95} ms, p99 ${r.p99} ms; ${r.errors} errors; ${r.entries} entries stored; ${r.rankings} rankings; ${r.exports} exports`);
+      console.log(`  CPU per request: server ${r.serverCpuMsPerRequest} ms, the benchmark's phones ${r.benchCpuMsPerRequest} ms; server threads (CPU s): ${JSON.stringify(r.serverThreadsCpuS)}`);
     }
   } finally {
     for (const proc of procs) await proc.kill('SIGTERM');
     fs.rmSync(root, { recursive: true, force: true });
   }
-  const by = (k: keyof RunResult) => {
+  const by = (k: Exclude<keyof RunResult, 'serverThreadsCpuS'>) => {
     const xs = results.map((r) => r[k]).sort((a, b) => a - b);
     return { min: xs[0], median: xs[Math.floor(xs.length / 2)], max: xs[xs.length - 1] };
   };
@@ -226,7 +269,8 @@ async function main() {
   const met = rps.median >= 100 && p99.median < 250 && errors === 0;
   console.log(JSON.stringify({
     bench: 'load', database: PG_URL ? 'postgres' : 'sqlite', processes: PROCESSES, phones: PHONES, batch: BATCH, seconds: SECONDS, runs: RUNS, cpus: os.cpus().length,
-    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100), rps, p50: by('p50'), p95: by('p95'), p99, errors, target: { rps: 100, p99Ms: 250 }, met,
+    loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100), rps, p50: by('p50'), p95: by('p95'), p99, errors,
+    serverCpuMsPerRequest: by('serverCpuMsPerRequest'), benchCpuMsPerRequest: by('benchCpuMsPerRequest'), target: { rps: 100, p99Ms: 250 }, met,
   }));
 }
 

@@ -151,9 +151,16 @@ async function applyDelta(trx: Queryable, changes: readonly TallyChange[], withF
     }
   }
 
+  // The figures (median standing, households per star level) depend on each household's standing
+  // and star level only: effective points and big deductions. A change that moves neither (a new
+  // entry awaiting review: pending points, live entries) leaves them as they are, unless the
+  // village's row of that year is new and has none yet.
+  const figureYears = new Set<string>();
+  for (const [key, v] of hhRows) if (v.effectivePoints !== 0 || v.bigDeductions !== 0) figureYears.add(`${v.villageId}|${key.split('|')[1]}`);
+
   const vRows = [...villages].filter(([, v]) => nonZero(v));
   for (let i = 0; i < vRows.length; i += CHUNK) {
-    await trx.insertInto('tally_villages')
+    const kept = await trx.insertInto('tally_villages')
       .values(vRows.slice(i, i + CHUNK).map(([key, v]) => {
         const [villageId, year] = key.split('|');
         return {
@@ -166,7 +173,9 @@ async function applyDelta(trx: Queryable, changes: readonly TallyChange[], withF
       .onConflict((oc) => oc.columns(['village_id', 'year']).doUpdateSet(addExcluded('tally_villages', [
         'points_issued', 'deduction_points', 'live_entries', 'effective_entries', 'participating_households', 'awaiting_review', 'awaiting_created_days', 'publicized_entries', 'publicized_on_time', 'objected_entries',
       ])))
+      .returning(['village_id', 'year', 'figures_base'])
       .execute();
+    for (const r of kept) if (r.figures_base === null) figureYears.add(`${r.village_id}|${r.year}`);
   }
 
   const mRows = [...months.values()].filter((m) => nonZero({ ...m, villageId: 0, month: 0 }));
@@ -197,7 +206,7 @@ async function applyDelta(trx: Queryable, changes: readonly TallyChange[], withF
 
   if (!withFigures) return;
   const years = new Map<string, Set<number>>();
-  for (const key of [...villages.keys(), ...hhRows.map(([k]) => `${households.get(k)!.villageId}|${k.split('|')[1]}`)]) {
+  for (const key of figureYears) {
     const [villageId, year] = key.split('|');
     const set = years.get(villageId);
     if (set) set.add(Number(year)); else years.set(villageId, new Set([Number(year)]));
