@@ -94,17 +94,21 @@ async function loadWorld(dataDir: string): Promise<World> {
  */
 function threadCpu(pid: number): Map<string, number> {
   const byName = new Map<string, number>();
-  let tids: string[] = [];
+  let tids: string[];
   try { tids = fs.readdirSync(`/proc/${pid}/task`); } catch { return byName; }
   for (const tid of tids) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
       // Node names its worker threads like the main one ("node"): the main thread is the one whose id is the pid.
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const name = tid === String(pid) ? 'main' : comm === 'node' ? 'workers' : comm;
+      const name = tid === String(pid) ? 'main' : comm === 'node' ? (process.env.BENCH_TIDS ? `w${tid}` : 'workers') : comm;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
       byName.set(name, (byName.get(name) ?? 0) + seconds);
+      // Time spent runnable but waiting for a core (schedstat's second field, ns): high when the
+      // machine's other work takes the cores, low when the server waits on itself (locks, disk).
+      const waited = Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+      byName.set(`${name} waiting for a core`, (byName.get(`${name} waiting for a core`) ?? 0) + waited);
     } catch { /* the thread ended */ }
   }
   return byName;
@@ -230,7 +234,7 @@ async function runOnce(procs: ServerProcess[], world: World): Promise<RunResult>
   const sorted = [...latencies].sort((a, b) => a - b);
   const round = (x: number) => Math.round(x * 10) / 10;
   const perRequest = (seconds: number) => round((seconds * 1000) / Math.max(1, sorted.length));
-  const serverCpu = Object.values(threads).reduce((a, b) => a + b, 0);
+  const serverCpu = Object.entries(threads).filter(([k]) => !k.endsWith('waiting for a core')).reduce((a, [, b]) => a + b, 0);
   return {
     requests: sorted.length, rps: round(sorted.length / seconds), p50: round(pct(sorted, 50)), p95: round(pct(sorted, 95)), p99: round(pct(sorted, 99)), errors, entries, rankings, exports,
     serverCpuMsPerRequest: perRequest(serverCpu), benchCpuMsPerRequest: perRequest((benchCpu.user + benchCpu.system) / 1e6),

@@ -1,7 +1,7 @@
 // The pulled-table encoding (encodeRows / decodeRows): exact round trips, whatever the values.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeRows, encodeRows, PULLED_COLUMNS, type EntryDto, type HouseholdDto, type IndicatorDto } from './tables';
+import { canonicalInstantMs, decodeRows, encodeRows, PULLED_COLUMNS, type EntryDto, type HouseholdDto, type IndicatorDto } from './tables';
 import type { RowTable } from './sync';
 
 const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -92,5 +92,32 @@ describe('encodeRows / decodeRows', () => {
       const entries = rows as EntryDto[];
       expect(decodeRows('entry', wire(encodeRows('entry', entries)))).toEqual(byId(entries));
     }), { numRuns: 300 });
+  });
+});
+
+// The encoder's test "is this exactly what Date#toISOString writes?" without two date conversions
+// a value: it must agree with the round trip it replaces, for canonical and near-canonical text.
+describe('canonicalInstantMs', () => {
+  const roundTrip = (v: string) => {
+    const t = Date.parse(v);
+    return Number.isFinite(t) && new Date(t).toISOString() === v ? t : NaN;
+  };
+  it.each([
+    '2026-12-04T18:31:04.000Z', '1970-01-01T00:00:00.000Z', '0000-01-01T00:00:00.000Z', '0099-03-01T12:00:00.999Z',
+    '2024-02-29T23:59:59.999Z', '2000-02-29T00:00:00.000Z', '1900-02-29T00:00:00.000Z', '2026-02-30T00:00:00.000Z',
+    '2026-04-31T00:00:00.000Z', '2026-12-01T24:00:00.000Z', '2026-12-01T23:60:00.000Z', '2026-12-01T23:59:60.000Z',
+    '2026-13-01T00:00:00.000Z', '2026-00-10T00:00:00.000Z', '2026-12-00T00:00:00.000Z', '2026-12-01T00:00:00.000+', '2026-12-01 00:00:00.000Z',
+    '2026-12-01T00:00:00Z', '2026-12-01T00:00:00.0000Z', '+02026-12-01T00:00:00.000Z', '2026-1a-01T00:00:00.000Z', '２０２６-12-01T00:00:00.000Z', '',
+  ])('%j as the Date round trip says', (v) => {
+    expect(canonicalInstantMs(v)).toBe(roundTrip(v));
+  });
+  it('agrees with the round trip on any instant of years 0–9999 and on random text', () => {
+    fc.assert(fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (t) => {
+      const v = new Date(t).toISOString();
+      expect(canonicalInstantMs(v)).toBe(t);
+    }), { numRuns: 2000 });
+    fc.assert(fc.property(fc.string({ minLength: 20, maxLength: 26 }), (v) => {
+      expect(canonicalInstantMs(v)).toBe(roundTrip(v));
+    }), { numRuns: 2000 });
   });
 });

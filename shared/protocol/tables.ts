@@ -125,10 +125,11 @@ export function encodeRows<K extends PulledEntity>(entity: K, items: readonly Pu
   const rows = [...items] as unknown as Record<string, unknown>[];
   rows.sort((a, b) => compareIds(a.id, b.id));
   const cols: Record<string, EncodedColumn> = {};
+  let idTimes: number[] | null | undefined;
   for (const [name, kind] of Object.entries(kinds)) {
     const values = rows.map((r) => (r[name] === undefined ? null : r[name]));
-    const idTimes = name !== 'id' && kind === 'time' ? idTimesOf(rows) : null;
-    cols[name] = encodeColumn(values, kind, idTimes);
+    if (name !== 'id' && kind === 'time' && idTimes === undefined) idTimes = idTimesOf(rows);
+    cols[name] = encodeColumn(values, kind, name !== 'id' && kind === 'time' ? idTimes ?? null : null);
   }
   return { n: rows.length, cols };
 }
@@ -159,8 +160,12 @@ function encodeColumn(values: unknown[], kind: ColumnKind, idTimes: number[] | n
   }
   if (values.length > 0 && counts.size === 1) return ['c', values[0]];
   const candidates: EncodedColumn[] = [['v', values]];
+  const distinct = counts.size - (nulls > 0 ? 1 : 0);
   if (nulls === 0) {
-    if (kind === 'uuid') {
+    // UUIDs one by one cost at least 21 characters a row (19 hex digits, a delta and two commas).
+    // With fewer than a third as many distinct UUIDs, a dictionary costs at most 36 per distinct
+    // one plus an index of ≤ 5 per row, under 17 a row: always smaller, so the pass is skipped.
+    if (kind === 'uuid' && distinct * 3 >= values.length) {
       const u = encodeUuids(values);
       if (u) candidates.push(u);
     } else if (kind === 'time') {
@@ -170,7 +175,6 @@ function encodeColumn(values: unknown[], kind: ColumnKind, idTimes: number[] | n
       if (y) candidates.push(y);
     }
   }
-  const distinct = counts.size - (nulls > 0 ? 1 : 0);
   if (distinct < values.length - nulls) candidates.push(encodeDictionary(values, keys, counts, kind));
   let top = { key: keys[0], value: values[0], n: 0 };
   for (const [key, c] of counts) if (c.n > top.n) top = { key, value: c.value, n: c.n };
@@ -229,14 +233,50 @@ function encodeUuids(values: unknown[]): EncodedColumn | null {
 function encodeTimes(values: unknown[], idTimes: number[] | null): EncodedColumn[] {
   const ms: number[] = [];
   for (const v of values) {
-    const t = typeof v === 'string' ? Date.parse(v) : NaN;
-    if (!Number.isFinite(t) || new Date(t).toISOString() !== v) return [];
+    const t = typeof v === 'string' ? canonicalInstantMs(v) : NaN;
+    if (Number.isNaN(t)) return [];
     ms.push(t);
   }
   let prev = 0;
   const out: EncodedColumn[] = [['t', null, ms.map((t) => { const d = t - prev; prev = t; return d; })]];
   if (idTimes) out.push(['t', 'id', ms.map((t, i) => t - idTimes[i])]);
   return out;
+}
+
+const digit = (s: string, i: number) => {
+  const d = s.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+const digits = (s: string, from: number, n: number) => {
+  let x = 0;
+  for (let i = from; i < from + n; i++) x = x * 10 + digit(s, i);
+  return x;
+};
+const daysInMonth = (y: number, m: number) => (m === 2 ? (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+
+/**
+ * The instant of `v` in ms if `v` is exactly what Date#toISOString writes for it
+ * ('YYYY-MM-DDTHH:MM:SS.mmmZ', years 0000–9999), else NaN. The same test as
+ * `new Date(Date.parse(v)).toISOString() === v`, which costs two date conversions a value and was
+ * the largest part of encoding a page of entries; pulls encode every entry once per phone.
+ */
+export function canonicalInstantMs(v: string): number {
+  if (v.length !== 24 || v[4] !== '-' || v[7] !== '-' || v[10] !== 'T' || v[13] !== ':' || v[16] !== ':' || v[19] !== '.' || v[23] !== 'Z') return NaN;
+  const y = digits(v, 0, 4), mo = digits(v, 5, 2), d = digits(v, 8, 2);
+  const h = digits(v, 11, 2), mi = digits(v, 14, 2), sec = digits(v, 17, 2), milli = digits(v, 20, 3);
+  // NaN fails every comparison below.
+  if (!(mo >= 1 && mo <= 12 && d >= 1 && d <= daysInMonth(y, mo) && h <= 23 && mi <= 59 && sec <= 59 && milli >= 0)) return NaN;
+  return daysFromCivil(y, mo, d) * DAY_MS + ((h * 60 + mi) * 60 + sec) * 1000 + milli;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
 /** ['y', day-number deltas from the previous row (the first from 1970-01-01)]. */
