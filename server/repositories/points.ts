@@ -100,6 +100,11 @@ export async function expireHousehold(trx: Queryable, householdId: string, ended
   return due;
 }
 
+/** Whether the year-end expiry of `year` has run to its end (points_expiry_runs). */
+export async function isExpiryRunDone(db: Queryable, year: number): Promise<boolean> {
+  return (await db.selectFrom('points_expiry_runs').select('year').where('year', '=', year).executeTakeFirst()) !== undefined;
+}
+
 /** Households with a redeemable account, in id order after `after` (the expiry job pages through them). */
 export async function householdsWithPoints(db: Queryable, after: string, limit: number): Promise<string[]> {
   const rows = await db.selectFrom('ledger_accounts').select('owner_id').where('kind', '=', 'household_points')
