@@ -235,6 +235,21 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     await until('own photo shown', () => own.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), true);
     await row.scrollIntoViewIfNeeded();
     await shot(page, '02c-collector-credit-photos-360', false);
+    // Offline, a photo the phone does not hold is either still at hand (the browser's cache) or named
+    // ("联网后可查看"), never a broken image; back online it shows again.
+    const { context } = people[0];
+    await goOffline(context);
+    await page.reload({ waitUntil: 'load' });
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await until('office photo shown or named offline', async () => {
+      const away = await row.locator(t('credit-record-photo-away')).count();
+      const shown = await row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false);
+      return away === 1 || shown;
+    }, true);
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, '02d-collector-credit-photos-offline-360', false);
+    await goOnline(context);
+    await until('office photo back online', () => row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false), true, SYNC_TIMEOUT);
   });
 
   step('three committee members rate back to back, each on their phone; the disagreement is discussed; the result is posted', async () => {
