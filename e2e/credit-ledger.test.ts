@@ -2,7 +2,8 @@
 // the township adds a credit kind and the collector's phone offers it; the collector records a
 // credit record on a phone while offline, with a photo of the document; it syncs (the photo uploaded
 // and checked on the server by hash), and the committee sees the photo and approves it at the
-// office; three committee members rate the village back to back, each on their own phone, the
+// office, where it enters a second record with a photo of the certificate, which the collector's
+// phone then shows with the record (pulled, the photo fetched from the server); three committee members rate the village back to back, each on their own phone, the
 // disagreement is discussed, the result posted and — after the objection window (server clock
 // moved on) — fixed; the resident then sees the household's grade, its explanation record by
 // record (also in English), and the perks it qualifies for, objects to a record and requests the
@@ -35,6 +36,9 @@ let recordId = '';
 let roundId = '';
 let failed = '';
 let photoFile = '';
+/** A photo of a certificate chosen at the office (another picture: another hash). */
+let certificateFile = '';
+let officeRecordId = '';
 /** E2E_POSTGRES=1: the server runs on a fresh PostgreSQL database instead of its SQLite file. */
 const ON_POSTGRES = process.env.E2E_POSTGRES === '1';
 let pgDb: { databaseUrl: string; drop(): Promise<void> } | null = null;
@@ -100,6 +104,10 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     for (let i = 0; i < png.data.length; i += 4) { png.data[i] = (i / 4) % 253; png.data[i + 1] = (i / 9) % 239; png.data[i + 2] = 140; png.data[i + 3] = 255; }
     photoFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'cx-credit-')), 'settlement-letter.png');
     writeFileSync(photoFile, PNG.sync.write(png));
+    const cert = new PNG({ width: 800, height: 600 });
+    for (let i = 0; i < cert.data.length; i += 4) { cert.data[i] = 200; cert.data[i + 1] = (i / 7) % 251; cert.data[i + 2] = (i / 11) % 241; cert.data[i + 3] = 255; }
+    certificateFile = path.join(path.dirname(photoFile), 'certificate.png');
+    writeFileSync(certificateFile, PNG.sync.write(cert));
   }, 120_000);
 
   afterAll(async () => {
@@ -160,7 +168,7 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     expect(onDisk).toBeLessThanOrEqual(300 * 1024);
   });
 
-  step('the committee approves it at the office (desktop); a second record is entered there and approved by another member', async () => {
+  step('the committee approves it at the office (desktop); a second record is entered there with a photo of the certificate and approved by another member', async () => {
     const { page } = await person(DESKTOP);
     await staffLogin(page, server.url, COMMITTEE1);
     await page.goto(`${server.url}/credit/review`, { waitUntil: 'load' });
@@ -174,16 +182,74 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     await item.locator(t('credit-approve')).click();
     await item.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     expect((await sql<{ state: string }>('SELECT state FROM credit_records WHERE id = ?', recordId))[0].state).toBe('approved');
-    // An honour from the township, entered at the office by committee1 and approved by committee2 (never one's own).
-    const c1 = new ApiClient(server.url);
-    await c1.login(COMMITTEE1.username, COMMITTEE1.password);
-    const honour = await c1.post<{ record: { id: string } }>(`/api/credit/villages/${villageId}/records`, {
-      householdId, personId: null, kind: 'honour', source: 'township', occurredOn: '2026-01-10', documentNo: '青政字〔2026〕3号', issuer: '', note: '文明家庭',
-    });
-    expect(honour.status).toBe(201);
+    // An honour from the township, entered at the office by committee1 with a photo of the
+    // certificate (compressed in the browser, uploaded before the record), approved by committee2.
+    await page.getByText('办公室录入', { exact: true }).click();
+    await page.locator(t('office-household')).selectOption(householdId);
+    await page.locator(t('office-kind')).selectOption('honour');
+    await page.locator(`${t('office-date')} input`).fill('2026-01-10');
+    await page.locator(`${t('office-document')} input`).fill('青政字〔2026〕3号');
+    await page.locator(`${t('office-note')} textarea`).fill('文明家庭');
+    await page.locator(`${t('office-evidence')} ${t('evidence-input')}`).setInputFiles(certificateFile);
+    await page.locator(`${t('office-evidence')} ${t('evidence-photo')} img`).first().waitFor({ timeout: 60_000 });
+    await page.locator(t('office-save')).scrollIntoViewIfNeeded();
+    await shot(page, '02b-office-entry-photo-1280');
+    await page.locator(t('office-save')).click();
+    await until('office record on the server', async () => (await sql<{ id: string }>("SELECT id FROM credit_records WHERE note = ? AND device_id = 'office'", '文明家庭')).length, 1, SYNC_TIMEOUT);
+    officeRecordId = (await sql<{ id: string }>('SELECT id FROM credit_records WHERE note = ?', '文明家庭'))[0].id;
+    // Stored and linked: the photo verified on the server by its hash, compressed like a phone's.
+    const linked = await sql<{ sha256: string; complete: number; size: number }>(
+      'SELECT cv.sha256 AS sha256, b.complete AS complete, b.size AS size FROM credit_record_evidence cv JOIN evidence_blobs b ON b.sha256 = cv.sha256 WHERE cv.record_id = ?', officeRecordId);
+    expect(linked).toHaveLength(1);
+    expect(Number(linked[0].complete)).toBe(1);
+    expect(Number(linked[0].size)).toBeLessThanOrEqual(300 * 1024);
+    // The form is empty again, its photo gone from the browser's store (the server has it).
+    await page.locator(`${t('office-evidence')} ${t('evidence-photo')}`).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const kept = await page.evaluate((hash) => new Promise<boolean>((resolve, reject) => {
+      const req = indexedDB.open('cunxin-evidence');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const get = req.result.transaction('photos', 'readonly').objectStore('photos').get(hash);
+        get.onsuccess = () => { req.result.close(); resolve(get.result !== undefined); };
+        get.onerror = () => reject(get.error);
+      };
+    }), linked[0].sha256);
+    expect(kept).toBe(false);
     const c2 = new ApiClient(server.url);
     await c2.login(COMMITTEE2.username, COMMITTEE2.password);
-    expect((await c2.post(`/api/credit/records/${honour.body.record.id}/decisions`, { decision: 'approve', reason: '' })).status).toBe(200);
+    expect((await c2.post(`/api/credit/records/${officeRecordId}/decisions`, { decision: 'approve', reason: '' })).status).toBe(200);
+  });
+
+  step('the collector\'s phone shows the office\'s record with its photo (pulled with the record, fetched from the server)', async () => {
+    const { page } = people[0];
+    await page.goto(`${server.url}/households/${householdId}`, { waitUntil: 'load' });
+    await until('office record with its photo on the phone', async () =>
+      (await idbAll<{ id: string; evidence?: { hash: string }[] }>(page, 'creditRecords')).find((r) => r.id === officeRecordId)?.evidence?.length ?? 0, 1, SYNC_TIMEOUT);
+    const row = page.locator(`${t('credit-record')}[data-record-id="${officeRecordId}"]`);
+    const img = row.locator(t('credit-record-photo')).first();
+    await img.waitFor({ timeout: UI_TIMEOUT });
+    await until('office photo shown on the phone', () => img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), true);
+    expect(await img.getAttribute('src')).toMatch(/^\/api\/evidence\/[0-9a-f]{64}$/);
+    // The phone's own record keeps its photo too (from the server or its store), after the pull replaced its row.
+    const own = page.locator(`${t('credit-record')}[data-record-id="${recordId}"] ${t('credit-record-photo')}`).first();
+    await until('own photo shown', () => own.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0), true);
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, '02c-collector-credit-photos-360', false);
+    // Offline, a photo the phone does not hold is either still at hand (the browser's cache) or named
+    // ("联网后可查看"), never a broken image; back online it shows again.
+    const { context } = people[0];
+    await goOffline(context);
+    await page.reload({ waitUntil: 'load' });
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await until('office photo shown or named offline', async () => {
+      const away = await row.locator(t('credit-record-photo-away')).count();
+      const shown = await row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false);
+      return away === 1 || shown;
+    }, true);
+    await row.scrollIntoViewIfNeeded();
+    await shot(page, '02d-collector-credit-photos-offline-360', false);
+    await goOnline(context);
+    await until('office photo back online', () => row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false), true, SYNC_TIMEOUT);
   });
 
   step('three committee members rate back to back, each on their phone; the disagreement is discussed; the result is posted', async () => {
@@ -194,6 +260,13 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     await p1.page.locator(t('credit-round-link')).first().click();
     await p1.page.locator(t('round-household')).first().waitFor({ timeout: UI_TIMEOUT });
     roundId = p1.page.url().split('/').at(-1)!;
+    // The office entry form on the committee member's phone, with its photo picker.
+    await p1.page.goBack({ waitUntil: 'load' });
+    await p1.page.getByText('办公室录入', { exact: true }).click();
+    await p1.page.locator(t('office-evidence')).scrollIntoViewIfNeeded();
+    await shot(p1.page, '03a-office-entry-form-360', false);
+    await p1.page.goto(`${server.url}/credit/rounds/${roundId}`, { waitUntil: 'load' });
+    await p1.page.locator(t('round-household')).first().waitFor({ timeout: UI_TIMEOUT });
     await shot(p1.page, '03-round-sheet-360', false);
     await rateOnPhone(p1.page, 'AAA');
 

@@ -22,6 +22,7 @@ import * as m0017 from './0017_console';
 import * as m0020 from './0020_credit_evidence';
 import * as m0024 from './0024_village_figures';
 import * as m0025 from './0025_shop_lapsed_index';
+import * as m0026 from './0026_credit_photos_pulled';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
@@ -45,4 +46,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0020_credit_evidence': m0020,
   '0024_village_figures': m0024,
   '0025_shop_lapsed_index': m0025,
+  '0026_credit_photos_pulled': m0026,
 };

@@ -33,6 +33,7 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
   let conflicts: { c1: string; c2: string; c3: string };
   let notices: Record<'v1' | 'v2' | 'v3', { noticeId: string; objectionId: string; token: string; entryId: string }>;
   let photos: { p1: string; p2: string; p3: string };
+  let creditPhotos: { p1: string; p2: string; p3: string };
   let payouts: Record<string, { payoutRoundId: string; listId: string; itemId: string }>;
   let credit: { r1: string; r2: string; r3: string; k1: string; k2: string; k3: string };
   let residents: Record<'h1' | 'h2' | 'h3', { correctionId: string; slipId: string }>;
@@ -68,6 +69,15 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
       hashes.push(sha256Hex(bytes));
     }
     photos = { p1: hashes[0], p2: hashes[1], p3: hashes[2] };
+    // And a verified photo carried by each scope's credit record only (the same route, the credit link).
+    const creditHashes: string[] = [];
+    for (const recordId of [credit.r1, credit.r2, credit.r3]) {
+      const bytes = fakeJpeg(2000);
+      expect((await uploadPhoto(fx, 'collector', bytes)).status).toBe(201);
+      await linkEvidence(fx, recordId, sha256Hex(bytes), bytes.length, 'creditRecord');
+      creditHashes.push(sha256Hex(bytes));
+    }
+    creditPhotos = { p1: creditHashes[0], p2: creditHashes[1], p3: creditHashes[2] };
     // A payout round per township with one list (and item) per village (issue 8).
     payouts = await payoutScopes(fx, { [fx.ids.v1]: fx.ids.h1, [fx.ids.v2]: fx.ids.h2, [fx.ids.v3]: fx.ids.h3 });
     residents = {
@@ -135,6 +145,20 @@ describe.each(await testDialects())('authorization matrix on %s', (dialect) => {
     }
     expect(failures).toEqual([]);
     expect(checked).toBeGreaterThan(100);
+  });
+
+  it('serves a credit record\'s photo by the same rule as an entry\'s: staff of the record\'s village, 404 for others, never residents', async () => {
+    const route = routeRules(fx.app).find((r) => r.method === 'GET' && r.path === '/api/evidence/:sha256')!;
+    expect(route.rule).toMatchObject({ scope: 'evidence' });
+    const failures: string[] = [];
+    for (const [v, hash] of variants().map((v, i) => [v, [creditPhotos.p1, creditPhotos.p2, creditPhotos.p3][i]] as const)) {
+      for (const caller of CALLERS) {
+        const status = (await fx.request(caller, 'GET', `/api/evidence/${hash}`)).status;
+        const expected = caller === null ? 401 : !route.rule!.roles.includes(caller) ? 403 : inScope(caller, route.rule!, v) ? 200 : 404;
+        if (status !== expected) failures.push(`${caller ?? 'anonymous'} credit photo (${v.name}) → ${status}, expected ${expected}`);
+      }
+    }
+    expect(failures).toEqual([]);
   });
 
   it('a QR token opens its own notice only: a token for notice A cannot see or object to notice B', async () => {

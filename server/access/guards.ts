@@ -47,8 +47,9 @@ export async function assertConflict(db: Queryable, user: SessionUser, conflictI
 }
 
 /**
- * A photo (by SHA-256) that an entry of a village in scope carries (staff only): who may see the
- * entry may see its evidence. A photo no entry references yet is nobody's to see.
+ * A photo (by SHA-256) that an entry or a credit record of a village in scope carries (staff
+ * only): who may see the entry or record may see its evidence. A photo nothing references yet is
+ * nobody's to see.
  */
 export async function assertEvidence(db: Queryable, user: SessionUser, hash: string): Promise<void> {
   const villages = await villagesOfEvidence(db, hash);

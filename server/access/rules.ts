@@ -29,7 +29,7 @@ import { assertAnomalyFlag } from './console-guards';
  * - conflict: `:conflictId` (an edit conflict, sync_conflicts) must belong to a village in scope, else 404;
  * - notice: `:noticeId` must be of a village in scope (a resident: their own household's village), else 404;
  * - objection: `:objectionId` must belong to a village in scope (staff only), else 404;
- * - evidence: `:sha256` (a photo) must be carried by an entry of a village in scope, else 404;
+ * - evidence: `:sha256` (a photo) must be carried by an entry or a credit record of a village in scope, else 404;
  * - payout_round: `:payoutRoundId` (a township's payout round) must be of the user's own township, else 404;
  * - payout_list: `:listId` (a village's payout list) must belong to a village in scope, else 404;
  * - creditRecord: `:creditRecordId` (a credit record) must belong to a village in scope (staff only), else 404;

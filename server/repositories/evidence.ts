@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Dialect } from '../db/connect';
 import { writeTransaction, type TransactionDeps, type WriteTrx } from '../db/transaction';
 import { sniffImageType } from '../../shared/domain/evidence';
+import { sql } from 'kysely';
+import type { CreditRecordEvidenceTable } from '../db/schema';
 import type { Queryable } from './queryable';
 
 export interface EvidenceStore extends TransactionDeps {
@@ -148,42 +150,68 @@ export async function readEvidence(store: EvidenceStore, hash: string): Promise<
   return { mime: state.mime, bytes };
 }
 
-// ---- which entries carry which photos ---------------------------------------------------------
+// ---- which entries and credit records carry which photos ---------------------------------------
+// Two link tables of the same shape (owner id, sha256, position, size, mime, taken_at): entries'
+// (entry_evidence, with the place when the collector allowed it) and credit records'
+// (credit_record_evidence of migrations/0020, never a place: guardrail 7, a document's photo needs
+// none). One set of functions, parameterised by the link.
 
-export interface NewEntryEvidence {
-  entryId: string; hash: string; position: number; size: number; mime: string; takenAt: string;
-  gps: { lat: number; lon: number; accuracy: number } | null;
+export const EVIDENCE_LINKS = {
+  entry: { table: 'entry_evidence', owner: 'entry_id' },
+  creditRecord: { table: 'credit_record_evidence', owner: 'record_id' },
+} as const;
+export type EvidenceLink = keyof typeof EVIDENCE_LINKS;
+
+export interface NewEvidence {
+  ownerId: string; hash: string; position: number; size: number; mime: string; takenAt: string;
+  /** Kept for entries only; a credit record's link table has no place columns. */
+  gps?: { lat: number; lon: number; accuracy: number } | null;
 }
 
-export async function insertEntryEvidence(db: Queryable, rows: readonly NewEntryEvidence[]): Promise<void> {
+/** The link table typed as the columns both have (the owner column goes by `ownerRef`). */
+const linkTable = (link: EvidenceLink) => `${EVIDENCE_LINKS[link].table} as ev` as 'credit_record_evidence as ev';
+const ownerRef = (link: EvidenceLink) => sql.ref(`ev.${EVIDENCE_LINKS[link].owner}`);
+
+export async function insertEvidence(db: Queryable, link: EvidenceLink, rows: readonly NewEvidence[]): Promise<void> {
+  const { table, owner } = EVIDENCE_LINKS[link];
   // 500 rows × 9 columns stays under both databases' parameter limits.
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto('entry_evidence').values(rows.slice(i, i + 500).map((r) => ({
-      entry_id: r.entryId, sha256: r.hash, position: r.position, size: r.size, mime: r.mime, taken_at: r.takenAt,
-      gps_lat: r.gps?.lat ?? null, gps_lon: r.gps?.lon ?? null, gps_accuracy: r.gps?.accuracy ?? null,
-    }))).execute();
+    const values = rows.slice(i, i + 500).map((r) => ({
+      [owner]: r.ownerId, sha256: r.hash, position: r.position, size: r.size, mime: r.mime, taken_at: r.takenAt,
+      ...(link === 'entry' ? { gps_lat: r.gps?.lat ?? null, gps_lon: r.gps?.lon ?? null, gps_accuracy: r.gps?.accuracy ?? null } : {}),
+    }));
+    await db.insertInto(table as 'credit_record_evidence').values(values as unknown as CreditRecordEvidenceTable[]).execute();
   }
 }
 
-export interface EntryEvidenceRow { entryId: string; hash: string; takenAt: string; size: number; mime: string; received: boolean }
+export interface EvidenceRow { ownerId: string; hash: string; takenAt: string; size: number; mime: string; received: boolean }
 
-/** The photos of these entries, in the order the collector took them (by entry_evidence's primary key). */
-export async function evidenceOfEntries(db: Queryable, entryIds: readonly string[]): Promise<Map<string, EntryEvidenceRow[]>> {
-  const out = new Map<string, EntryEvidenceRow[]>();
-  for (let i = 0; i < entryIds.length; i += 500) {
-    const rows = await db.selectFrom('entry_evidence as ev')
+/** The photos of these entries or records, in the order they were taken (by the link's primary key). */
+export async function evidenceOf(db: Queryable, link: EvidenceLink, ownerIds: readonly string[]): Promise<Map<string, EvidenceRow[]>> {
+  const out = new Map<string, EvidenceRow[]>();
+  for (let i = 0; i < ownerIds.length; i += 500) {
+    const rows = await db.selectFrom(linkTable(link))
       .leftJoin('evidence_blobs as b', 'b.sha256', 'ev.sha256')
-      .select(['ev.entry_id', 'ev.sha256', 'ev.taken_at', 'ev.size', 'ev.mime', 'ev.position', 'b.complete'])
-      .where('ev.entry_id', 'in', entryIds.slice(i, i + 500))
-      .orderBy('ev.entry_id').orderBy('ev.position')
+      .select([sql<string>`${ownerRef(link)}`.as('owner_id'), 'ev.sha256', 'ev.taken_at', 'ev.size', 'ev.mime', 'ev.position', 'b.complete'])
+      .where(ownerRef(link), 'in', ownerIds.slice(i, i + 500))
+      .orderBy(ownerRef(link)).orderBy('ev.position')
       .execute();
     for (const r of rows) {
-      const list = out.get(r.entry_id) ?? [];
-      list.push({ entryId: r.entry_id, hash: r.sha256, takenAt: r.taken_at, size: r.size, mime: r.mime, received: r.complete === 1 });
-      out.set(r.entry_id, list);
+      const list = out.get(r.owner_id) ?? [];
+      list.push({ ownerId: r.owner_id, hash: r.sha256, takenAt: r.taken_at, size: r.size, mime: r.mime, received: r.complete === 1 });
+      out.set(r.owner_id, list);
     }
   }
   return out;
+}
+
+/** Removes the photo links of these entries or records (retention); returns the hashes nothing references any more. */
+export async function unlinkEvidence(db: Queryable, link: EvidenceLink, ownerIds: readonly string[]): Promise<string[]> {
+  if (ownerIds.length === 0) return [];
+  const linked = await db.selectFrom(linkTable(link)).select('ev.sha256').distinct().where(ownerRef(link), 'in', ownerIds).execute();
+  if (linked.length === 0) return [];
+  await db.deleteFrom(linkTable(link)).where(ownerRef(link), 'in', ownerIds).execute();
+  return stillUnreferenced(db, linked.map((r) => r.sha256));
 }
 
 /** Villages whose entries or credit records reference the photo (who may see it follows from these). */
@@ -198,47 +226,6 @@ export async function villagesOfEvidence(db: Queryable, hash: string): Promise<s
       .where('cv.sha256', '=', hash))
     .execute();
   return [...new Set(rows.map((r) => r.village_id))];
-}
-
-// ---- which credit records carry which photos (migrations/0020_credit_evidence.ts) --------------
-
-/** A credit record's photo; no place is kept (guardrail 7: a document's photo needs none). */
-export interface NewCreditEvidence { recordId: string; hash: string; position: number; size: number; mime: string; takenAt: string }
-
-export async function insertCreditEvidence(db: Queryable, rows: readonly NewCreditEvidence[]): Promise<void> {
-  if (rows.length === 0) return;
-  await db.insertInto('credit_record_evidence').values(rows.map((r) => ({
-    record_id: r.recordId, sha256: r.hash, position: r.position, size: r.size, mime: r.mime, taken_at: r.takenAt,
-  }))).execute();
-}
-
-export interface CreditEvidenceRow { recordId: string; hash: string; takenAt: string; size: number; mime: string; received: boolean }
-
-/** The photos of these credit records, in the order they were taken. */
-export async function evidenceOfCreditRecords(db: Queryable, recordIds: readonly string[]): Promise<Map<string, CreditEvidenceRow[]>> {
-  const out = new Map<string, CreditEvidenceRow[]>();
-  for (let i = 0; i < recordIds.length; i += 500) {
-    const rows = await db.selectFrom('credit_record_evidence as cv')
-      .leftJoin('evidence_blobs as b', 'b.sha256', 'cv.sha256')
-      .select(['cv.record_id', 'cv.sha256', 'cv.taken_at', 'cv.size', 'cv.mime', 'cv.position', 'b.complete'])
-      .where('cv.record_id', 'in', recordIds.slice(i, i + 500))
-      .orderBy('cv.record_id').orderBy('cv.position')
-      .execute();
-    for (const r of rows) {
-      const list = out.get(r.record_id) ?? [];
-      list.push({ recordId: r.record_id, hash: r.sha256, takenAt: r.taken_at, size: r.size, mime: r.mime, received: r.complete === 1 });
-      out.set(r.record_id, list);
-    }
-  }
-  return out;
-}
-
-/** Removes a credit record's photo links (retention); returns the hashes nothing references any more. */
-export async function unlinkCreditEvidence(db: Queryable, recordId: string): Promise<string[]> {
-  const linked = (await db.selectFrom('credit_record_evidence').select('sha256').where('record_id', '=', recordId).execute()).map((r) => r.sha256);
-  if (linked.length === 0) return [];
-  await db.deleteFrom('credit_record_evidence').where('record_id', '=', recordId).execute();
-  return stillUnreferenced(db, linked);
 }
 
 /** Of these photos, those no entry and no credit record references. */

@@ -9,6 +9,7 @@ import { scopeOfTownship, scopeOfVillage } from '../../shared/protocol/sync';
 import type { PulledDtos } from '../../shared/protocol/tables';
 import type { EntryState } from '../../shared/domain/entry-state';
 import { creditKindsByIds, creditRecordsByIds } from './credit';
+import { evidenceOf } from './evidence';
 
 export interface PulledRow<K extends PulledEntity> { scope: string; dto: PulledDtos[K] }
 export type PulledRows<K extends PulledEntity> = Map<string, PulledRow<K>>;
@@ -122,12 +123,15 @@ async function indicators(db: Db, ids: readonly string[]): Promise<PulledRows<'i
 
 async function creditRecords(db: Db, ids: readonly string[]): Promise<PulledRows<'creditRecord'>> {
   const rows = await inChunks(ids, (c) => creditRecordsByIds(db, c));
+  // Their photos (credit_record_evidence's primary key), linked once when the record was made.
+  const photos = await evidenceOf(db, 'creditRecord', rows.map((r) => r.id));
   return new Map(rows.map((r) => [r.id, {
     scope: scopeOfVillage(r.village_id),
     dto: {
       id: r.id, villageId: r.village_id, householdId: r.household_id, personId: r.person_id, kind: r.kind, source: r.source,
       occurredOn: r.occurred_on, documentNo: r.document_no, note: r.note, recorderId: r.recorder_id, state: r.state, createdAt: r.created_at,
       issuer: r.issuer, stateReason: r.state_reason,
+      evidence: (photos.get(r.id) ?? []).map((p) => ({ hash: p.hash, takenAt: p.takenAt })),
     },
   }]));
 }

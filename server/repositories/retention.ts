@@ -2,7 +2,7 @@
 // (server/jobs/retention.ts runs it). Reads the due ones through the partial index
 // entries_deductions_to_anonymise (migrations/0019_retention.ts), a small batch at a time.
 import type { Queryable } from './queryable';
-import { stillUnreferenced } from './evidence';
+import { unlinkEvidence } from './evidence';
 
 export interface DueAnonymisation { id: string; villageId: string }
 
@@ -22,8 +22,6 @@ export async function anonymiseEntries(db: Queryable, ids: readonly string[], at
   if (ids.length === 0) return [];
   await db.updateTable('entries').set({ note: '', anonymised_at: at }).where('id', 'in', ids).execute();
   await db.updateTable('entry_revisions').set({ note: '' }).where('entry_id', 'in', ids).where('note', '<>', '').execute();
-  const linked = await db.selectFrom('entry_evidence').select('sha256').distinct().where('entry_id', 'in', ids).execute();
-  await db.deleteFrom('entry_evidence').where('entry_id', 'in', ids).execute();
   // A photo a credit record carries too stays (repositories/evidence.ts stillUnreferenced).
-  return stillUnreferenced(db, linked.map((l) => l.sha256));
+  return unlinkEvidence(db, 'entry', ids);
 }

@@ -14,7 +14,7 @@ import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
 import { addCreditEvent, findCreditRecordRow, insertCreditRecord, moveCreditRecord } from '../repositories/credit';
-import { insertCreditEvidence } from '../repositories/evidence';
+import { insertEvidence } from '../repositories/evidence';
 
 /** Roles that record credit information in the field (residents and township staff do not). */
 const RECORDER_ROLES = ['collector', 'committee', 'admin'];
@@ -59,8 +59,8 @@ export async function applyCreditCreate(ctx: ApplyContext, p: CreditCreatePayloa
   });
   // A photo may arrive before or after its record (docs/sync-protocol.md "Evidence photos"). A
   // place sent with it is not kept (guardrail 7: a document's photo needs none).
-  await insertCreditEvidence(ctx.trx, evidence.map((e, position) => ({
-    recordId: p.recordId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt,
+  await insertEvidence(ctx.trx, 'creditRecord', evidence.map((e, position) => ({
+    ownerId: p.recordId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt,
   })));
   await addCreditEvent(ctx.trx, { recordId: p.recordId, villageId: household.villageId, from: null, to: 'submitted', actorId: user.id, reason: '', at: now });
   ctx.logChange(scopeOfVillage(household.villageId), 'creditRecord', p.recordId);

@@ -13,7 +13,7 @@ import { isCapPeriod } from '../../shared/domain/period';
 import { versionInForce } from '../../shared/domain/catalog-check';
 import { EVIDENCE_MESSAGES, checkEvidence, evidenceNeeded } from '../../shared/domain/evidence';
 import { canWriteVillage } from '../access/scope';
-import { evidenceOfEntries } from '../repositories/evidence';
+import { evidenceOf } from '../repositories/evidence';
 import { conflictItem, forbiddenItem, rejected } from './outcome';
 import { sha256, type Applied, type ApplyContext } from './apply-context';
 import { isFutureDate, isRealDate } from './time';
@@ -75,7 +75,7 @@ export async function applyEntryCreate(ctx: ApplyContext, p: EntryCreatePayload,
   });
   if (evidence.length > 0) {
     await ctx.writes.insertEntryEvidence(evidence.map((e, position) => ({
-      entryId: p.entryId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
+      ownerId: p.entryId, hash: e.hash, position, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
     })));
   }
   // The phone built this row itself; it need not come back in this request's answer (unless the
@@ -222,7 +222,7 @@ export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayl
   const note = await checkEntryContent(ctx, household, { ...p, householdId: entry.householdId, reverses: null });
   // Photos the correction adds (issue 13: the correction screen has the entry form's photo
   // picker); the entry's own photos stay. Together they follow the entry's photo rules.
-  const had = (await evidenceOfEntries(ctx.trx, [entry.id])).get(entry.id) ?? [];
+  const had = (await evidenceOf(ctx.trx, 'entry', [entry.id])).get(entry.id) ?? [];
   const added = (p.evidence ?? []).filter((e) => !had.some((h) => h.hash === e.hash));
   const indicator = await cache.indicator(p.catalogVersionId, p.indicatorCode);
   const all = [...had.map((h) => ({ hash: h.hash, size: h.size, type: h.mime, takenAt: h.takenAt })), ...added];
@@ -240,7 +240,7 @@ export async function applyEntryResubmit(ctx: ApplyContext, p: EntryResubmitPayl
   });
   if (added.length > 0) {
     await ctx.writes.insertEntryEvidence(added.map((e, i) => ({
-      entryId: entry.id, hash: e.hash, position: had.length + i, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
+      ownerId: entry.id, hash: e.hash, position: had.length + i, size: e.size, mime: e.type, takenAt: e.takenAt, gps: e.gps ?? null,
     })));
   }
   ctx.logChange(scopeOfVillage(entry.villageId), 'entry', entry.id);

@@ -16,7 +16,7 @@ import { periodBounds } from '../../shared/domain/points';
 import { isCapPeriod } from '../../shared/domain/period';
 import type { BatchCache } from './batch-cache';
 import * as repo from '../repositories/entry-ingest';
-import { insertEntryEvidence, type NewEntryEvidence } from '../repositories/evidence';
+import { insertEvidence, type NewEvidence } from '../repositories/evidence';
 import { isRealDate } from './time';
 import { applyTallyDelta, applyTransitionTally, loadTallyFacts, type TallyChange } from '../repositories/tallies';
 import type { EntryState } from '../../shared/domain/entry-state';
@@ -44,7 +44,7 @@ export interface EntryWrites {
   /** The recorder's entries in one of `states` with this occurred-on date (the per-day cap). */
   countRecorderDay(recorderId: string, date: string, states: readonly string[]): Promise<number>;
   /** The photos a new entry carries (entry_evidence), written after the entry itself. */
-  insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void>;
+  insertEntryEvidence(rows: readonly NewEvidence[]): Promise<void>;
 }
 
 /** Signals that the buffered run cannot decide exactly; the batch is run again item by item. */
@@ -83,7 +83,7 @@ export class DirectWrites implements EntryWrites {
   }
   hasLiveReversal(entryId: string, states: readonly string[]) { return repo.hasLiveReversal(this.trx, entryId, states); }
   countRecorderDay(recorderId: string, date: string, states: readonly string[]) { return repo.countRecorderDay(this.trx, recorderId, date, states); }
-  insertEntryEvidence(rows: readonly NewEntryEvidence[]) { return insertEntryEvidence(this.trx, rows); }
+  insertEntryEvidence(rows: readonly NewEvidence[]) { return insertEvidence(this.trx, 'entry', rows); }
 }
 
 interface StateChange { id: string; from: string; to: string; now: string; reason: string }
@@ -95,8 +95,8 @@ export class BufferedWrites implements EntryWrites {
   private pendingEntries: repo.NewEntry[] = [];
   private pendingEvents: repo.NewEntryEvent[] = [];
   private pendingStates: StateChange[] = [];
-  private pendingEvidence: NewEntryEvidence[] = [];
-  private readonly evidence: NewEntryEvidence[] = [];
+  private pendingEvidence: NewEvidence[] = [];
+  private readonly evidence: NewEvidence[] = [];
   // What kept items wrote, in order.
   private readonly newEntries = new Map<string, { row: repo.NewEntry; state: string; updatedAt: string }>();
   private readonly events: repo.NewEntryEvent[] = [];
@@ -177,7 +177,7 @@ export class BufferedWrites implements EntryWrites {
     this.pendingEvents.push(ev);
   }
 
-  async insertEntryEvidence(rows: readonly NewEntryEvidence[]): Promise<void> {
+  async insertEntryEvidence(rows: readonly NewEvidence[]): Promise<void> {
     this.pendingEvidence.push(...rows);
   }
 
@@ -250,7 +250,7 @@ export class BufferedWrites implements EntryWrites {
       if (inserted !== rows.length) throw new RetryItemByItem('an entry was inserted concurrently');
     }
     await repo.insertEntryEvents(this.trx, this.dialect, this.events);
-    await insertEntryEvidence(this.trx, this.evidence);
+    await insertEvidence(this.trx, 'entry', this.evidence);
     const updates = [...this.updates.values()];
     const facts = new Map((await loadTallyFacts(this.trx, updates.map((u) => u.id))).map((f) => [f.id, f]));
     const tally: TallyChange[] = rows.map(({ row, state }) => ({ entry: tallyEntryOf(row), from: null, to: state as EntryState, at: row.now }));

@@ -1,8 +1,8 @@
 // Test support for photo evidence: synthetic JPEG-looking bytes, a chunked upload through the app,
-// and linking a photo to an entry without a sync push.
+// and linking a photo to an entry or a credit record without a sync push.
 import crypto from 'node:crypto';
 import type { Fixture, FixtureUser } from './fixtures';
-import { insertEntryEvidence } from '../repositories/evidence';
+import { insertEvidence, type EvidenceLink } from '../repositories/evidence';
 
 /** `size` bytes that start like a JPEG (FF D8 FF E0) and are otherwise random: unique per call. */
 export function fakeJpeg(size: number): Buffer {
@@ -33,6 +33,7 @@ export async function uploadPhoto(fx: Fixture, user: FixtureUser, bytes: Buffer,
   return res!;
 }
 
-export async function linkEvidence(fx: Fixture, entryId: string, hash: string, size: number): Promise<void> {
-  await insertEntryEvidence(fx.deps.db, [{ entryId, hash, position: 0, size, mime: 'image/jpeg', takenAt: fx.deps.now().toISOString(), gps: null }]);
+/** Links a photo to an entry (or, with `link` creditRecord, to a credit record). */
+export async function linkEvidence(fx: Fixture, ownerId: string, hash: string, size: number, link: EvidenceLink = 'entry'): Promise<void> {
+  await insertEvidence(fx.deps.db, link, [{ ownerId, hash, position: 0, size, mime: 'image/jpeg', takenAt: fx.deps.now().toISOString(), gps: null }]);
 }

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkAgainstKind, checkCreditRecord, CREDIT_KIND_RULES, CREDIT_KINDS, DEFAULT_CREDIT_KINDS, kindsOffered } from './credit';
+import { checkAgainstKind, CREDIT_KIND_RULES, CREDIT_KINDS, DEFAULT_CREDIT_KINDS, kindsOffered } from './credit';
 
-describe('checkCreditRecord', () => {
+// The built-in kinds checked the way the server and the phone check any township's kind.
+const defaultKind = (code: string) => DEFAULT_CREDIT_KINDS.find((k) => k.code === code);
+
+describe('checkAgainstKind on the built-in kinds', () => {
   it.each([
-    ['loan_repaid', 'bank', '', ''],
-    ['honour', 'township', ' 平政字〔2026〕8号 ', '平政字〔2026〕8号'],
-    ['admin_penalty', 'township', '平综执罚决字〔2026〕12\u200B号', '平综执罚决字〔2026〕12号'],
-    ['court_judgment_fulfilled', 'court', '（2026）鲁0283民初123号', '（2026）鲁0283民初123号'],
-  ])('%s from %s with %j is accepted', (kind, source, documentNo, normalised) => {
-    expect(checkCreditRecord({ kind, source, documentNo })).toEqual({ ok: true, documentNo: normalised });
+    ['loan_repaid', 'bank', '', '', ''],
+    ['honour', 'township', ' 平政字〔2026〕8号 ', '', '平政字〔2026〕8号'],
+    ['admin_penalty', 'township', '平综执罚决字〔2026〕12\u200B号', '平度市综合行政执法局', '平综执罚决字〔2026〕12号'],
+    ['court_judgment_fulfilled', 'court', '（2026）鲁0283民初123号', '', '（2026）鲁0283民初123号'],
+  ])('%s from %s with %j is accepted', (kind, source, documentNo, issuer, normalised) => {
+    expect(checkAgainstKind(defaultKind(kind), { source, documentNo, issuer })).toEqual({ ok: true, documentNo: normalised, issuer });
   });
 
   it.each([
@@ -20,7 +23,7 @@ describe('checkCreditRecord', () => {
     ['honour', 'village', '平\u202E字', 'document_invalid'],
     ['honour', 'village', '字'.repeat(81), 'document_invalid'],
   ])('%s from %s with %j is refused: %s', (kind, source, documentNo, code) => {
-    const r = checkCreditRecord({ kind, source, documentNo });
+    const r = checkAgainstKind(defaultKind(kind), { source, documentNo, issuer: '平度市综合行政执法局' });
     expect(r).toMatchObject({ ok: false, code });
     if (!r.ok) expect(r.message).toMatch(/[\u4e00-\u9fff]/);
   });

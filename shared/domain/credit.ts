@@ -94,29 +94,14 @@ export function normalizeDocumentNo(raw: string): { ok: true; value: string } | 
   return { ok: true, value: v };
 }
 
-/**
- * The record's kind, source and document number, checked together. Returns the normalised
- * document number or the first problem.
- */
-export function checkCreditRecord(input: { kind: string; source: string; documentNo: string }):
-  { ok: true; documentNo: string } | { ok: false; code: CreditErrorCode; message: string } {
-  const fail = (code: CreditErrorCode) => ({ ok: false as const, code, message: CREDIT_MESSAGES[code] });
-  if (!isCreditKind(input.kind)) return fail('credit_kind');
-  const rule = CREDIT_KIND_RULES[input.kind];
-  if (!isCreditSource(input.source) || !rule.sources.includes(input.source)) return fail('credit_source');
-  const doc = normalizeDocumentNo(input.documentNo);
-  if (!doc.ok) return fail(doc.code);
-  if (rule.documentRequired && doc.value === '') return fail('document_required');
-  return { ok: true, documentNo: doc.value };
-}
-
 /** What a township's kind list says of a kind (server/repositories/credit.ts keeps the list). */
 export interface KindRule { negative: boolean; documentRequired: boolean; sources: readonly string[]; active?: boolean }
 
 /**
- * An office-entered record checked against the township's own kind list: a negative record rests
- * on a legally effective document (国办发〔2020〕49号): its number and the court or office that
- * issued it are both required.
+ * A credit record (from a phone or entered at the office) checked against the township's own kind
+ * list, on the server and in the phone's form alike: a negative record rests on a legally
+ * effective document (国办发〔2020〕49号): its number and the court or office that issued it are
+ * both required.
  */
 export function checkAgainstKind(rule: KindRule | undefined, input: { source: string; documentNo: string; issuer: string }):
   { ok: true; documentNo: string; issuer: string } | { ok: false; code: CreditErrorCode | 'issuer_required'; message: string } {

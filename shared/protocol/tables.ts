@@ -49,7 +49,16 @@ export interface CreditRecordDto {
   issuer?: string;
   /** Added (issue 7): why the record is rejected or returned (the reason of its last state change), else ''. */
   stateReason?: string;
+  /**
+   * Added (issue 7): the record's photos (by SHA-256, in the order taken), fetched online from
+   * GET /api/evidence/<hash> by staff of the village; [] when none. Never a place (guardrail 7).
+   * Rows stored by an older pull lack it.
+   */
+  evidence?: CreditPhotoDto[];
 }
+
+/** A photo of a credit record as phones pull it: its address and when it was taken. */
+export interface CreditPhotoDto { hash: string; takenAt: string }
 
 /**
  * A credit kind of the township's list (issue 7; township scope). Only townships that changed the
@@ -97,7 +106,7 @@ export const PULLED_SCHEMA: { [K in PulledEntity]: { readonly [C in keyof Pulled
   creditRecord: {
     id: 'uuid', villageId: 'uuid', householdId: 'uuid', personId: 'uuid', kind: 'text', source: 'text',
     occurredOn: 'date', documentNo: 'text', note: 'text', recorderId: 'uuid', state: 'text', createdAt: 'time',
-    issuer: 'text', stateReason: 'text',
+    issuer: 'text', stateReason: 'text', evidence: 'json',
   },
   creditKind: {
     id: 'uuid', townshipId: 'uuid', code: 'text', nameZh: 'text', nameEn: 'text', negative: 'bool', documentRequired: 'bool',

@@ -11,6 +11,8 @@ export const fetchCreditRecords = (villageId: string, state?: 'submitted' | 'app
   call(() => c.villages[':villageId'].records.$get({ param: { villageId }, query: state ? { state } : {} }));
 export interface OfficeRecord {
   householdId: string; personId: string | null; kind: string; source: string; occurredOn: string; documentNo: string; issuer: string; note: string;
+  /** Photos already uploaded (PUT /api/evidence/:sha256); the server links only those it holds complete. */
+  evidence?: { hash: string; size: number; type: string; takenAt: string }[];
 }
 export const enterCreditRecord = (villageId: string, json: OfficeRecord) => call(() => c.villages[':villageId'].records.$post({ param: { villageId }, json }));
 export const decideCreditRecord = (creditRecordId: string, decision: 'approve' | 'reject' | 'return', reason: string, issuer?: string) =>

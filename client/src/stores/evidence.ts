@@ -3,7 +3,9 @@
 // the reason, until the collector retries or removes it: it is never silently lost.
 import { defineStore } from 'pinia';
 import { MAX_EVIDENCE_BYTES, type EvidenceRef } from '../../../shared/domain/evidence';
-import { deletePhoto, getPhoto, storePhoto, type LocalPhoto } from '../db/evidence';
+import { deletePhoto, getPhoto, markUploaded, storePhoto, type LocalPhoto } from '../db/evidence';
+import { putChunk, uploadState } from '../api/evidence';
+import { uploadPhoto } from '../sync/evidence-upload';
 import { compressPhoto, currentPosition, hasRoomFor, isQuotaError, sha256Hex } from '../platform/photo';
 
 export type PhotoProblem = 'not_image' | 'compress_failed' | 'too_large' | 'quota';
@@ -62,5 +64,17 @@ export const useEvidenceStore = defineStore('evidence', () => {
     return (await getPhoto(hash))?.blob ?? null;
   }
 
-  return { prepare, prepareSignature, keep, discard, blobOf };
+  /**
+   * An online screen (the office's credit entry) uploads its photos itself, before it saves the
+   * record: resumable and content-addressed like the sync runner's; any failure (network, or the
+   * server refusing the photo) is thrown for the screen to say.
+   */
+  async function uploadNow(hashes: readonly string[]): Promise<void> {
+    for (const hash of hashes) {
+      const photo = await getPhoto(hash);
+      if (photo) await uploadPhoto({ uploadState, putChunk, getPhoto, markUploaded }, photo);
+    }
+  }
+
+  return { prepare, prepareSignature, keep, discard, blobOf, uploadNow };
 });

@@ -9,13 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uuidv7 } from 'uuidv7';
 import { testDialects } from '../../test/databases';
 import { createFixture, TEST_ID_NUMBER, type Fixture, type FixtureUser } from '../../test/fixtures';
-import { fakeJpeg, sha256Hex, uploadPhoto } from '../../test/evidence';
+import { fakeJpeg, linkEvidence, sha256Hex, uploadPhoto } from '../../test/evidence';
 import { PROTOCOL_VERSION, SCHEMA_VERSION, scopeOfTownship, scopeOfVillage, type SyncResponse } from '../../../shared/protocol/sync';
 import { decodeRows } from '../../../shared/protocol/tables';
 import { renderBecause, renderExplain, renderNext } from '../../../shared/domain/credit-grade';
 import { maskIdNumber } from '../../../shared/validation/id-number';
 import { villagesOfEvidence } from '../../repositories/evidence';
 import * as m0020 from '../../../migrations/0020_credit_evidence';
+import * as m0026 from '../../../migrations/0026_credit_photos_pulled';
 
 const DEVICE = '0190a000-0000-7000-8000-00000000c8c8';
 
@@ -123,6 +124,65 @@ describe.each(await testDialects())('credit ledger on the phones on %s', (dialec
     expect((await sync('collector', [create({ evidence: many })])).results[0]).toMatchObject({ status: 'rejected', code: 'evidence_too_many' });
   });
 
+  it('the office attaches photos to a record it enters: stored and linked, pulled by the village\'s other phones with the record, served to its staff only', async () => {
+    const bytes = fakeJpeg(120_000);
+    const hash = sha256Hex(bytes);
+    const takenAt = fx.deps.now().toISOString();
+    const body = (evidence: unknown[], over: Record<string, unknown> = {}) => ({
+      householdId: fx.ids.h1, personId: null, kind: 'honour', source: 'township', occurredOn: '2025-05-04', documentNo: '平政字〔2025〕21号', issuer: '', note: '五好家庭证书', evidence, ...over,
+    });
+    const ref = { hash, size: bytes.length, type: 'image/jpeg', takenAt };
+    // Not uploaded yet: refused, nothing written (the office form uploads before it saves).
+    const missing = await fx.request('committee', 'POST', `/api/credit/villages/${fx.ids.v1}/records`, body([ref]));
+    expect(missing.status).toBe(422);
+    expect((await missing.json()).error).toMatchObject({ code: 'evidence_missing', message: expect.stringMatching(/照片/) });
+    // The photo rules of a phone's record, with Chinese messages.
+    const six = Array.from({ length: 6 }, (_, i) => ({ ...ref, hash: sha256Hex(fakeJpeg(20 + i)) }));
+    for (const [evidence, code] of [[six, 'evidence_too_many'], [[ref, ref], 'evidence_duplicate'], [[{ ...ref, type: 'image/gif' }], 'evidence_type'], [[{ ...ref, size: 3 * 1024 * 1024 }], 'evidence_too_large']] as const) {
+      const res = await fx.request('committee', 'POST', `/api/credit/villages/${fx.ids.v1}/records`, body([...evidence]));
+      expect(res.status, code).toBe(400);
+      const err = (await res.json()).error;
+      expect(err.code).toBe(code);
+      expect(err.message).toMatch(/[\u4e00-\u9fff]/);
+    }
+
+    expect((await uploadPhoto(fx, 'committee', bytes)).status).toBe(201);
+    const entered = (await json(await fx.request('committee', 'POST', `/api/credit/villages/${fx.ids.v1}/records`, body([{ ...ref, size: 1, type: 'image/png' }])), 201)).record;
+    expect(entered.evidence).toEqual([{ hash, url: `/api/evidence/${hash}`, takenAt, received: true }]);
+    expect(entered.contentHash).toBeUndefined();
+    // Linked with the server's own size and type of the verified upload, not what the form said.
+    expect(await fx.deps.db.selectFrom('credit_record_evidence').select(['sha256', 'position', 'size', 'mime']).where('record_id', '=', entered.id).execute())
+      .toEqual([{ sha256: hash, position: 0, size: bytes.length, mime: 'image/jpeg' }]);
+    const queue = await json(await fx.request('committee2', 'GET', `/api/credit/villages/${fx.ids.v1}/records?state=submitted`));
+    expect(queue.records.find((r: { id: string }) => r.id === entered.id).evidence).toEqual([expect.objectContaining({ hash, received: true })]);
+
+    // Another collector of the village pulls the record with its photo (bootstrap and incrementally) and may fetch it.
+    const boot = await sync('collector2', []);
+    const rows = decodeRows('creditRecord', boot.changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!.tables.creditRecord!);
+    expect(rows.find((r) => r.id === entered.id)?.evidence).toEqual([{ hash, takenAt }]);
+    // Records without photos carry none; a place is never pulled (guardrail 7).
+    expect(rows.filter((r) => r.id !== entered.id).every((r) => Array.isArray(r.evidence))).toBe(true);
+    expect(JSON.stringify(rows)).not.toMatch(/gps|36\.78/);
+    const photo = await fx.request('collector2', 'GET', `/api/evidence/${hash}`);
+    expect(photo.status).toBe(200);
+    expect(sha256Hex(new Uint8Array(await photo.arrayBuffer()))).toBe(hash);
+
+    // A record of another village (entered by the township's admin) with its own photo: not for this village's staff.
+    const other = fakeJpeg(40_000);
+    expect((await uploadPhoto(fx, 'admin', other)).status).toBe(201);
+    const v2 = (await json(await fx.request('admin', 'POST', `/api/credit/villages/${fx.ids.v2}/records`, body([{ ...ref, hash: sha256Hex(other), size: other.length }], { householdId: fx.ids.h2 })), 201)).record;
+    expect((await fx.request('admin', 'GET', `/api/evidence/${sha256Hex(other)}`)).status).toBe(200);
+    for (const who of ['collector', 'collector2', 'committee'] as const) expect((await fx.request(who, 'GET', `/api/evidence/${sha256Hex(other)}`)).status, who).toBe(404);
+    const later = await sync('collector2', [], Object.fromEntries(boot.changes.map((c) => [c.scope, c.cursor])));
+    expect(later.changes.flatMap((c) => (c.tables.creditRecord ? decodeRows('creditRecord', c.tables.creditRecord) : [])).some((r) => r.id === v2.id)).toBe(false);
+
+    // Residents see no photos, like their entries' (evidence is for staff): not on 我的信用, not by address.
+    const mine = await json(await fx.request('resident', 'GET', `/api/credit/households/${fx.ids.h1}`));
+    expect(mine.records.some((r: { id: string }) => r.id === entered.id)).toBe(true);
+    expect(JSON.stringify(mine)).not.toContain(hash);
+    expect((await fx.request('resident', 'GET', `/api/evidence/${hash}`)).status).toBe(403);
+  });
+
   it('the review reason reaches the phones (stateReason); a person-subject record shows the person with the ID number masked', async () => {
     const m = create({ personId: fx.ids.p1, note: '个人贷款' });
     await sync('collector', [m]);
@@ -210,4 +270,35 @@ describe.each(await testDialects())('migration 0020 on %s', (dialect) => {
     expect(res.status, JSON.stringify(body)).toBe(200);
     return body;
   }
+});
+
+describe.each(await testDialects())('migration 0026 on %s', (dialect) => {
+  let fx: Fixture;
+  beforeAll(async () => { fx = await createFixture(dialect); });
+  afterAll(async () => { await fx.close(); });
+
+  it('logs again the records that carry photos, so a phone with a cursor pulls their photos', async () => {
+    const db = fx.deps.db;
+    const now = fx.deps.now().toISOString();
+    const withPhoto = uuidv7();
+    const without = uuidv7();
+    for (const id of [withPhoto, without]) {
+      await db.insertInto('credit_records').values({
+        id, village_id: fx.ids.v1, household_id: fx.ids.h1, person_id: null, kind: 'honour', source: 'township', occurred_on: '2025-01-02', document_no: '', note: '',
+        state: 'approved', state_reason: '', issuer: '', reverses: null, repaired_on: null, recorder_id: fx.ids.users.collector, device_id: 'x', content_hash: id, client_created_at: now, created_at: now, updated_at: now,
+      }).execute();
+    }
+    const hash = sha256Hex(fakeJpeg(500));
+    await linkEvidence(fx, withPhoto, hash, 500, 'creditRecord');
+    const v0 = (await db.selectFrom('villages').select('change_seq').where('id', '=', fx.ids.v1).executeTakeFirstOrThrow()).change_seq;
+
+    await m0026.up(db);
+    expect(await db.selectFrom('changes').select(['scope', 'seq', 'op']).where('entity', '=', 'creditRecord').where('entity_id', '=', withPhoto).execute())
+      .toEqual([{ scope: scopeOfVillage(fx.ids.v1), seq: Number(v0) + 1, op: 'upsert' }]);
+    expect(await db.selectFrom('changes').select('seq').where('entity', '=', 'creditRecord').where('entity_id', '=', without).execute()).toEqual([]);
+    const res = await fx.request('collector', 'POST', '/api/sync', { protocol: PROTOCOL_VERSION, schema: SCHEMA_VERSION, deviceId: DEVICE, mutations: [], cursors: { [scopeOfVillage(fx.ids.v1)]: Number(v0) } });
+    expect(res.status).toBe(200);
+    const page = ((await res.json()) as SyncResponse).changes.find((c) => c.scope === scopeOfVillage(fx.ids.v1))!;
+    expect(decodeRows('creditRecord', page.tables.creditRecord!)).toEqual([expect.objectContaining({ id: withPhoto, evidence: [{ hash, takenAt: now }] })]);
+  });
 });

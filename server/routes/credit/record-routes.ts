@@ -11,7 +11,7 @@ import { writeTransaction, type WriteTrx } from '../../db/transaction';
 import { recordChanges } from '../../db/changes';
 import { allow, REVIEWERS, STAFF } from '../../access/rules';
 import { requireUser } from '../../access/guards';
-import { badRequest, conflict, notFound } from '../../http/errors';
+import { AppError, badRequest, conflict, notFound } from '../../http/errors';
 import { jsonBody, queryParams } from '../../http/validate';
 import { findHouseholdVillageId } from '../../repositories/scope-lookups';
 import { findTownshipOfVillage } from '../../repositories/villages';
@@ -20,7 +20,10 @@ import {
   moveCreditRecord, personHouseholdOf, setCreditIssuer, type CreditRecordRow,
 } from '../../repositories/credit';
 import { creditEvidence, maskedSubjects } from './subjects';
-import { scopeOfVillage } from '../../../shared/protocol/sync';
+import { findUpload, insertEvidence } from '../../repositories/evidence';
+import type { Queryable } from '../../repositories/queryable';
+import { evidenceRef, scopeOfVillage } from '../../../shared/protocol/sync';
+import { EVIDENCE_MESSAGES, checkEvidence, type EvidenceRef } from '../../../shared/domain/evidence';
 import { checkAgainstKind, ISSUER_REQUIRED } from '../../../shared/domain/credit';
 import { creditTransition, CREDIT_RECORD_STATES, type CreditEvent } from '../../../shared/domain/credit-transitions';
 import { normalizeNote } from '../../../shared/validation/note';
@@ -32,9 +35,29 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const recordBody = z.object({
   householdId: uuid, personId: uuid.nullable().default(null), kind: z.string().min(1).max(40), source: z.string().min(1).max(40),
   occurredOn: date, documentNo: z.string().max(200).default(''), issuer: z.string().max(200).default(''), note: z.string().max(2000).default(''),
+  // Photos of the document, uploaded first through PUT /api/evidence/:sha256 (the office is online).
+  evidence: z.array(evidenceRef).max(20).default([]),
 });
 const decisionBody = z.object({ decision: z.enum(['approve', 'reject', 'return']), reason: z.string().max(500).default(''), issuer: z.string().max(200).optional() });
 const reversalBody = z.object({ reason: z.string().min(1).max(500) });
+
+/**
+ * The photos of an office entry, checked like a phone's (count, duplicates, type, size) and
+ * present on the server: at the office the form uploads them before it saves, so a photo the
+ * server does not hold complete is refused rather than linked broken. Size and type are the
+ * server's own, from the verified upload.
+ */
+async function officePhotos(db: Queryable, refs: readonly EvidenceRef[]): Promise<{ hash: string; size: number; mime: string; takenAt: string }[]> {
+  const code = checkEvidence(false, refs);
+  if (code) throw badRequest(code, EVIDENCE_MESSAGES[code]);
+  const out = [];
+  for (const r of refs) {
+    const held = await findUpload(db, r.hash);
+    if (!held?.complete) throw new AppError(422, 'evidence_missing', '照片尚未上传完成，请重新添加照片后再保存');
+    out.push({ hash: r.hash, size: held.size, mime: held.mime, takenAt: r.takenAt });
+  }
+  return out;
+}
 
 /** One state change of a record: the table decides, the row moves, an event is written, phones learn of it. */
 export async function transitionCreditRecord(trx: WriteTrx, r: CreditRecordRow, event: CreditEvent, actor: 'committee' | 'system', actorId: string, reason: string, at: string): Promise<string> {
@@ -85,6 +108,7 @@ export const creditRecordRoutes = new Hono<AppEnv>()
       const n = normalizeNote(text);
       if (!n.ok) throw badRequest(n.code, n.message);
     }
+    const photos = await officePhotos(deps.db, b.evidence);
     const id = uuidv7();
     const at = deps.now().toISOString();
     await writeTransaction(deps, async (trx) => {
@@ -93,10 +117,12 @@ export const creditRecordRoutes = new Hono<AppEnv>()
         documentNo: checked.documentNo, issuer: checked.issuer, note: note.value, reverses: null, recorderId: user.id,
         contentHash: crypto.createHash('sha256').update(JSON.stringify(b)).digest('hex'), deviceId: 'office', clientCreatedAt: at, now: at,
       });
+      await insertEvidence(trx, 'creditRecord', photos.map((p, position) => ({ ownerId: id, hash: p.hash, position, size: p.size, mime: p.mime, takenAt: p.takenAt })));
       await addCreditEvent(trx, { recordId: id, villageId, from: null, to: 'submitted', actorId: user.id, reason: '村委会办公室录入', at });
       await recordChanges(trx, scopeOfVillage(villageId), 'creditRecord', [id]);
     });
-    return c.json({ record: await findCreditRecordRow(deps.db, id) }, 201);
+    const { contentHash: _hash, ...record } = (await findCreditRecordRow(deps.db, id))!;
+    return c.json({ record: { ...record, evidence: (await creditEvidence(deps.db, [id])).get(id) ?? [] } }, 201);
   })
   .get('/records/:creditRecordId', allow({ roles: STAFF, scope: 'creditRecord' }), async (c) => {
     const db = c.get('deps').db;

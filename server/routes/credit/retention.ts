@@ -4,7 +4,7 @@
 // Their photos go too, unless an entry or another record carries the same photo.
 import type { Deps } from '../../context';
 import { writeTransaction } from '../../db/transaction';
-import { deletePhotos, removePhotoFiles, unlinkCreditEvidence } from '../../repositories/evidence';
+import { deletePhotos, removePhotoFiles, unlinkEvidence } from '../../repositories/evidence';
 import { evidenceStore } from '../evidence/routes';
 import { recordChanges } from '../../db/changes';
 import { recordAudit } from '../../repositories/audit';
@@ -26,7 +26,7 @@ export async function purgeExpiredNegativeCredit(deps: Deps, now: Date, limit = 
     }
     if (!negativeByTownship.get(r.township_id)!.has(r.kind) || negativeKeptUntil(r.occurred_on) > today) continue;
     const orphans = await writeTransaction(deps, async (trx) => {
-      const unlinked = await unlinkCreditEvidence(trx, r.id);
+      const unlinked = await unlinkEvidence(trx, 'creditRecord', [r.id]);
       await deletePhotos(store, trx, unlinked);
       await purgeCreditRecord(trx, r.village_id, r.id);
       await recordChanges(trx, scopeOfVillage(r.village_id), 'creditRecord', [r.id], 'delete');

@@ -4,10 +4,10 @@
 import type { Deps } from '../../context';
 import type { Queryable } from '../../repositories/queryable';
 import { creditSubjects } from '../../repositories/credit';
-import { evidenceOfCreditRecords } from '../../repositories/evidence';
 import { decryptIdNumber } from '../../security/pii';
 import { maskIdNumber } from '../../../shared/validation/id-number';
-import { evidenceUrl } from '../evidence/attach';
+import { evidenceDtosOf } from '../evidence/attach';
+import type { EntryEvidenceDto } from '../dto';
 
 export interface CreditSubject { personId: string; name: string; idMasked: string | null }
 
@@ -23,12 +23,5 @@ export async function maskedSubjects(deps: Pick<Deps, 'db' | 'pii'>, db: Queryab
   }));
 }
 
-export interface CreditEvidenceDto { hash: string; url: string; takenAt: string; received: boolean }
-
 /** The photos of these records (GPS stays on the server). */
-export async function creditEvidence(db: Queryable, recordIds: readonly string[]): Promise<Map<string, CreditEvidenceDto[]>> {
-  const rows = recordIds.length ? await evidenceOfCreditRecords(db, recordIds) : new Map();
-  return new Map([...rows].map(([id, list]) => [id, list.map((e: { hash: string; takenAt: string; received: boolean }) => ({
-    hash: e.hash, url: evidenceUrl(e.hash), takenAt: e.takenAt, received: e.received,
-  }))]));
-}
+export const creditEvidence = (db: Queryable, recordIds: readonly string[]): Promise<Map<string, EntryEvidenceDto[]>> => evidenceDtosOf(db, 'creditRecord', recordIds);

@@ -21,7 +21,7 @@ import { decodeCursor, encodeCursor } from './cursor';
 import { approveBatch } from './batch';
 import type { EntryHistory, ReviewItem } from '../dto';
 import { withEvidence } from '../evidence/attach';
-import { evidenceOfEntries } from '../../repositories/evidence';
+import { evidenceOf } from '../../repositories/evidence';
 import { findHousehold } from '../../repositories/households';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -92,7 +92,7 @@ export const reviewRoutes = new Hono<AppEnv>()
       if (!entry) throw notFound('记录不存在或不在您的范围内');
       const approvers = (await listApproversOf(trx, [entry.id])).get(entry.id) ?? [];
       // Guardrail 2: a deduction's evidence is its photos or the collector's written account.
-      const photos = (await evidenceOfEntries(trx, [entry.id])).get(entry.id) ?? [];
+      const photos = (await evidenceOf(trx, 'entry', [entry.id])).get(entry.id) ?? [];
       const outcome = decide({ ...entry, evidence: photos }, approvers, user.id, decision, reason, basis ?? null);
       if (outcome.basis && !entry.basis) await setBasis(trx, entry.id, outcome.basis);
       if (outcome.kind === 'first_approval') {

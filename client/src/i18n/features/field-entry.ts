@@ -75,6 +75,7 @@ export default {
       photoHint: '拍下处罚决定书、判决书或证书（可选）',
       reason: '原因：{reason}',
       photos: '照片 {n} 张',
+      photoOffline: '联网后可查看',
       idMasked: '身份证 {id}',
     },
     appUpdate: {
@@ -162,6 +163,7 @@ export default {
       photoHint: 'Photo of the decision, judgment or certificate (optional)',
       reason: 'Reason: {reason}',
       photos: '{n} photo(s)',
+      photoOffline: 'Shown when online',
       idMasked: 'ID {id}',
     },
     appUpdate: {
