@@ -11,11 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { DESKTOP, launchPerson, t, type Person } from './support/browser';
 import { serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { story } from './support/steps';
 
 const PHONE_SMALL = { width: 360, height: 640 };
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
@@ -38,7 +39,6 @@ let deductionId = '';
 let plainId = '';
 let noticeId = '';
 let before: HouseholdDetail;
-let failedStep = '';
 const people: Person[] = [];
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
@@ -47,19 +47,7 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
-function step(name: string, fn: () => Promise<void>, timeout = 120_000) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) await shot(p.page, `FAILED-${i}`).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-8)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-20).join('\n')}`;
-      throw err;
-    }
-  }, timeout);
-}
+const { step } = story({ people: () => people, server: () => server, shot, timeout: 120_000, problemLines: 8, serverLines: 20 });
 
 /** A camera-sized photo with some texture. */
 function cameraPhoto(file: string) {
