@@ -9,9 +9,9 @@
 //     and finds a new version of the app; it is offered but cannot be applied while the form is
 //     open; once the entry is saved the collector accepts, the page reloads into the new version
 //     and nothing is lost (the entry saved, no draft left behind).
-//  3. Offline again, on the new version: the other households, two more photos, a draft through a
-//     reload and a tab crash, a credit record, the member moved to another household.
-//     10 households, 20 entries, 5 with photos in all.
+//  3. Offline again, on the new version: the other households, two more photos (one of them on a
+//     draft that comes back with its photo through a reload and a tab crash), a credit record,
+//     the member moved to another household. 10 households, 20 entries, 5 with photos in all.
 //  4. Back online: everything reaches the server; the server holds each photo under the SHA-256
 //     the phone computed (its stored file hashed again here); the ID numbers sealed there.
 //  5. A committee member returns one of the morning's entries with a reason (API); the phone
@@ -30,7 +30,7 @@ import { publishNewAppVersion } from './support/app-update';
 import { cameraPhoto, phonePhotos, serverPhoto, type PhonePhoto } from './support/photos';
 import { story } from './support/steps';
 import {
-  SYNC_TIMEOUT, UI_TIMEOUT, confirmLikelyDuplicate, idbAll, recordEntry, serverEntriesByNote, serverSql, staffLogin, until,
+  SYNC_TIMEOUT, UI_TIMEOUT, confirmLikelyDuplicate, idbAll, recordEntry, serverEntriesByNote, serverSql, staffLogin, takePhoto, until,
 } from './support/sync-helpers';
 import { makeSyntheticIdNumber } from '../shared/validation/id-number';
 
@@ -45,10 +45,10 @@ const SECOND = 'C04';
 const VISITED = 9;
 const ROUND_ENTRIES = 2 * (VISITED + 1);
 /** Visits (0 = the new household, 1… = visited[0]…) whose second entry carries a photo. */
-const PHOTO_VISITS = [0, 1, 2, 4, 5];
+const PHOTO_VISITS = [0, 1, 2, 4, 6];
 /** The visit whose second entry's form is open when the signal comes (the app update). */
 const UPDATE_VISIT = 3;
-/** The visit whose second entry is a draft through a reload and a tab crash. */
+/** The visit whose second entry is a draft (its photo taken) through a reload and a tab crash. */
 const CRASH_VISIT = 6;
 const SHOTS = '/tmp/shots/field';
 
@@ -177,12 +177,12 @@ describe('a morning round at 360×640', () => {
     expect(visited).toHaveLength(VISITED);
     person = await launchPerson({ viewport: PHONE_360 });
     await staffLogin(person.page, server.url, COLLECTOR);
-    await waitForServiceWorker(person.page);
+    await waitForServiceWorker(person.page, 90_000); // the precache installs slowly on a loaded machine
     await openVillage(person.page);
     // The first sync has brought the catalogue; the ID sealing key is on the phone.
     await until('catalogue on the phone', async () => (await idbAll(person.page, 'indicators')).length > 0, true, SYNC_TIMEOUT);
     await until('sealing key on the phone', async () => (await idbAll<{ key: string }>(person.page, 'meta')).some((m) => /id.?(seal|key)/i.test(m.key)), true, SYNC_TIMEOUT);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     restoreApp?.();
@@ -319,20 +319,29 @@ describe('a morning round at 360×640', () => {
         await visit(v);
         continue;
       }
-      // The second entry's form half filled when the page reloads and then the tab crashes: the
-      // draft comes back each time, is not in the outbox, and is saved.
+      // The second entry's form half filled, its photo taken, when the page reloads and then the
+      // tab crashes: the draft comes back each time with its photo, is not in the outbox, and is saved.
       await openHousehold(person.page, visited[v - 1].id);
       await recordEntry(person.page, PLAIN, visitNote(v, false));
       const text = visitNote(v, true);
       let page = person.page;
       await startSecondEntry(page, text);
+      await takePhoto(page, photoFile(v));
+      const hash = await page.locator(t('evidence-photo')).first().getAttribute('data-hash');
+      await until('the photo in the draft', async () => (await idbAll<{ fields: { note?: string; evidence?: { hash: string }[] } }>(page, 'drafts'))
+        .some((d) => d.fields.note === text && d.fields.evidence?.[0]?.hash === hash), true);
+      const formBack = async (p: Page) => {
+        expect(await p.locator(t('entry-note')).inputValue()).toBe(text);
+        await until('the photo back on the form', () => p.locator(t('evidence-photo')).evaluateAll((els) => els.map((e) => e.getAttribute('data-hash'))), [hash]);
+        await p.locator(`${t('evidence-photo')} img`).first().waitFor({ timeout: UI_TIMEOUT });
+      };
       await page.reload({ waitUntil: 'load' });
       await page.locator(t('entry-note')).waitFor({ timeout: UI_TIMEOUT });
-      expect(await page.locator(t('entry-note')).inputValue()).toBe(text);
+      await formBack(page);
       expect(await page.locator(t('entry-draft-bar')).getAttribute('data-restored')).toBe('true');
-      await shot(page, 'morning-08-draft-after-reload');
+      await shot(page, 'morning-08-draft-after-reload', true);
       page = await crashTab(person, t('entry-note'));
-      expect(await page.locator(t('entry-note')).inputValue()).toBe(text);
+      await formBack(page);
       expect(await entryNotesInOutbox(page)).not.toContain(text);
       await saveEntry(page);
     }

@@ -53,7 +53,8 @@ export function phonePhotos(page: Page): Promise<PhonePhoto[]> {
     const out: PhonePhoto[] = [];
     for (const p of rows) {
       const bitmap = await createImageBitmap(p.blob);
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await p.blob.arrayBuffer()));
+      // The page's WebCrypto (globalThis: `crypto` here would name the Node module imported above).
+      const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', await p.blob.arrayBuffer()));
       out.push({
         hash: p.hash, size: p.size, type: p.type, uploaded: p.uploaded, gps: p.gps,
         longSide: Math.max(bitmap.width, bitmap.height),
