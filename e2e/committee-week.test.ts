@@ -10,12 +10,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { DESKTOP, launchPerson, t, type Person } from './support/browser';
-import { serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { cameraPhoto } from './support/photos';
+import { serverSql, staffLogin, syncNow, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { story } from './support/steps';
 
 const PHONE_SMALL = { width: 360, height: 640 };
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
@@ -38,7 +39,6 @@ let deductionId = '';
 let plainId = '';
 let noticeId = '';
 let before: HouseholdDetail;
-let failedStep = '';
 const people: Person[] = [];
 
 async function shot(page: Page, name: string, fullPage = false): Promise<void> {
@@ -47,46 +47,17 @@ async function shot(page: Page, name: string, fullPage = false): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
-function step(name: string, fn: () => Promise<void>, timeout = 120_000) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) await shot(p.page, `FAILED-${i}`).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-8)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-20).join('\n')}`;
-      throw err;
-    }
-  }, timeout);
-}
-
-/** A camera-sized photo with some texture. */
-function cameraPhoto(file: string) {
-  const png = new PNG({ width: 1600, height: 1200 });
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      const i = (y * png.width + x) * 4;
-      png.data[i] = (x / 7) % 255; png.data[i + 1] = (y / 5 + x / 11) % 255; png.data[i + 2] = ((x ^ y) / 3) % 255; png.data[i + 3] = 255;
-    }
-  }
-  fs.writeFileSync(file, PNG.sync.write(png));
-}
+const { step } = story({ people: () => people, server: () => server, shot, timeout: 120_000, problemLines: 8, serverLines: 20 });
 
 const entryRows = () => serverSql<{ id: string; note: string; state: string; revision: number; points: number }>(server,
   'SELECT id, note, state, revision, points FROM entries WHERE note LIKE ? ORDER BY created_at', `${NOTE}%`);
 const card = (page: Page, id: string) => page.locator(`${t('review-item')}[data-entry-id="${id}"]`);
 
-async function syncNow(page: Page): Promise<void> {
-  const btn = page.locator(t('sync-now')).first();
-  if (await btn.isVisible().catch(() => false)) await btn.click();
-}
-
 describe('a committee’s week: review with photos, two approvers, batch, return and correction, notice and settlement', () => {
   beforeAll(async () => {
     fs.rmSync(SHOTS, { recursive: true, force: true });
     photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-week-'));
-    cameraPhoto(path.join(photoDir, 'rubbish.png'));
+    cameraPhoto(path.join(photoDir, 'rubbish.png'), 0, { width: 1600, height: 1200 });
     server = await startServer();
     const api = new ApiClient(server.url);
     await api.login(MEMBER1.username, MEMBER1.password);

@@ -2,15 +2,14 @@
 // deductions, each with a camera photo (compressed and hashed on the phone, kept in IndexedDB);
 // back online the sync uploads the photos before the entries (one upload is cut off and resumes
 // from the server's offset), and the server holds every photo under the hash the phone computed.
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Route } from 'playwright-core';
 import { startServer, type TestServer } from './support/server';
 import { goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person } from './support/browser';
+import { cameraPhoto, phonePhotos, serverPhoto } from './support/photos';
 import { serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
 
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
@@ -21,22 +20,6 @@ const NOTE = 'e2e-photo-';
 let server: TestServer;
 let person: Person;
 let photoDir: string;
-
-/** A camera-sized photo with some texture (so that JPEG compression has work to do). */
-function cameraPhoto(file: string, seed: number) {
-  const png = new PNG({ width: 2400, height: 1800 });
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      const i = (y * png.width + x) * 4;
-      const n = (x * 7 + y * 13 + seed * 31) % 255;
-      png.data[i] = (x / 10 + seed * 40) % 255;
-      png.data[i + 1] = (y / 8 + n) % 255;
-      png.data[i + 2] = ((x ^ y) + seed * 17) % 255;
-      png.data[i + 3] = 255;
-    }
-  }
-  fs.writeFileSync(file, PNG.sync.write(png));
-}
 
 beforeAll(async () => {
   photoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cx-photos-'));
@@ -50,16 +33,7 @@ afterAll(async () => {
   fs.rmSync(photoDir, { recursive: true, force: true });
 });
 
-interface PhonePhoto { hash: string; size: number; type: string; uploaded: number; gps: unknown }
-const phonePhotos = () => person.page.evaluate(() => new Promise<PhonePhoto[]>((resolve, reject) => {
-  const req = indexedDB.open('cunxin-evidence');
-  req.onerror = () => reject(req.error);
-  req.onsuccess = () => {
-    const all = req.result.transaction('photos').objectStore('photos').getAll();
-    all.onsuccess = () => resolve(all.result.map((p: PhonePhoto) => ({ hash: p.hash, size: p.size, type: p.type, uploaded: p.uploaded, gps: p.gps })));
-    all.onerror = () => reject(all.error);
-  };
-}));
+const phonePhotosNow = () => phonePhotos(person.page);
 
 describe('photo evidence, offline and back', () => {
   it('records 5 entries with photos offline, uploads them (one resumed) before the entries, and the server has them by hash', async () => {
@@ -90,7 +64,7 @@ describe('photo evidence, offline and back', () => {
       await page.locator(t('entry-save')).click();
       await page.locator(t('entry-save')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
     }
-    const stored = await phonePhotos();
+    const stored = await phonePhotosNow();
     expect(stored).toHaveLength(5);
     for (const p of stored) {
       expect(p.type).toBe('image/jpeg');
@@ -119,7 +93,7 @@ describe('photo evidence, offline and back', () => {
     await page.route('**/api/**', handler);
     await goOnline(context);
     await until('5 entries on the server', async () => serverSql<{ n: number }>(server, 'SELECT count(*) AS n FROM entries WHERE note LIKE ?', `${NOTE}%`)[0].n, 5, SYNC_TIMEOUT * 2);
-    await until('every photo uploaded on the phone', async () => (await phonePhotos()).every((p) => p.uploaded === 1), true, SYNC_TIMEOUT);
+    await until('every photo uploaded on the phone', async () => (await phonePhotosNow()).every((p) => p.uploaded === 1), true, SYNC_TIMEOUT);
     await page.unroute('**/api/**', handler);
 
     // Resumed: after the cut, the phone asked for the offset and sent only the rest.
@@ -138,13 +112,7 @@ describe('photo evidence, offline and back', () => {
     expect(firstSync).toBeGreaterThanOrEqual(0);
 
     // The server: every photo complete, under the phone's hash, and the bytes hash to it.
-    const blobs = serverSql<{ sha256: string; size: number; complete: number }>(server, 'SELECT sha256, size, complete FROM evidence_blobs');
-    for (const p of stored) {
-      const blob = blobs.find((b) => b.sha256 === p.hash);
-      expect(blob, p.hash).toMatchObject({ size: p.size, complete: 1 });
-      const file = path.join(server.dataDir, 'evidence', p.hash.slice(0, 2), p.hash);
-      expect(crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(p.hash);
-    }
+    for (const p of stored) expect(serverPhoto(server, p.hash), p.hash).toEqual({ size: p.size, complete: 1, fileSha256: p.hash });
     const links = serverSql<{ note: string; sha256: string }>(server,
       'SELECT e.note AS note, ev.sha256 AS sha256 FROM entry_evidence ev JOIN entries e ON e.id = ev.entry_id WHERE e.note LIKE ? ORDER BY e.note', `${NOTE}%`);
     expect(links).toHaveLength(5);

@@ -3,14 +3,12 @@
 // choosing, indicator search by pinyin initials, a draft through a reload and a tab crash, a credit
 // record offline then synced, a refused entry fixed and resent, an app update offered mid-round and
 // applied after the entry is saved, and axe on the forms (no serious or critical violation).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { brotliCompressSync, gzipSync } from 'node:zlib';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
-import { ApiClient, getOk, repoRoot, startServer, type TestServer } from './support/server';
-import { goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person } from './support/browser';
+import { ApiClient, getOk, startServer, type TestServer } from './support/server';
+import { publishNewAppVersion } from './support/app-update';
+import { crashTab, goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person } from './support/browser';
 import {
   SYNC_TIMEOUT, UI_TIMEOUT, confirmLikelyDuplicate, idbAll, openStatus, serverEntriesByNote, serverSql, staffLogin, unsentOnScreen, until,
 } from './support/sync-helpers';
@@ -156,13 +154,7 @@ describe('field entry forms at 360×640', () => {
 
     await page.locator(t('entry-note')).fill(note('draft after crash'));
     await page.waitForTimeout(300);
-    const url = page.url();
-    await page.goto('chrome://crash').catch(() => undefined);
-    await Promise.race([page.close().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
-    page = await person.context.newPage();
-    person.page = page;
-    await page.goto(url, { waitUntil: 'load' });
-    await page.locator(t('entry-note')).waitFor({ timeout: UI_TIMEOUT });
+    page = await crashTab(person, t('entry-note'));
     expect(await page.locator(t('entry-note')).inputValue()).toBe(note('draft after crash'));
     const outbox = await idbAll<{ kind: string; payload: { note?: string } }>(page, 'outbox');
     expect(outbox.some((i) => i.payload.note?.includes('draft'))).toBe(false);
@@ -232,20 +224,8 @@ describe('field entry forms at 360×640', () => {
     await pick(page, PLAIN);
     await page.locator(t('entry-note')).fill(note('before update'));
     const oldScript = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? '');
-    // A new version of the app: a changed service worker script on the server (as a new build
-    // makes one); the phone looks for it as it does every 30 minutes and when back online.
-    // The server sends the build's precompressed copies (sw.js.br, sw.js.gz) where the phone
-    // accepts them, so the new version is written in all three forms.
-    const swFile = path.join(repoRoot, 'dist/client/sw.js');
-    const forms = [
-      { file: swFile, encode: (b: Buffer) => b },
-      { file: `${swFile}.br`, encode: (b: Buffer) => brotliCompressSync(b) },
-      { file: `${swFile}.gz`, encode: (b: Buffer) => gzipSync(b) },
-    ].filter((f) => existsSync(f.file));
-    const originals = forms.map((f) => readFileSync(f.file));
-    const changed = Buffer.from(`${readFileSync(swFile, 'utf8')}\n// e2e new version ${run}\n`);
-    for (const f of forms) writeFileSync(f.file, f.encode(changed));
-    restoreSw = () => forms.forEach((f, i) => writeFileSync(f.file, originals[i]));
+    // A new version of the app; the phone looks for it as it does every 30 minutes and when back online.
+    restoreSw = publishNewAppVersion(run);
     await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration())?.update(); });
     const prompt = page.locator(t('app-update'));
     await prompt.waitFor({ timeout: SYNC_TIMEOUT });

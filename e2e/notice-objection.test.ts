@@ -7,12 +7,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { ApiClient, getOk as getOnce, startServer, type TestServer } from './support/server';
 import { until } from './support/sync-helpers';
 import { PHONE, launchPerson, resultsDir, screenshot, t, type Person } from './support/browser';
+import { story } from './support/steps';
 
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
 const RESIDENT = { phone: '13800000001', pin: '123456' };
@@ -39,7 +40,6 @@ async function getOk<T>(api: ApiClient, p: string): Promise<T> {
   }
 }
 const people: Person[] = [];
-let failedStep = '';
 let committeeApi: ApiClient;
 let residentApi: ApiClient;
 let villageId = '';
@@ -51,21 +51,7 @@ let targetBefore: HouseholdDetail;
 let targetHousehold = '';
 let receiptUrl = '';
 
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) {
-        for (const [j, page] of p.context.pages().entries()) await screenshot(page, `FAILED-notice-${i}-${j}`).catch(() => undefined);
-      }
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-10)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-30).join('\n')}`;
-      throw err;
-    }
-  });
-}
+const { step } = story({ people: () => people, server: () => server, prefix: 'notice' });
 
 async function staffLogin(person: Person, user: { username: string; password: string }): Promise<void> {
   const page = person.page;

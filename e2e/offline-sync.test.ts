@@ -9,7 +9,7 @@
 // The server side is checked in its own SQLite database (by the notes the entries carry).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page, Route } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import {
@@ -19,6 +19,7 @@ import {
   SYNC_TIMEOUT, UI_TIMEOUT, cacheStorage, idbAll, idbCounts, mutationIdsOf, openStatus, recordEntry,
   serverEntriesByNote, staffLogin, statusOf, tally, unsentOnScreen, until,
 } from './support/sync-helpers';
+import { story } from './support/steps';
 
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
 const OTHER_COLLECTOR = { username: 'collector2', password: 'cunxin-collect' };
@@ -33,29 +34,10 @@ interface Indicator { code: string; recorderRoles: string[]; capCount: number | 
 let server: TestServer;
 let collector: Person;
 let household: Household;
-let failedStep = '';
 const run = Date.now().toString(36);
 const note = (part: string, i: number) => `e2e ${run} ${part} ${String(i).padStart(2, '0')}`;
 
-/** One step of the story; once a step failed, the later ones report "not reached". */
-function step(name: string, fn: () => Promise<void>, timeout = 120_000) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [j, page] of (collector?.context.pages() ?? []).entries()) {
-        await screenshot(page, `FAILED-sync-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}-${j}`).catch(() => undefined);
-      }
-      if (err instanceof Error) {
-        err.message += `\n\nBrowser problems:\n${(collector?.problems ?? []).slice(-15).join('\n') || '(none)'}` +
-          `\n\nServer output (tail):\n${server?.output().split('\n').slice(-30).join('\n')}`;
-      }
-      throw err;
-    }
-  }, timeout);
-}
+const { step, failedStep } = story({ people: () => [collector], server: () => server, prefix: 'sync', timeout: 120_000, problemLines: 15 });
 
 const householdUrl = () => `${server.url}/households/${household.id}`;
 
@@ -130,7 +112,7 @@ describe('offline sync in Chromium: a day offline, two tabs, reload and crash mi
 
   afterAll(async () => {
     await collector?.close();
-    if (failedStep && server) console.log(`Server output (${server.url}):\n${server.output()}`);
+    if (failedStep() && server) console.log(`Server output (${server.url}):\n${server.output()}`);
     await server?.stop();
   });
 

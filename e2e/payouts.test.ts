@@ -11,10 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PNG } from 'pngjs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startServer, type TestServer } from './support/server';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { until } from './support/sync-helpers';
 import { DESKTOP, PHONE, launchPerson, resultsDir, screenshot, t, type Person } from './support/browser';
+import { story } from './support/steps';
 
 const TOWNSHIP = { username: 'township', password: 'cunxin-town' };
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
@@ -31,53 +32,13 @@ interface Summary { township: { cashPaidFen: number; householdsPaid: number; bud
 
 let server: TestServer;
 const people: Person[] = [];
-let failedStep = '';
 let townshipApi: ApiClient;
 let villageId = '';
 let villageName = '';
 let periodKey = '';
 let listId = '';
 
-async function get<T>(api: ApiClient, p: string): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const r = await api.request<T>('GET', p);
-      if (r.status !== 200) throw new Error(`GET ${p} → ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    } catch (err) {
-      if (!(err instanceof TypeError) || attempt > 0) throw err; // a kept-alive socket closed under it: once more
-    }
-  }
-}
-
-/** A login through the API; once more when a kept-alive socket was reset under it (a loaded machine). */
-async function loginApi(api: ApiClient, user: { username: string; password: string }): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await api.login(user.username, user.password);
-      return;
-    } catch (err) {
-      if (!(err instanceof TypeError) || attempt > 1) throw err;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-}
-
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) {
-        for (const [j, page] of p.context.pages().entries()) await screenshot(page, `FAILED-payouts-${i}-${j}`).catch(() => undefined);
-      }
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-10)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-30).join('\n')}`;
-      throw err;
-    }
-  });
-}
+const { step } = story({ people: () => people, server: () => server, prefix: 'payouts' });
 
 async function login(person: Person, user: { username: string; password: string }): Promise<void> {
   const page = person.page;
@@ -98,16 +59,16 @@ describe('a payout period: rules → list → posted and printed → village and
   beforeAll(async () => {
     server = await startServer();
     townshipApi = new ApiClient(server.url);
-    await loginApi(townshipApi, TOWNSHIP);
+    await townshipApi.login(TOWNSHIP.username, TOWNSHIP.password);
     const committeeApi = new ApiClient(server.url);
-    await loginApi(committeeApi, COMMITTEE);
-    const { villages } = await get<{ villages: { id: string; name: string }[] }>(committeeApi, '/api/villages');
+    await committeeApi.login(COMMITTEE.username, COMMITTEE.password);
+    const { villages } = await getOk<{ villages: { id: string; name: string }[] }>(committeeApi, '/api/villages');
     villageId = villages[0].id;
     villageName = villages[0].name;
     // The tally round freezes the last ended period of every village shortly after start-up.
     const deadline = Date.now() + 90_000;
     while (!periodKey && Date.now() < deadline) {
-      const boards = await get<{ periods: { periodKey: string }[] }>(committeeApi, `/api/villages/${villageId}/boards`);
+      const boards = await getOk<{ periods: { periodKey: string }[] }>(committeeApi, `/api/villages/${villageId}/boards`);
       periodKey = boards.periods[0]?.periodKey ?? '';
       if (!periodKey) await new Promise((r) => setTimeout(r, 1000));
     }
@@ -141,7 +102,7 @@ describe('a payout period: rules → list → posted and printed → village and
     expect(await row.getAttribute('data-status')).toBe('draft');
     await screenshot(page, 'payouts-01-township', { fullPage: true });
     // Points are never cashed: nothing in the ledger moved points for this.
-    const detail = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const detail = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     expect(detail.list.householdCount).toBeGreaterThan(0);
     expect(detail.list.totalFen).toBe(detail.items.reduce((s, i) => s + i.amountFen, 0));
   });
@@ -190,10 +151,10 @@ describe('a payout period: rules → list → posted and printed → village and
   });
 
   step('after the window the committee approves for the village, then the township', async () => {
-    const detail = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const detail = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     const offset = Date.parse(detail.list.postEndsAt!) - Date.now() + DAY;
     await server.restart({ clockOffsetMs: offset });
-    await loginApi(townshipApi, TOWNSHIP);
+    await townshipApi.login(TOWNSHIP.username, TOWNSHIP.password);
     // The sessions outlive the restart (they are rows in the database).
     const committee = people[1];
     const page = committee.page;
@@ -211,7 +172,7 @@ describe('a payout period: rules → list → posted and printed → village and
 
   step('the township records the payment with two households unpaid, and takes one payout back', async () => {
     const page = people[0].page;
-    const before = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const before = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     // The village approval reserved the whole list from the fund.
     expect(before.fund.reservedFen).toBe(before.list.totalFen);
     expect(before.fund.availableFen).toBe(3_000_000 - before.list.totalFen);
@@ -228,7 +189,7 @@ describe('a payout period: rules → list → posted and printed → village and
     await until('returned', () => page.locator(`${t('payout-item')}[data-item-id="${first.id}"]`).getAttribute('data-status'), 'returned');
     await screenshot(page, 'payouts-05-paid');
 
-    const after = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const after = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     expect(after.items.find((i) => i.id === second.id)?.status).toBe('unpaid');
     expect(after.fund).toMatchObject({ reservedFen: 0, unpaidHeldFen: second.amountFen + third.amountFen });
     const paid = after.items.filter((i) => i.status === 'paid');
@@ -236,7 +197,7 @@ describe('a payout period: rules → list → posted and printed → village and
   });
 
   step('on the phone the committee pays one unpaid household later and returns the other\'s money to the fund', async () => {
-    const before = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const before = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     const [, second, third] = before.items;
     const committee = people[1];
     const page = committee.page;
@@ -253,11 +214,11 @@ describe('a payout period: rules → list → posted and printed → village and
     await until('returned to the fund', () => page.locator(`${t('payout-item')}[data-item-id="${third.id}"]`).getAttribute('data-status'), 'returned');
     await screenshot(page, 'payouts-06-phone-later');
 
-    const after = await get<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
+    const after = await getOk<ListDetail>(townshipApi, `/api/payouts/lists/${listId}`);
     const paid = after.items.filter((i) => i.status === 'paid');
     const paidFen = paid.reduce((s, i) => s + i.amountFen, 0);
     expect(after.fund).toMatchObject({ reservedFen: 0, unpaidHeldFen: 0, availableFen: 3_000_000 - paidFen });
-    const summary = await get<Summary>(townshipApi, '/api/township/payouts/summary');
+    const summary = await getOk<Summary>(townshipApi, '/api/township/payouts/summary');
     const v = summary.villages.find((x) => x.villageId === villageId)!;
     expect(v).toMatchObject({ toppedUpFen: 3_000_000, cashPaidFen: paidFen, fundFen: 3_000_000 - paidFen, fundRemainingFen: 3_000_000 - paidFen, unpaidHeldFen: 0, householdsPaid: paid.length, householdsUnpaid: 0 });
     expect(summary.township.budgetRemainingFen).toBe(10_000_000 - 3_000_000);

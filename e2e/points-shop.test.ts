@@ -9,12 +9,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { uuidv7 } from 'uuidv7';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person } from './support/browser';
 import { serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { story } from './support/steps';
 
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
 const RESIDENT = { phone: '13800000001', pin: '123456' };
@@ -32,26 +33,13 @@ let householdId = '';
 let itemId = '';
 const ids = { resident: '', cancelled: '', lapsing: '', signed: '' };
 let photoFile = '';
-let failedStep = '';
 
 async function shot(page: Page, name: string) {
   fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) for (const [j, page] of p.context.pages().entries()) await shot(page, `FAILED-${i}-${j}`).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-10)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-30).join('\n')}`;
-      throw err;
-    }
-  });
-}
+const { step } = story({ people: () => people, server: () => server, shot });
 
 async function residentLogin(page: Page) {
     await page.goto(`${server.url}/login`);

@@ -10,10 +10,11 @@
 // Timings, requests and bytes are printed (docs/performance.md has the figures).
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { CDPSession, Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person } from './support/browser';
+import { story } from './support/steps';
 
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
 const SHOTS = '/tmp/shots/residents-slow';
@@ -27,7 +28,6 @@ let committeeApi: ApiClient;
 let slipUrl = '';
 let resident: Person;
 let cdp: CDPSession;
-let failedStep = '';
 const traffic = { requests: 0, bytes: 0 };
 
 async function shot(page: Page, name: string, fullPage = false) {
@@ -35,19 +35,7 @@ async function shot(page: Page, name: string, fullPage = false) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      if (resident) await shot(resident.page, 'FAILED', true).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${resident?.problems.slice(-10).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-20).join('\n')}`;
-      throw err;
-    }
-  }, timeout);
-}
+const { step } = story({ people: () => [resident], server: () => server, shot: (page, name) => shot(page, name, true), timeout: 180_000, serverLines: 20 });
 
 /** Milliseconds from `start` until `selector` is visible. */
 async function visibleAfter(page: Page, selector: string, start: number, timeout: number): Promise<number> {

@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import jsQR from 'jsqr';
 import { uuidv7 } from 'uuidv7';
 import { PNG } from 'pngjs';
@@ -18,6 +18,7 @@ import { ApiClient, getOk, startServer, type TestServer } from './support/server
 import { cacheStorage, idbCounts, staffLogin, until } from './support/sync-helpers';
 import { goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person } from './support/browser';
 import { lighthouseScores, seriousViolations, type AxeFinding } from './support/audits';
+import { story } from './support/steps';
 
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
 const PHONE_360 = { width: 360, height: 640 };
@@ -34,26 +35,13 @@ let slipId = '';
 let itemId = '';
 const people: Person[] = [];
 const findings: Record<string, AxeFinding[]> = {};
-let failedStep = '';
 
 async function shot(page: Page, name: string, fullPage = false) {
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
-function step(name: string, fn: () => Promise<void>, timeout = 120_000) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) for (const [j, page] of p.context.pages().entries()) await shot(page, `FAILED-${i}-${j}`, true).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser problems:\n${people.flatMap((p) => p.problems.slice(-10)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-20).join('\n')}`;
-      throw err;
-    }
-  }, timeout);
-}
+const { step } = story({ people: () => people, server: () => server, shot: (page, name) => shot(page, name, true), timeout: 120_000, serverLines: 20 });
 
 /** Every QR code of an A4 page of slips (2 × 4 slips of 95 × 67 mm inside 10 mm margins). */
 function decodeSlips(file: string): string[] {

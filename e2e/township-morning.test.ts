@@ -18,7 +18,7 @@ import iconv from 'iconv-lite';
 import * as XLSX from '@e965/xlsx';
 import { uuidv7 } from 'uuidv7';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { DESKTOP, PHONE, launchPerson, t, type Person } from './support/browser';
 import { seriousViolations } from './support/audits';
@@ -26,6 +26,7 @@ import { until } from './support/sync-helpers';
 import { parseCsv } from '../server/exports/parse-csv';
 import { libreofficeCsvs, LIBREOFFICE } from '../server/test/libreoffice';
 import { makeSyntheticIdNumber } from '../shared/validation/id-number';
+import { story } from './support/steps';
 
 const TOWNSHIP = { username: 'township', password: 'cunxin-town' };
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
@@ -37,23 +38,10 @@ const ID = (birth: string, seq: number) => makeSyntheticIdNumber('370283', birth
 let server: TestServer;
 let clerk: Person;
 const people: Person[] = [];
-let failedStep = '';
 const year = new Date().getFullYear();
 let villages: { id: string; name: string }[] = [];
 
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      if (clerk) await shot(clerk.page, `FAILED-${name.slice(0, 24).replace(/[^\w\u4e00-\u9fff-]+/g, '_')}`).catch(() => undefined);
-      const problems = people.flatMap((p) => p.problems).slice(-20).join('\n');
-      throw new Error(`${(err as Error).message}\nbrowser problems:\n${problems}\nserver output (tail):\n${server.output().slice(-3000)}`, { cause: err });
-    }
-  }, 180_000);
-}
+const { step } = story({ people: () => people, server: () => server, shot, timeout: 180_000 });
 
 async function shot(page: Page, name: string, fullPage = false) {
   fs.mkdirSync(SHOTS, { recursive: true });

@@ -3,13 +3,14 @@
 // when the phone is back online, a committee member approves and publicizes them, the resident
 // sees them and the new total, a week later they are effective, and township staff see the ranking
 // move. One fresh server per file, one browser profile per person.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { recordEntry, until } from './support/sync-helpers';
 import {
   DESKTOP, PHONE, goOffline, goOnline, launchPerson, screenshot, t, waitForServiceWorker, type Person,
 } from './support/browser';
+import { story } from './support/steps';
 
 const COLLECTOR = { username: 'collector1', password: 'cunxin-collect' };
 const COMMITTEE = { username: 'committee1', password: 'cunxin-review' };
@@ -36,7 +37,6 @@ interface RankingRow {
 
 let server: TestServer;
 const people: Person[] = [];
-let failedStep = '';
 
 // What the story needs to know beforehand, fetched through the API.
 let household: Household;
@@ -52,28 +52,7 @@ let committeeApi: ApiClient;
 let newEntryIds: string[] = [];
 let gained = 0;
 
-/** One step of the story; once a step failed, the later ones report "not reached". */
-function step(name: string, fn: () => Promise<void>) {
-  it(name, async () => {
-    if (failedStep) throw new Error(`not reached: step "${failedStep}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failedStep = name;
-      for (const [i, p] of people.entries()) {
-        for (const [j, page] of p.context.pages().entries()) {
-          await screenshot(page, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 50)}-${i}-${j}`).catch(() => undefined);
-        }
-      }
-      const problems = people.flatMap((p, i) => p.problems.slice(-15).map((x) => `[person ${i}] ${x}`));
-      const tail = server?.output().split('\n').slice(-40).join('\n');
-      if (err instanceof Error) {
-        err.message += `\n\nBrowser problems:\n${problems.join('\n') || '(none)'}\n\nServer output (tail):\n${tail}`;
-      }
-      throw err;
-    }
-  });
-}
+const { step, failedStep } = story({ people: () => people, server: () => server, problemLines: 15, serverLines: 40 });
 
 
 /** The outbox count the sync bar shows (data-count), or null when the bar is not on the page. */
@@ -148,7 +127,7 @@ describe('walking skeleton: collector → offline → sync → committee → res
 
   afterAll(async () => {
     for (const p of people) await p.close();
-    if (failedStep && server) {
+    if (failedStep() && server) {
       console.log(`Server output (${server.url}, DATA_DIR ${server.dataDir}):\n${server.output()}`);
     }
     await server?.stop();

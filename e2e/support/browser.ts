@@ -119,6 +119,23 @@ export async function goOnline(context: BrowserContext): Promise<void> {
   await context.setOffline(false);
 }
 
+/**
+ * A tab crash (chrome://crash kills its renderer), then the same address opened again in a new
+ * tab of the same profile, as the collector would after Android killed the browser. The new page
+ * becomes `person.page` and is returned.
+ */
+export async function crashTab(person: Person, waitFor?: string): Promise<Page> {
+  const url = person.page.url();
+  const crashed = person.page;
+  await crashed.goto('chrome://crash').catch(() => undefined);
+  await Promise.race([crashed.close().catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+  const page = await person.context.newPage();
+  person.page = page;
+  await page.goto(url, { waitUntil: 'load' });
+  if (waitFor) await page.locator(waitFor).first().waitFor({ timeout: 30_000 });
+  return page;
+}
+
 /** What the person sees (the viewport), or the whole page with `fullPage`. */
 export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(resultsDir, { recursive: true });

@@ -1,5 +1,5 @@
-// Helpers for the offline-sync browser tests (e2e/offline-sync.test.ts): the collector's UI paths
-// (record an entry, open the sync status screen), raw reads of the phone's IndexedDB and Cache
+// Helpers for the collector's browser tests (offline-sync, morning-round, …): the collector's UI paths
+// (record an entry with or without a photo, sync now, open the sync status screen), raw reads of the phone's IndexedDB and Cache
 // Storage, and reads of the server's SQLite database (its DATA_DIR) to count what arrived.
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -40,13 +40,20 @@ export async function staffLogin(page: Page, baseUrl: string, user: { username: 
   await page.locator(t('login-username')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 }
 
-/** From the household page: new entry → indicator → note → save → back on the household page. */
-export async function recordEntry(page: Page, indicatorCode: string, note: string): Promise<void> {
+/** How long the phone may take to compress and hash a camera photo on a loaded machine. */
+export const PHOTO_TIMEOUT = 60_000;
+
+/**
+ * From the household page: new entry → indicator → note (→ a photo through the form's camera
+ * input, compressed and hashed on the phone) → save → back on the household page.
+ */
+export async function recordEntry(page: Page, indicatorCode: string, note: string, opts: { photo?: string } = {}): Promise<void> {
   await page.locator(t('new-entry')).first().click();
   const item = page.locator(`${t('indicator-item')}[data-code="${indicatorCode}"]`);
   await item.waitFor({ timeout: UI_TIMEOUT });
   await item.click();
   await page.locator(t('entry-note')).fill(note);
+  if (opts.photo) await takePhoto(page, opts.photo);
   await page.locator(t('entry-save')).click();
   await confirmLikelyDuplicate(page);
   await page.locator(t('entry-save')).waitFor({ state: 'detached', timeout: UI_TIMEOUT });
@@ -64,6 +71,19 @@ export async function confirmLikelyDuplicate(page: Page): Promise<boolean> {
   const which = await Promise.race([saved, asked]).catch(() => false);
   if (which) await confirm.click();
   return which;
+}
+
+/** A photo "taken" through the form's camera input; waits until the phone has kept it. */
+export async function takePhoto(page: Page, file: string): Promise<void> {
+  const before = await page.locator(t('evidence-photo')).count();
+  await page.locator(t('evidence-input')).setInputFiles(file);
+  await page.locator(t('evidence-photo')).nth(before).waitFor({ timeout: PHOTO_TIMEOUT });
+}
+
+/** A tap on the sync bar's "同步" where the bar offers it (it does not while a sync runs). */
+export async function syncNow(page: Page): Promise<void> {
+  const btn = page.locator(t('sync-now')).first();
+  if (await btn.isVisible().catch(() => false)) await btn.click().catch(() => undefined);
 }
 
 /** One tap on the sync bar's "详情" opens the status screen. */
