@@ -12,12 +12,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ApiClient, getOk, startServer, type TestServer } from './support/server';
 import { DESKTOP, goOffline, goOnline, launchPerson, t, waitForServiceWorker, type Person } from './support/browser';
 import pg from 'pg';
 import { idbAll, serverSql, staffLogin, until, SYNC_TIMEOUT, UI_TIMEOUT } from './support/sync-helpers';
+import { story } from './support/steps';
 import { createEmptyPostgresDatabase } from '../server/test/databases';
 
 const PHONE_360 = { width: 360, height: 640 };
@@ -34,7 +35,6 @@ let householdId = '';
 let villageId = '';
 let recordId = '';
 let roundId = '';
-let failed = '';
 let photoFile = '';
 /** A photo of a certificate chosen at the office (another picture: another hash). */
 let certificateFile = '';
@@ -61,19 +61,7 @@ async function shot(page: Page, name: string, fullPage = true) {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 }
 
-function step(name: string, fn: () => Promise<void>, timeout = 180_000) {
-  it(name, async () => {
-    if (failed) throw new Error(`not reached: "${failed}" failed`);
-    try {
-      await fn();
-    } catch (err) {
-      failed = name;
-      for (const [i, p] of people.entries()) for (const [j, pg] of p.context.pages().entries()) await shot(pg, `FAILED-${i}-${j}`, false).catch(() => undefined);
-      if (err instanceof Error) err.message += `\n\nBrowser:\n${people.flatMap((p) => p.problems.slice(-8)).join('\n')}\n\nServer:\n${server?.output().split('\n').slice(-20).join('\n')}`;
-      throw err;
-    }
-  }, timeout);
-}
+const { step } = story({ people: () => people, server: () => server, shot: (page, name) => shot(page, name, false), timeout: 180_000, problemLines: 8, serverLines: 20 });
 
 async function person(viewport = PHONE_360): Promise<Person> {
   const p = await launchPerson({ viewport });

@@ -71,7 +71,7 @@ export async function launchPerson(opts: LaunchOptions = {}): Promise<Person> {
  * Waits until a service worker controls the page. With clientsClaim the first load is claimed
  * without a reload; otherwise the page is reloaded once after the worker became active.
  */
-export async function waitForServiceWorker(page: Page, timeoutMs = 30_000): Promise<void> {
+export async function waitForServiceWorker(page: Page, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let reloaded = false;
   while (Date.now() < deadline) {
