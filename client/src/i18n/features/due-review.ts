@@ -61,6 +61,9 @@ export default {
       rejectHint: '驳回后记录不计分，农户可以看到理由',
       // Collector: correction of a returned entry.
       correctTitle: '修改后重新提交',
+      // Short: the page title sits between 返回 and EN / 退出登录 at 360 px (about 4 characters).
+      correctPageTitle: '重新提交',
+      correctPhotosKept: '已提交的照片会保留，无需重拍；需要时可再补拍。',
       returnedBecause: '退回理由',
       correctSave: '保存并重新提交',
       correctSaved: '已保存，待同步后重新提交审核',
@@ -132,6 +135,8 @@ export default {
       returnHint: 'The recorder sees the reason on the phone and can correct and resubmit',
       rejectHint: 'A rejected entry does not count; the household sees the reason',
       correctTitle: 'Correct and resubmit',
+      correctPageTitle: 'Resubmit',
+      correctPhotosKept: 'Photos already sent are kept; take another only if needed.',
       returnedBecause: 'Returned because',
       correctSave: 'Save and resubmit',
       correctSaved: 'Saved; it is resubmitted at the next sync',
