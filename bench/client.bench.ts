@@ -12,6 +12,9 @@
 // dist/client is made a symlink to each build in turn, every run of every interaction alternating
 // A, B, A, B…; the JSON line then holds each build's figures and the ratio B/A of the medians.
 // (Both builds must use the same IndexedDB schema: the phone's data is shared.)
+// BENCH_MARKS=1 prints the app's timing marks per run; BENCH_PROFILE=<dir> CPU profiles;
+// BENCH_TRACE=1 / all the browser's timeline (style, layout, script) and main-thread CPU per run;
+// BENCH_FILES=1 the first screen's files; BENCH_SCREENSHOT=<file.png> the household page at 360×640.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -155,6 +158,7 @@ interface ProfileNode { id: number; callFrame: { functionName: string; url: stri
 
 /** Runs `measure` under the CDP profiler when BENCH_PROFILE is set; prints the top self times. */
 async function profiled<T>(cdp: CDPSession, name: string, on: boolean, measure: () => Promise<T>): Promise<T> {
+  if (TRACE && (on || TRACE_ALL)) return traced(cdp, name, on, measure);
   if (!PROFILE_DIR || !on) return measure();
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
@@ -172,6 +176,60 @@ async function profiled<T>(cdp: CDPSession, name: string, on: boolean, measure: 
   });
   console.log(`profile ${name}: heaviest self times (ms)`);
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`  ${v.toFixed(1).padStart(7)}  ${k}`);
+  return result;
+}
+
+/**
+ * BENCH_TRACE=1 (instead of BENCH_PROFILE): the browser's timeline of the last run of each
+ * interaction; BENCH_TRACE=all: of every run, with the main thread's CPU time printed per run
+ * (work done, which the other engineers' load on the shared cores does not inflate as it does the
+ * wall-clock figures).
+ */
+const TRACE = process.env.BENCH_TRACE === '1' || process.env.BENCH_TRACE === 'all';
+const TRACE_ALL = process.env.BENCH_TRACE === 'all';
+interface TraceEvent { name: string; ph: string; ts: number; dur?: number; tdur?: number; pid: number; tid: number; args?: { data?: { url?: string; functionName?: string } } }
+
+/**
+ * Runs `measure` under Chrome's timeline tracing and prints the page's main-thread time by kind of
+ * work (self time: style, layout, paint, script, HTML parsing, GC…). Unlike the sampling profiler,
+ * whose "(program)" hides the browser's own work, this says how much of a figure is layout and
+ * style rather than script.
+ */
+async function traced<T>(cdp: CDPSession, name: string, last: boolean, measure: () => Promise<T>): Promise<T> {
+  const events: TraceEvent[] = [];
+  const collect = (e: { value: object[] }) => { events.push(...(e.value as TraceEvent[])); };
+  cdp.on('Tracing.dataCollected', collect);
+  await cdp.send('Tracing.start', { categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink.user_timing', transferMode: 'ReportEvents' });
+  const result = await measure();
+  const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
+  await cdp.send('Tracing.end');
+  await done;
+  cdp.off('Tracing.dataCollected', collect);
+  const main = events.find((e) => e.name === 'thread_name' && (e.args as { name?: string } | undefined)?.name === 'CrRendererMain' && events.some((x) => x.pid === e.pid && x.name === 'UpdateLayoutTree'));
+  const mine = events.filter((e) => main && e.pid === main.pid && e.tid === main.tid && e.ph === 'X' && e.dur !== undefined).sort((a, b) => a.ts - b.ts || (b.dur! - a.dur!));
+  // The user-timing marks of the run (cx:…) bound the window.
+  const marks = events.filter((e) => e.name.startsWith('cx:') && main && e.pid === main.pid);
+  const self = new Map<string, number>();
+  const stack: { end: number; key: string }[] = [];
+  for (const e of mine) {
+    while (stack.length && stack[stack.length - 1].end <= e.ts) stack.pop();
+    const key = e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.run' ? 'script' : e.name;
+    if (stack.length) self.set(stack[stack.length - 1].key, (self.get(stack[stack.length - 1].key) ?? 0) - e.dur!);
+    self.set(key, (self.get(key) ?? 0) + e.dur!);
+    stack.push({ end: e.ts + e.dur!, key });
+  }
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  // CPU time of the main thread's top-level tasks (thread time, not wall time).
+  let cpu = 0; let end = 0;
+  for (const e of mine) if (e.ts >= end) { cpu += e.tdur ?? 0; end = e.ts + e.dur!; }
+  console.log(`trace ${name}: main thread busy ${(total / 1000).toFixed(1)} ms, CPU ${(cpu / 1000).toFixed(1)} ms (${marks.length} marks)`);
+  if (!last) return result;
+  console.log('  self time by kind (ms):');
+  for (const [k, v] of [...self].filter(([, v]) => v > 500).sort((a, b) => b[1] - a[1]).slice(0, 14)) console.log(`  ${(v / 1000).toFixed(1).padStart(7)}  ${k}`);
+  if (PROFILE_DIR) {
+    fs.mkdirSync(PROFILE_DIR, { recursive: true });
+    fs.writeFileSync(path.join(PROFILE_DIR, `${name}.trace.json`), JSON.stringify({ traceEvents: events }));
+  }
   return result;
 }
 
@@ -202,6 +260,7 @@ async function firstScreen(context: BrowserContext, baseUrl: string) {
     jsGzip += fs.existsSync(`${file}.gz`) ? fs.statSync(`${file}.gz`).size : zlib.gzipSync(source, { level: 9 }).length;
     jsSent += bytes;
     jsFiles++;
+    if (process.env.BENCH_FILES === '1') console.log(`  first screen file ${p}: ${kb(fs.existsSync(`${file}.gz`) ? fs.statSync(`${file}.gz`).size : 0)} KB gzip`);
     for (const lib of ['echarts', 'zrender', 'exceljs', 'xlsx']) if (source.includes(lib)) libraries.add(lib);
   }
   await page.close();
@@ -270,6 +329,16 @@ async function main() {
         if (MARKS) console.log(`  ${AB ? `[${VARIANTS[v]}] ` : ''}open run ${i}: ${open[i].toFixed(0)} ms; ${await lastMarks(page)}`);
       }
     }
+    // BENCH_SCREENSHOT=<file.png>: the household page with its 200 entries as the last build shows
+    // it (360×640), once its first rows are painted, and a second one scrolled into the list.
+    if (process.env.BENCH_SCREENSHOT) {
+      const file = path.resolve(process.env.BENCH_SCREENSHOT);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: file });
+      await page.locator(t('household-entry')).nth(20).scrollIntoViewIfNeeded();
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: file.replace(/\.png$/, '-rows.png') });
+    }
     for (let v = 0; v < VARIANTS.length; v++) {
       const open = opens[v];
       console.log(`${AB ? `[${VARIANTS[v]}] ` : ''}open a household with ${BIG_HOUSEHOLD_ENTRIES} entries: median ${median(open).toFixed(1)} ms (runs ${open.map((x) => x.toFixed(0)).join(' ')}; bar ${BARS.openHouseholdMs})`);
@@ -292,7 +361,7 @@ async function main() {
       await page.locator(`${t('indicator-item')}[data-code="${seeded.indicator}"]`).click();
       await page.locator(t('entry-note')).fill(note);
       await page.waitForTimeout(300);
-      return profiled(cdp, `save-entry-${from}${label}`, PROFILE_DIR !== null && i >= (RUNS - 1) * VARIANTS.length, () => timeInPage(page,
+      return profiled(cdp, `save-entry-${from}${label}`, (PROFILE_DIR !== null || TRACE) && i >= (RUNS - 1) * VARIANTS.length, () => timeInPage(page,
         `document.querySelector('[data-test="entry-save"]').click()`,
         `[...document.querySelectorAll('[data-test="household-entry"]')].some((e) => e.textContent.includes(${JSON.stringify(note)}))`));
     };
