@@ -39,21 +39,39 @@ const mb = (b: number) => Math.round(b / 1048576);
 
 interface ExportRun { format: string; rows: number; ms: number; rowsPerS: number; bytes: number; peakRssMB: number; pushes: number; syncP95Ms: number; baselineP95Ms: number; ratio: number; load1: number; afterP95Ms: number; ratioBracketed: number }
 
+/** A phone's batches of entries, made as they are needed (an export under load can outlast any stock). */
+class Feed {
+  private stock: string[] = [];
+  private seed: number;
+  constructor(private readonly device: BenchDevice, private readonly make: (seed: number) => ReturnType<typeof makeEntryMutations>, seed: number) {
+    this.seed = seed;
+    this.refill();
+  }
+
+  next(): string {
+    if (this.stock.length === 0) this.refill();
+    return this.stock.shift()!;
+  }
+
+  private refill(): void {
+    this.stock = this.device.prepare(this.make(this.seed), PUSH_BATCH);
+    this.seed += 1000;
+  }
+}
+
 /** Two phones push batches of entries back to back until `until()` says stop (or `count` pushes). */
-async function keepPushing(devices: BenchDevice[], batches: string[][], until: () => boolean, count = Infinity): Promise<number> {
+async function keepPushing(devices: BenchDevice[], feeds: Feed[], until: () => boolean, count = Infinity): Promise<number> {
   let done = 0;
   await Promise.all(devices.map(async (d, i) => {
     while (!until() && done < count) {
-      const next = batches[i].shift();
-      if (!next) break;
-      await d.sync(next);
+      await d.sync(feeds[i].next());
       done++;
     }
   }));
   return done;
 }
 
-async function runExport(server: BenchServer, cookie: string, year: number, format: 'csv' | 'xlsx', devices: BenchDevice[], batches: string[][]): Promise<ExportRun> {
+async function runExport(server: BenchServer, cookie: string, year: number, format: 'csv' | 'xlsx', devices: BenchDevice[], batches: Feed[]): Promise<ExportRun> {
   await server.takeExchanges();
   let finished = false;
   let peak = 0;
@@ -168,25 +186,24 @@ async function main(): Promise<void> {
   try {
     const phoneCookie = await login(server.url, pushVillage.collector.username, pushVillage.collector.password);
     const devices = [new BenchDevice(server.url, phoneCookie), new BenchDevice(server.url, phoneCookie)];
-    // Every run's batches made before the first request: making them takes seconds, longer than the
-    // server keeps an idle keep-alive socket (a push on a socket it has just closed would fail).
-    // Enough for the longest export (a push takes ≥ 100 ms; an export under load takes minutes).
+    // Each phone's batches made 200 at a time as they are needed (making 200 takes well under the
+    // time the server keeps an idle keep-alive socket, so no push lands on a socket just closed).
     const now = new Date();
-    const allBatches = Array.from({ length: REPEATS * settings.length }, (_, r) => devices.map((d, i) => d.prepare(makeEntryMutations(roster, 1500 * PUSH_BATCH, now, 40 + i + 10 * r), PUSH_BATCH)));
+    const feeds = devices.map((d, i) => new Feed(d, (seed) => makeEntryMutations(roster, 200 * PUSH_BATCH, now, seed), 40 + i));
     const cookie = await login(server.url, clerk.username, clerk.password);
     for (const d of devices) await d.catchUp();
     const repeats: { repeat: number; giveWayMs: number; runs: ExportRun[] }[] = [];
     // Warm-up.
-    await keepPushing(devices, allBatches[0], () => false, 6);
+    await keepPushing(devices, feeds, () => false, 6);
     for (let rep = 1; rep <= REPEATS; rep++) {
       for (const [si, setting] of settings.entries()) {
         if (rep > 1 || si > 0) {
           await server.stop();
           server = await startBenchServer(data, { distDir, env: envOf(setting) });
           for (const d of devices) d.url = server.url;
-          await keepPushing(devices, allBatches[(rep - 1) * settings.length + si], () => false, 6); // warm-up
+          await keepPushing(devices, feeds, () => false, 6); // warm-up
         }
-        const batches = allBatches[(rep - 1) * settings.length + si];
+        const batches = feeds;
         const runs: ExportRun[] = [];
         const giveWay = setting ?? giveWayMs();
         for (const format of ['csv', 'xlsx'] as const) {
