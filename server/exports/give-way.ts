@@ -3,13 +3,17 @@
 // two pages (CSV) or slices (XLSX), waits while that count is above zero, at most a few ms each
 // time (Atomics.wait: the thread sleeps, it does not spin, and is woken as soon as the last push in
 // flight is answered). The export then uses the CPU mostly between pushes, not while one is being
-// served; it costs the export's time only, never the main thread's (docs/performance.md,
-// bench:export). The bound keeps an export going while phones push back to back.
+// served; it costs the export's time only, never the main thread's. The bound keeps an export going
+// while phones push back to back.
+//
+// Off by default (EXPORT_GIVE_WAY_MS=0): measured with bench:export (docs/performance.md, design E)
+// a bound of 20 ms made exports 2–5× slower and sync during them no better, rather worse (CSV
+// 1.22×/1.46× against 0.89×/1.23× without, XLSX 2.45× against 1.24×/0.88×, same minutes).
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../context';
 
-/** How long the export thread waits at most between two pages or slices while sync is busy. */
-export const DEFAULT_GIVE_WAY_MS = 20;
+/** How long the export thread waits at most between two pages or slices while sync is busy (0: not at all). */
+export const DEFAULT_GIVE_WAY_MS = 0;
 
 export class InFlightGauge {
   readonly buffer: SharedArrayBuffer;

@@ -5,8 +5,8 @@
 // (bench/export.bench.ts, docs/performance.md). Backpressure: the thread has at most
 // MAX_IN_FLIGHT chunks unacknowledged; the main thread acknowledges a chunk once its response
 // stream has taken it. A client that goes away cancels the export (audited as incomplete). The
-// thread runs at a lower CPU priority (nice 10) than the server's other threads, and gives way to
-// sync pushes in flight between two pages or slices (give-way.ts).
+// thread runs at a lower CPU priority (nice 10) than the server's other threads, and can give way
+// to sync pushes in flight between two pages or slices (give-way.ts; off by default, measured).
 import { Worker } from 'node:worker_threads';
 import type { PassThrough } from 'node:stream';
 import type { Config } from '../config';
@@ -52,7 +52,7 @@ export class ExportThread implements ExportRunner {
   /**
    * `nice`: the thread's CPU priority, 0 (the server's) … 19 (lowest); EXPORT_THREAD_NICE, default 10.
    * `gauge`: the sync requests in flight the thread gives way to (give-way.ts), at most `giveWayMs`
-   * between two pages or slices (EXPORT_GIVE_WAY_MS, default 20; 0: never waits).
+   * between two pages or slices (EXPORT_GIVE_WAY_MS; default 0: never waits, see give-way.ts).
    */
   constructor(private readonly db: { databaseUrl: string | null; sqlitePath: string; nice?: number; gauge?: InFlightGauge; giveWayMs?: number }) {}
 
