@@ -89,7 +89,8 @@ const agent = new http.Agent({ keepAlive: true });
 export class BenchDevice {
   readonly deviceId = uuidv7();
   cursors: Record<string, number> = {};
-  constructor(private readonly url: string, private readonly cookie: string) {}
+  /** `url`: the server it syncs with (a benchmark that restarts its server points it at the new one). */
+  constructor(public url: string, private readonly cookie: string) {}
 
   /** Splits mutations into batches of `batch` and serializes each (untimed by the caller). */
   prepare(mutations: Mutation[], batch = CLIENT_BATCH): PreparedBatches {

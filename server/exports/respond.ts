@@ -4,7 +4,8 @@
 // 400,000 rows does not hold up sync pushes on the main thread. Where there is no such thread
 // (tests; the roster of one village; EXPORT_THREAD=0) the export runs here and yields to the event
 // loop between two pages (CSV) or slices of 100 rows (XLSX). Waiting for sync pushes in flight
-// as well was measured and made sync worse (docs/performance.md, design B).
+// as well was measured there and made sync worse (docs/performance.md, design B); on the export
+// thread it does (give-way.ts), where the wait costs the export's time only.
 import { PassThrough, Readable } from 'node:stream';
 import type { Deps } from '../context';
 import { writeTransaction } from '../db/transaction';

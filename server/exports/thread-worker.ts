@@ -8,8 +8,15 @@ import { ROW_SOURCES } from './sources';
 import { produce, yieldToLoop } from './respond';
 import { MAX_IN_FLIGHT, type FromThread, type ToThread } from './thread';
 import type { PiiKeys } from '../security/pii';
+import { InFlightGauge } from './give-way';
 
-const { databaseUrl, sqlitePath, nice } = workerData as { databaseUrl: string | null; sqlitePath: string; nice: number };
+const { databaseUrl, sqlitePath, nice, syncInFlight, giveWayMs } = workerData as {
+  databaseUrl: string | null; sqlitePath: string; nice: number; syncInFlight: SharedArrayBuffer; giveWayMs: number;
+};
+// The main thread's count of sync requests in flight: between two pages or slices the thread
+// sleeps while one is served, at most giveWayMs (give-way.ts), so that the export's CPU is spent
+// between pushes; the wait costs the export's time only.
+const sync = new InFlightGauge(syncInFlight);
 // A lower CPU priority for this thread only (on Linux the nice value is per thread): when the
 // cores are busy, sync pushes on the main and writer threads go first and the export waits.
 try {
@@ -47,9 +54,14 @@ async function run(msg: Extract<ToThread, { type: 'job' }>): Promise<void> {
   try {
     // The thread's own connection; no keys (the roster, which masks ID numbers, stays on the main thread).
     const ctx = { ...msg.ctx, db: database.db, pii: null as unknown as PiiKeys };
-    const { rows, complete } = await produce(source, ctx, msg.format, out, yieldToLoop);
+    let gaveWayMs = 0;
+    const pause = () => {
+      if (giveWayMs > 0) gaveWayMs += sync.waitIdle(giveWayMs);
+      return yieldToLoop();
+    };
+    const { rows, complete } = await produce(source, ctx, msg.format, out, pause);
     await pump.catch(() => undefined); // a cancelled export ends its pump with a premature close
-    post({ type: 'done', id: msg.id, rows, complete: complete && !job.cancelled });
+    post({ type: 'done', id: msg.id, rows, complete: complete && !job.cancelled, gaveWayMs });
   } catch (err) {
     out.destroy();
     void pump.catch(() => undefined);

@@ -5,13 +5,15 @@
 // (bench/export.bench.ts, docs/performance.md). Backpressure: the thread has at most
 // MAX_IN_FLIGHT chunks unacknowledged; the main thread acknowledges a chunk once its response
 // stream has taken it. A client that goes away cancels the export (audited as incomplete). The
-// thread runs at a lower CPU priority (nice 10) than the server's other threads.
+// thread runs at a lower CPU priority (nice 10) than the server's other threads, and can give way
+// to sync pushes in flight between two pages or slices (give-way.ts; off by default, measured).
 import { Worker } from 'node:worker_threads';
 import type { PassThrough } from 'node:stream';
 import type { Config } from '../config';
 import { log } from '../ops/log';
 import type { ExportKey } from '../../shared/domain/audit-actions';
 import type { ExportContext, ExportFormat } from './types';
+import { giveWayMs, syncInFlight, type InFlightGauge } from './give-way';
 
 const ENTRY = new URL('./thread-entry.mjs', import.meta.url);
 
@@ -26,7 +28,7 @@ export type ToThread =
 
 export type FromThread =
   | { type: 'chunk'; id: number; bytes: Uint8Array }
-  | { type: 'done'; id: number; rows: number; complete: boolean }
+  | { type: 'done'; id: number; rows: number; complete: boolean; gaveWayMs: number }
   | { type: 'error'; id: number; message: string };
 
 export const MAX_IN_FLIGHT = 8;
@@ -47,8 +49,12 @@ export class ExportThread implements ExportRunner {
   private nextId = 1;
   private readonly jobs = new Map<number, Job>();
 
-  /** `nice`: the thread's CPU priority, 0 (the server's) … 19 (lowest); EXPORT_THREAD_NICE, default 10. */
-  constructor(private readonly db: { databaseUrl: string | null; sqlitePath: string; nice?: number }) {}
+  /**
+   * `nice`: the thread's CPU priority, 0 (the server's) … 19 (lowest); EXPORT_THREAD_NICE, default 10.
+   * `gauge`: the sync requests in flight the thread gives way to (give-way.ts), at most `giveWayMs`
+   * between two pages or slices (EXPORT_GIVE_WAY_MS; default 0: never waits, see give-way.ts).
+   */
+  constructor(private readonly db: { databaseUrl: string | null; sqlitePath: string; nice?: number; gauge?: InFlightGauge; giveWayMs?: number }) {}
 
   run(key: ExportKey, format: ExportFormat, ctx: ExportContext, out: PassThrough): Promise<{ rows: number; complete: boolean }> {
     const worker = this.worker ?? this.start();
@@ -71,7 +77,12 @@ export class ExportThread implements ExportRunner {
 
   private start(): Worker {
     const nice = this.db.nice ?? (Number(process.env.EXPORT_THREAD_NICE ?? DEFAULT_NICE) || 0);
-    const worker = new Worker(ENTRY, { workerData: { databaseUrl: this.db.databaseUrl, sqlitePath: this.db.sqlitePath, nice } });
+    const worker = new Worker(ENTRY, {
+      workerData: {
+        databaseUrl: this.db.databaseUrl, sqlitePath: this.db.sqlitePath, nice,
+        syncInFlight: (this.db.gauge ?? syncInFlight).buffer, giveWayMs: this.db.giveWayMs ?? giveWayMs(),
+      },
+    });
     this.worker = worker;
     worker.on('message', (msg: FromThread) => {
       const job = this.jobs.get(msg.id);
@@ -85,6 +96,7 @@ export class ExportThread implements ExportRunner {
         this.jobs.delete(msg.id);
         const complete = msg.complete && !job.out.destroyed;
         if (complete) job.out.end();
+        log().debug({ rows: msg.rows, gaveWayMs: Math.round(msg.gaveWayMs) }, 'export thread: export written');
         job.resolve({ rows: msg.rows, complete });
       } else {
         this.jobs.delete(msg.id);

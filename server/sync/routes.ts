@@ -14,6 +14,7 @@ import { maxBatchItems } from './limits';
 import { jsonAnswer } from './compress';
 import { heavyGate, rateLimit } from '../http/rate-limit';
 import { countSyncResults } from '../ops/metrics';
+import { countSyncInFlight } from '../exports/give-way';
 
 export const syncRoutes = new Hono<AppEnv>()
   // The public key phones seal ID numbers to (server/security/id-transport.ts); the private key
@@ -24,7 +25,8 @@ export const syncRoutes = new Hono<AppEnv>()
     return c.json({ scheme: 'e1', keyId, publicKey, curve: 'P-256' });
   })
   // Residents (403) never sync a village; anonymous callers get 401 from the rule.
-  .post('/', allow({ roles: WRITERS, scope: 'self' }), rateLimit('sync'), heavyGate, async (c) => {
+  // countSyncInFlight: while a push is served the export thread gives way (server/exports/give-way.ts).
+  .post('/', allow({ roles: WRITERS, scope: 'self' }), rateLimit('sync'), heavyGate, countSyncInFlight, async (c) => {
     const user = requireRole(c.get('user'), ...WRITERS);
     const deps = c.get('deps');
     let body: unknown;
