@@ -229,15 +229,14 @@ describe(`credit ledger on ${ON_POSTGRES ? 'postgres' : 'sqlite'}: phone record,
     await goOffline(context);
     await page.reload({ waitUntil: 'load' });
     await row.waitFor({ timeout: UI_TIMEOUT });
-    await until('office photo shown or named offline', async () => {
-      const away = await row.locator(t('credit-record-photo-away')).count();
-      const shown = await row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false);
-      return away === 1 || shown;
-    }, true);
+    // evaluateAll, not first().evaluate(): the latter waits for an <img> to exist, and the <img>
+    // that fails offline is replaced by its name, so a poll could hang until the step's deadline.
+    const photoShown = () => row.locator(t('credit-record-photo')).evaluateAll((els) => els.some((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0));
+    await until('office photo shown or named offline', async () => (await row.locator(t('credit-record-photo-away')).count()) === 1 || (await photoShown()), true);
     await row.scrollIntoViewIfNeeded();
     await shot(page, '02d-collector-credit-photos-offline-360', false);
     await goOnline(context);
-    await until('office photo back online', () => row.locator(t('credit-record-photo')).first().evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0).catch(() => false), true, SYNC_TIMEOUT);
+    await until('office photo back online', photoShown, true, SYNC_TIMEOUT);
   });
 
   step('three committee members rate back to back, each on their phone; the disagreement is discussed; the result is posted', async () => {
